@@ -1,0 +1,59 @@
+# syntax=docker/dockerfile:1
+
+# Switchyard: multi-stage image.
+#   build   - all dependencies (incl. dev) + `npm run build` -> dist/
+#   deps    - production dependencies only (`npm ci --omit=dev`)
+#   runtime - package.json + node_modules (prod) + dist/ + openapi/, runs as `node`
+#
+# Usage: docker run --rm -p 3000:3000 -e DATABASE_URL=... -e REDIS_URL=... \
+#          -e MASTER_KEY=... -e OPERATOR_JWT_SECRET=... switchyard api
+# Modes: api | worker | all (default) | migrate
+
+ARG NODE_VERSION=22
+
+FROM node:${NODE_VERSION}-bookworm-slim AS base
+WORKDIR /app
+# Quieter, reproducible npm; no install-time telemetry (@scarf/scarf).
+ENV npm_config_update_notifier=false \
+    npm_config_fund=false \
+    npm_config_audit=false \
+    SCARF_ANALYTICS=false
+
+# ---------------------------------------------------------------- build ----
+FROM base AS build
+COPY package.json package-lock.json ./
+RUN npm ci
+# Everything not excluded by .dockerignore (src/, migrations/, bench/, tsconfig*.json, ...).
+COPY . .
+RUN npm run build
+
+# ----------------------------------------------------------------- deps ----
+FROM base AS deps
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+
+# -------------------------------------------------------------- runtime ----
+FROM base AS runtime
+ENV NODE_ENV=production \
+    PORT=3000
+
+# Application files stay owned by root (read-only for the `node` user).
+COPY package.json package-lock.json ./
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY openapi ./openapi
+
+# `switchyard` CLI on PATH, e.g. `docker compose exec api switchyard tenant create --name Shop`.
+# A wrapper (not a symlink) so it works regardless of the compiled file's mode/shebang.
+RUN printf '#!/bin/sh\nexec node /app/dist/src/cli/index.js "$@"\n' > /usr/local/bin/switchyard \
+ && chmod 0755 /usr/local/bin/switchyard
+
+USER node
+EXPOSE 3000
+
+# Slim images have no curl/wget: use Node's global fetch.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+
+ENTRYPOINT ["node", "dist/src/main.js"]
+CMD ["all"]

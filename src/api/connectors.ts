@@ -1,0 +1,32 @@
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import type { ConnectorManifest } from '../connectors/types.js';
+import type { Handler } from './handler.js';
+
+function toConnectorObject(m: ConnectorManifest) {
+  return {
+    id: m.id,
+    object: 'connector' as const,
+    name: m.name,
+    modes: m.modes,
+    credential_fields: m.credentialFields,
+    config_fields: m.configFields,
+    capabilities: {
+      currencies: m.capabilities.currencies,
+      currency_kinds: m.capabilities.currencyKinds,
+      min_expires_in: m.capabilities.minExpiresIn,
+      max_expires_in: m.capabilities.maxExpiresIn,
+      cancel: m.capabilities.cancel,
+      sync: m.capabilities.sync,
+      balance: m.capabilities.balance,
+      webhooks: m.capabilities.webhooks,
+    },
+  };
+}
+
+export function connectorHandlers(deps: { connectors: ConnectorRegistry }): Record<string, Handler> {
+  return {
+    async listConnectors(_c, _req, res) {
+      res.json({ object: 'list', data: deps.connectors.all().map((c) => toConnectorObject(c.manifest)), has_more: false });
+    },
+  };
+}

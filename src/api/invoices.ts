@@ -1,0 +1,50 @@
+import type { Db } from '../db/knex.js';
+import type { InvoiceService } from '../invoices/invoice-service.js';
+import type { InvoiceCreateBody } from '../invoices/invoice-input.js';
+import type { InvoiceStatus } from '../domain/invoice-status.js';
+import { requestFingerprint, runIdempotently } from '../http/idempotency.js';
+import { pageRequest, pathId, tenantScope, type Handler } from './handler.js';
+
+export function invoiceHandlers(deps: { db: Db; invoices: InvoiceService }): Record<string, Handler> {
+  const { invoices } = deps;
+  return {
+    async createInvoice(c, req, res) {
+      const scope = tenantScope(res);
+      const body = c.request.requestBody as InvoiceCreateBody;
+      const key = req.get('Idempotency-Key');
+      if (!key) {
+        res.status(201).json(await invoices.create(scope, body));
+        return;
+      }
+      const result = await runIdempotently(
+        deps.db,
+        { tenant_id: scope.tenantId, livemode: scope.livemode, key },
+        requestFingerprint(req.method, req.path, body),
+        async () => ({ status: 201, body: await invoices.create(scope, body) }),
+      );
+      if (result.replayed) res.set('Idempotent-Replayed', 'true');
+      res.status(result.status).json(result.body);
+    },
+    async getInvoice(c, _req, res) {
+      res.json(await invoices.get(tenantScope(res), pathId(c)));
+    },
+    async listInvoices(c, _req, res) {
+      const q = c.request.query as Record<string, string | undefined>;
+      const filter = {
+        ...(q.status ? { status: q.status as InvoiceStatus } : {}),
+        ...(q.external_id ? { externalId: q.external_id } : {}),
+      };
+      res.json(await invoices.list(tenantScope(res), pageRequest(c), filter));
+    },
+    async cancelInvoice(c, _req, res) {
+      res.json(await invoices.cancel(tenantScope(res), pathId(c)));
+    },
+    async syncInvoice(c, _req, res) {
+      res.json(await invoices.sync(tenantScope(res), pathId(c)));
+    },
+    async simulateInvoice(c, _req, res) {
+      const body = c.request.requestBody as { status: 'processing' | 'paid' | 'expired' | 'failed'; paid_amount?: string };
+      res.json(await invoices.simulate(tenantScope(res), pathId(c), body));
+    },
+  };
+}

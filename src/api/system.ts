@@ -1,0 +1,22 @@
+import type { Core } from '../wiring.js';
+import type { Handler } from './handler.js';
+
+const withTimeout = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+
+export function systemHandlers(core: Pick<Core, 'db' | 'redis'>): Record<string, Handler> {
+  return {
+    async getHealth(_c, _req, res) {
+      res.json({ status: 'ok' });
+    },
+    /** Ready when both shared stores answer; load balancers stop sending traffic otherwise. */
+    async getReadiness(_c, _req, res) {
+      const [postgres, redis] = await Promise.all([
+        withTimeout(core.db.raw('SELECT 1'), 2000).then(() => 'ok' as const, () => 'error' as const),
+        withTimeout(core.redis.ping(), 2000).then(() => 'ok' as const, () => 'error' as const),
+      ]);
+      const ok = postgres === 'ok' && redis === 'ok';
+      res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'error', checks: { postgres, redis } });
+    },
+  };
+}

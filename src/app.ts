@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { Document } from 'openapi-backend';
+import type { Core } from './wiring.js';
+import { ApiError, sendProblem } from './http/problem.js';
+import { bodyParserError, jsonBody } from './http/json-body.js';
+import { createOpenApiRouter, loadOpenApiDocument } from './http/openapi.js';
+import { invoiceHandlers } from './api/invoices.js';
+import { connectorHandlers } from './api/connectors.js';
+import { operatorHandlers } from './api/tenants.js';
+import { systemHandlers } from './api/system.js';
+
+const REQUEST_ID = /^[\w.-]{1,128}$/;
+
+/** Builds the HTTP app: helmet, logging, metrics, body parsing, docs, then openapi-backend for every API route. */
+export async function createApp(core: Core, document: Document = loadOpenApiDocument()) {
+  const { logger, metrics } = core;
+  const api = await createOpenApiRouter({
+    document,
+    handlers: {
+      ...invoiceHandlers(core),
+      ...connectorHandlers(core),
+      ...operatorHandlers(core),
+      ...systemHandlers(core),
+    },
+    security: {
+      apiKey: async (_c, req, res) => {
+        const auth = await core.authenticator.tenant(req);
+        res.locals.tenant = auth;
+        const { headers } = await core.rateLimiter.consume(auth.keyId);
+        res.set(headers);
+        return auth;
+      },
+      operatorJwt: async (_c, req, res) => {
+        const auth = await core.authenticator.operator(req);
+        res.locals.operator = auth;
+        return auth;
+      },
+    },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : `req_${randomUUID().replaceAll('-', '')}`;
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    }),
+  );
+  app.use(helmet());
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const end = metrics.httpRequestDuration.startTimer();
+    res.on('finish', () => end({ method: req.method, route: (res.locals.route as string | undefined) ?? 'unmatched', status: String(res.statusCode) }));
+    next();
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { swaggerOptions: { persistAuthorization: true }, customSiteTitle: 'Switchyard API' }));
+
+  app.use(jsonBody(core.config.bodyLimit));
+  app.use(async (req: Request, res: Response) => {
+    await api.handleRequest(
+      { method: req.method, path: req.path, body: req.body, query: req.query as Record<string, string>, headers: req.headers as Record<string, string> },
+      req,
+      res,
+    );
+  });
+
+  // The single place errors become answers; anything unexpected is a generic 500 with the request id.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const problem = err instanceof ApiError ? err : bodyParserError(err);
+    if (problem) return sendProblem(res, problem, String(req.id));
+    req.log.error({ err }, 'unhandled error');
+    sendProblem(res, new ApiError('internal_error', 'Something went wrong on our side; quote the request id when you report it'), String(req.id));
+  });
+  return app;
+}

@@ -1,0 +1,112 @@
+import { userInfo } from 'node:os';
+import { z } from 'zod';
+
+/** Dev-only fallbacks: obviously insecure, refused when NODE_ENV=production. */
+const DEV_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+const DEV_OPERATOR_JWT_SECRET = 'switchyard-dev-operator-secret-do-not-use-in-production';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a ${protocols.join(' or ')} URL`);
+
+const retrySchedule = z
+  .string()
+  .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be a comma-separated list of seconds, e.g. 0,5,300')
+  .transform((v) => v.split(',').map((s) => Number(s.trim())));
+
+const masterKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v), {
+  message: 'must be base64 of exactly 32 bytes (openssl rand -base64 32)',
+});
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Like psql: with no user given, connect as the OS user (root on the dev machines, trust auth).
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default(`postgres://${userInfo().username}@127.0.0.1:5432/switchyard`),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
+  MASTER_KEY: masterKey.optional(),
+  OPERATOR_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  OPERATOR_JWT_PUBLIC_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ALLOW_PRIVATE_WEBHOOK_URLS: bool.default(false),
+  WEBHOOK_RETRY_SCHEDULE: retrySchedule.default([0, 5, 300, 1800, 7200, 18000, 36000, 36000]),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
+  EXPIRE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
+  QUEUE_PREFIX: z.string().min(1).default('switchyard'),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  databaseUrl: string;
+  redisUrl: string;
+  port: number;
+  publicBaseUrl: string;
+  masterKey: Buffer;
+  operatorJwtSecret: string;
+  operatorJwtPublicKey: string | undefined;
+  logLevel: string;
+  allowPrivateWebhookUrls: boolean;
+  webhookRetryScheduleSeconds: number[];
+  /** Requests allowed per API key in each window. */
+  rateLimit: { max: number; windowSeconds: number };
+  expireIntervalSeconds: number;
+  bodyLimit: string;
+  queuePrefix: string;
+  /** Names of settings that fell back to insecure development defaults (logged at start). */
+  insecureDefaults: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses and validates the environment once; every problem names its variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(blank);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const insecureDefaults: string[] = [];
+  if (e.NODE_ENV === 'production') {
+    if (!e.MASTER_KEY) problems.push('MASTER_KEY: required when NODE_ENV=production (openssl rand -base64 32)');
+    if (!e.OPERATOR_JWT_SECRET) problems.push('OPERATOR_JWT_SECRET: required when NODE_ENV=production (at least 32 characters)');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  if (!e.MASTER_KEY) insecureDefaults.push('MASTER_KEY');
+  if (!e.OPERATOR_JWT_SECRET) insecureDefaults.push('OPERATOR_JWT_SECRET');
+  return {
+    env: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    masterKey: Buffer.from(e.MASTER_KEY ?? DEV_MASTER_KEY, 'base64'),
+    operatorJwtSecret: e.OPERATOR_JWT_SECRET ?? DEV_OPERATOR_JWT_SECRET,
+    operatorJwtPublicKey: e.OPERATOR_JWT_PUBLIC_KEY,
+    logLevel: e.LOG_LEVEL,
+    allowPrivateWebhookUrls: e.ALLOW_PRIVATE_WEBHOOK_URLS,
+    webhookRetryScheduleSeconds: e.WEBHOOK_RETRY_SCHEDULE,
+    rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+    expireIntervalSeconds: e.EXPIRE_INTERVAL_SECONDS,
+    bodyLimit: e.BODY_LIMIT,
+    queuePrefix: e.QUEUE_PREFIX,
+    insecureDefaults,
+  };
+}

@@ -1,0 +1,144 @@
+import type { InvoiceStatus } from '../domain/invoice-status.js';
+
+/** Connector ids that tenants may use; later upstreams add members (and rows in the OpenAPI enum). */
+export type ConnectorId = 'sandbox';
+
+export interface CredentialField {
+  name: string;
+  secret: boolean;
+  description: string;
+}
+
+export interface ConfigField {
+  name: string;
+  description: string;
+  required: boolean;
+}
+
+/** What a connector can do, served by GET /v1/connectors (hyperswitch-style capability manifest). */
+export interface ConnectorManifest {
+  id: ConnectorId;
+  name: string;
+  modes: Array<'live' | 'test'>;
+  credentialFields: CredentialField[];
+  configFields: ConfigField[];
+  capabilities: {
+    /** Currency codes the upstream accepts; empty means every code in our currency table of the kinds below. */
+    currencies: string[];
+    currencyKinds: Array<'fiat' | 'crypto'>;
+    minExpiresIn: number;
+    maxExpiresIn: number;
+    cancel: boolean;
+    sync: boolean;
+    balance: boolean;
+    webhooks: boolean;
+  };
+}
+
+/** One configured upstream account, with credentials already decrypted for this call only. */
+export interface AccountContext {
+  accountId: string;
+  livemode: boolean;
+  credentials: Record<string, string>;
+  config: Record<string, unknown>;
+  /** Where the upstream should send its webhooks for this account. */
+  webhookUrl: string;
+}
+
+export interface CreateInvoiceInput {
+  invoiceId: string;
+  amount: string;
+  currency: string;
+  acceptedAssets: string[];
+  description: string | null;
+  expiresAt: Date;
+  expiresInSeconds: number;
+  customer: { telegram_user_id?: number; email?: string } | null;
+  returnUrl: string | null;
+  failReturnUrl: string | null;
+}
+
+export interface PaymentDetails {
+  address?: string;
+  network?: string;
+  asset?: string;
+  amount?: string;
+  bolt11?: string;
+}
+
+export interface PaidDetails {
+  amount: string;
+  currency: string;
+  paidAt: Date;
+  fee: string | null;
+}
+
+/** The upstream's view of one invoice, already mapped to our status table. */
+export interface UpstreamInvoice {
+  upstreamId: string;
+  status: InvoiceStatus | 'unknown';
+  payUrl: string | null;
+  payment: PaymentDetails | null;
+  paid: PaidDetails | null;
+  /** The upstream's own fields worth keeping for support and disputes. */
+  raw: Record<string, unknown>;
+}
+
+/** A normalized upstream event parsed from a verified webhook. */
+export interface UpstreamEvent {
+  /** Unique per upstream event, for idempotent processing (e.g. invoice id + status). */
+  dedupeKey: string;
+  upstreamId: string;
+  status: InvoiceStatus | 'unknown';
+  paid: PaidDetails | null;
+  raw: Record<string, unknown>;
+}
+
+export interface InboundWebhookRequest {
+  method: string;
+  /** The path the upstream called, as seen from outside (PUBLIC_BASE_URL's path prefix included). */
+  publicPath: string;
+  headers: Record<string, string | undefined>;
+  rawBody: Buffer;
+  sourceAddress: string;
+  receivedAt: Date;
+}
+
+export type VerificationResult = { ok: true } | { ok: false; reason: 'missing_signature' | 'bad_signature' | 'stale' | 'source_not_allowed' | 'malformed' };
+
+export interface WebhookAcknowledgement {
+  status: number;
+  contentType?: string;
+  body?: string;
+}
+
+/**
+ * Integration errors (our call failed: network, bad response, auth) as opposed to declines
+ * (the upstream said no to this invoice). Both carry the upstream's own reason.
+ */
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'decline' | 'integration',
+    readonly retryable: boolean,
+    readonly upstreamCode?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Connector {
+  manifest: ConnectorManifest;
+  /** Validates the credentials' shape; returns field errors (empty when fine). */
+  validateCredentials(credentials: unknown): Array<{ field: string; message: string }>;
+  /** Asks the upstream whether the credentials work, where it offers a check. */
+  checkCredentials?(account: AccountContext): Promise<void>;
+  createInvoice(account: AccountContext, input: CreateInvoiceInput): Promise<UpstreamInvoice>;
+  getInvoice(account: AccountContext, upstreamId: string): Promise<UpstreamInvoice>;
+  cancelInvoice?(account: AccountContext, upstreamId: string): Promise<void>;
+  getBalance?(account: AccountContext): Promise<Array<{ currency: string; available: string; onhold: string }>>;
+  verifyWebhook(account: AccountContext, request: InboundWebhookRequest): VerificationResult;
+  parseWebhook(rawBody: Buffer): UpstreamEvent[];
+  /** Exactly what the upstream expects back once a webhook is stored. */
+  acknowledgement(): WebhookAcknowledgement;
+}

@@ -1,0 +1,77 @@
+import type { DbOrTx } from './knex.js';
+import { fetchPage, type PageRequest } from './pagination.js';
+import type { InvoiceStatus } from '../domain/invoice-status.js';
+
+export interface GatewayAttempt {
+  account_id: string;
+  connector: string;
+  outcome: 'succeeded' | 'failed' | 'declined';
+  code: string | null;
+  duration_ms: number;
+}
+
+export interface InvoiceRow {
+  id: string;
+  tenant_id: string;
+  livemode: boolean;
+  status: InvoiceStatus;
+  amount: string;
+  currency: string;
+  accepted_assets: string[];
+  description: string | null;
+  external_id: string | null;
+  metadata: Record<string, unknown>;
+  customer: { telegram_user_id?: number; email?: string } | null;
+  gateway_account_id: string;
+  connector: string;
+  upstream_id: string | null;
+  gateway_attempts: GatewayAttempt[];
+  pay_url: string | null;
+  payment: Record<string, string> | null;
+  paid: { amount: string; currency: string; paid_at: string; fee: string | null } | null;
+  return_url: string | null;
+  fail_return_url: string | null;
+  upstream_data: Record<string, unknown> | null;
+  expires_at: Date;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface TenantScope {
+  tenantId: string;
+  livemode: boolean;
+}
+
+const JSON_COLUMNS = ['metadata', 'customer', 'gateway_attempts', 'payment', 'paid', 'upstream_data'] as const;
+
+/** pg sends JS arrays as Postgres arrays, so jsonb values are serialized explicitly. */
+function toDb(row: Partial<InvoiceRow>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...row };
+  for (const col of JSON_COLUMNS) if (col in row) out[col] = row[col] === null ? null : JSON.stringify(row[col]);
+  return out;
+}
+
+export const invoicesRepo = {
+  insert: async (db: DbOrTx, row: Omit<InvoiceRow, 'created_at' | 'updated_at'>): Promise<InvoiceRow> =>
+    ((await db('invoices').insert(toDb(row)).returning('*')) as InvoiceRow[])[0]!,
+  /** Scoped lookup: another tenant's (or the other mode's) invoice simply does not exist. */
+  find: async (db: DbOrTx, scope: TenantScope, id: string): Promise<InvoiceRow | undefined> =>
+    db('invoices').where({ id, tenant_id: scope.tenantId, livemode: scope.livemode }).first(),
+  findForUpdate: async (db: DbOrTx, id: string): Promise<InvoiceRow | undefined> => db('invoices').where({ id }).forUpdate().first(),
+  findByExternalId: async (db: DbOrTx, scope: TenantScope, externalId: string): Promise<InvoiceRow | undefined> =>
+    db('invoices').where({ tenant_id: scope.tenantId, livemode: scope.livemode, external_id: externalId }).first(),
+  list: (db: DbOrTx, scope: TenantScope, page: PageRequest, filter: { status?: InvoiceStatus; externalId?: string }) => {
+    const q = db('invoices').select('*').where({ tenant_id: scope.tenantId, livemode: scope.livemode });
+    if (filter.status) q.where({ status: filter.status });
+    if (filter.externalId) q.where({ external_id: filter.externalId });
+    return fetchPage<InvoiceRow>(q, page);
+  },
+  update: async (db: DbOrTx, id: string, patch: Partial<InvoiceRow>): Promise<InvoiceRow> =>
+    ((await db('invoices')
+      .where({ id })
+      .update({ ...toDb(patch), updated_at: db.fn.now() })
+      .returning('*')) as InvoiceRow[])[0]!,
+  /** Pending invoices past their expiry, locked for this transaction; other workers skip them. */
+  lockOverdue: async (db: DbOrTx, limit: number): Promise<InvoiceRow[]> =>
+    db('invoices').where({ status: 'pending' }).andWhere('expires_at', '<=', db.fn.now()).orderBy('expires_at').limit(limit).forUpdate().skipLocked(),
+};

@@ -1,0 +1,25 @@
+import type { DbOrTx } from './knex.js';
+import { fetchPage, type PageRequest } from './pagination.js';
+
+export type TenantStatus = 'active' | 'suspended';
+
+export interface TenantRow {
+  id: string;
+  name: string;
+  status: TenantStatus;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const tenantsRepo = {
+  insert: async (db: DbOrTx, row: Pick<TenantRow, 'id' | 'name'>): Promise<TenantRow> =>
+    ((await db('tenants').insert(row).returning('*')) as TenantRow[])[0]!,
+  find: async (db: DbOrTx, id: string): Promise<TenantRow | undefined> => db('tenants').where({ id }).first(),
+  list: (db: DbOrTx, page: PageRequest, status?: TenantStatus) => {
+    const q = db('tenants').select('*');
+    if (status) q.where({ status });
+    return fetchPage<TenantRow>(q, page);
+  },
+  update: async (db: DbOrTx, id: string, patch: Partial<Pick<TenantRow, 'name' | 'status'>>): Promise<TenantRow | undefined> =>
+    ((await db('tenants').where({ id }).update({ ...patch, updated_at: db.fn.now() }).returning('*')) as TenantRow[])[0],
+};

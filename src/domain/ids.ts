@@ -1,0 +1,15 @@
+import { monotonicFactory } from 'ulid';
+
+/** Object prefixes from the public contract (DESIGN §4). */
+export type IdPrefix = 'ten' | 'key' | 'ga' | 'inv' | 'evt' | 'we' | 'del';
+
+const nextUlid = monotonicFactory();
+
+/** Opaque, prefixed, time-sortable ids: `inv_01J…` (a ULID, 26 chars). */
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${nextUlid()}`;
+}
+
+export function hasPrefix(id: string, prefix: IdPrefix): boolean {
+  return new RegExp(`^${prefix}_[0-9A-Za-z]{26}$`).test(id);
+}

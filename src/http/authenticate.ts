@@ -1,0 +1,54 @@
+import type { Request } from 'express';
+import type { Logger } from 'pino';
+import type { Db } from '../db/knex.js';
+import { apiKeysRepo } from '../db/api-keys-repo.js';
+import { hashApiKey, parseApiKeyMode } from '../security/api-key-secret.js';
+import type { OperatorTokenVerifier } from '../security/operator-token.js';
+import { ApiError } from './problem.js';
+
+export interface TenantAuth {
+  tenantId: string;
+  livemode: boolean;
+  keyId: string;
+}
+
+export interface OperatorAuth {
+  subject: string;
+}
+
+function bearerToken(req: Request): string {
+  const header = req.headers.authorization;
+  if (!header) throw new ApiError('unauthorized', 'Missing Authorization header: send "Authorization: Bearer <key>"');
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) throw new ApiError('unauthorized', 'Malformed Authorization header: expected "Bearer <key>"');
+  return m[1]!;
+}
+
+export function createAuthenticator(deps: { db: Db; operatorTokens: OperatorTokenVerifier; logger: Logger }) {
+  return {
+    /** Tenant API keys: unknown or revoked → 401; a suspended tenant → 403. */
+    async tenant(req: Request): Promise<TenantAuth> {
+      const token = bearerToken(req);
+      const mode = parseApiKeyMode(token);
+      if (!mode) throw new ApiError('unauthorized', 'Malformed API key: expected sy_live_… or sy_test_…');
+      const key = await apiKeysRepo.findByHash(deps.db, hashApiKey(token));
+      if (!key || key.mode !== mode) throw new ApiError('unauthorized', 'Unknown API key');
+      if (key.revoked_at) throw new ApiError('unauthorized', 'This API key has been revoked');
+      if (key.tenant_status !== 'active') throw new ApiError('tenant_suspended', 'This tenant is suspended');
+      apiKeysRepo.touch(deps.db, key.id).catch((err: unknown) => deps.logger.warn({ err }, 'could not record key use'));
+      return { tenantId: key.tenant_id, livemode: key.mode === 'live', keyId: key.id };
+    },
+    async operator(req: Request): Promise<OperatorAuth> {
+      const token = bearerToken(req);
+      if (parseApiKeyMode(token)) throw new ApiError('forbidden', 'Tenant API keys cannot use the operator API');
+      try {
+        const payload = await deps.operatorTokens.verify(token);
+        return { subject: String(payload.sub) };
+      } catch {
+        throw new ApiError('unauthorized', 'Invalid or expired operator token');
+      }
+    },
+  };
+}
+
+export type Authenticator = ReturnType<typeof createAuthenticator>;

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/knex.js';
+import { idempotencyRepo } from '../db/idempotency-repo.js';
+import { ApiError, type ProblemCode } from './problem.js';
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+/** Key order does not make two bodies different. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+interface StoredProblem {
+  code: ProblemCode;
+  detail: string;
+  extras: ApiError['extras'];
+}
+
+export function requestFingerprint(method: string, path: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body ?? null)}`).digest('hex');
+}
+
+/**
+ * Idempotency-Key semantics (DESIGN §4): the first request runs and its answer (2xx or 4xx) is kept
+ * for 24 h; the same key and body replays it; another body is a 422; a key still running is a 409.
+ * A 5xx or crash frees the key so the client can retry.
+ */
+export async function runIdempotently(
+  db: Db,
+  scope: { tenant_id: string; livemode: boolean; key: string },
+  fingerprint: string,
+  run: () => Promise<{ status: number; body: unknown }>,
+): Promise<StoredResponse> {
+  const existing = await idempotencyRepo.claim(db, scope, fingerprint);
+  if (existing) {
+    if (existing.request_hash !== fingerprint) {
+      throw new ApiError('idempotency_conflict', 'This Idempotency-Key was already used with a different request');
+    }
+    if (existing.state === 'in_progress') {
+      throw new ApiError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly', {
+        headers: { 'Retry-After': '1' },
+      });
+    }
+    const stored = existing.response_body as { __problem?: StoredProblem };
+    if (stored?.__problem) {
+      const { code, detail, extras } = stored.__problem;
+      throw new ApiError(code, detail, { ...extras, headers: { ...extras.headers, 'Idempotent-Replayed': 'true' } });
+    }
+    return { status: existing.response_status!, body: existing.response_body, replayed: true };
+  }
+  let result: { status: number; body: unknown };
+  try {
+    result = await run();
+  } catch (err) {
+    if (err instanceof ApiError && err.status < 500) {
+      const problem: StoredProblem = { code: err.code, detail: err.message, extras: err.extras };
+      result = { status: err.status, body: { __problem: problem } };
+      await idempotencyRepo.complete(db, scope, result.status, result.body);
+    } else {
+      await idempotencyRepo.release(db, scope);
+    }
+    throw err;
+  }
+  await idempotencyRepo.complete(db, scope, result.status, result.body);
+  return { ...result, replayed: false };
+}

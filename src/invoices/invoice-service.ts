@@ -1,0 +1,324 @@
+import type { Logger } from 'pino';
+import type { Db, DbOrTx } from '../db/knex.js';
+import { invoicesRepo, type GatewayAttempt, type InvoiceRow, type TenantScope } from '../db/invoices-repo.js';
+import { eventsRepo } from '../db/events-repo.js';
+import { gatewayAccountsRepo, type GatewayAccountRow } from '../db/gateway-accounts-repo.js';
+import type { PageRequest } from '../db/pagination.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import { UpstreamError, type AccountContext, type Connector, type PaidDetails, type UpstreamInvoice } from '../connectors/types.js';
+import { canCancel, canExpire, canTransition, eventTypeForStatus, type InvoiceStatus } from '../domain/invoice-status.js';
+import { newId } from '../domain/ids.js';
+import { findCurrency } from '../domain/currencies.js';
+import { checkAmount } from '../domain/money.js';
+import type { SecretBox } from '../security/secret-box.js';
+import { ApiError, validationError } from '../http/problem.js';
+import { selectAccounts } from '../routing/select-accounts.js';
+import type { Metrics } from '../metrics.js';
+import { checkInvoiceSemantics, DEFAULT_EXPIRES_IN, type InvoiceCreateBody } from './invoice-input.js';
+import { toInvoiceObject } from './invoice-view.js';
+
+export interface InvoiceServiceDeps {
+  db: Db;
+  connectors: ConnectorRegistry;
+  secretBox: SecretBox;
+  metrics: Metrics;
+  logger: Logger;
+  publicBaseUrl: string;
+}
+
+/** What an upstream told us about an invoice, from a verified webhook, a sync or a simulation. */
+export interface UpstreamUpdate {
+  status: InvoiceStatus | 'unknown';
+  paid: PaidDetails | null;
+  raw: Record<string, unknown>;
+}
+
+const isUniqueViolation = (err: unknown, constraint: string) =>
+  (err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === constraint;
+
+export function createInvoiceService(deps: InvoiceServiceDeps) {
+  const { db, connectors, secretBox, metrics, logger } = deps;
+
+  function accountContext(account: GatewayAccountRow): AccountContext {
+    return {
+      accountId: account.id,
+      livemode: account.livemode,
+      credentials: account.credentials_encrypted ? (JSON.parse(secretBox.open(account.credentials_encrypted, account.id)) as Record<string, string>) : {},
+      config: account.config,
+      webhookUrl: `${deps.publicBaseUrl}/hooks/${account.connector}/${account.id}`,
+    };
+  }
+
+  /** Times one upstream call and turns anything unexpected into an integration error. */
+  async function callUpstream<T>(connectorId: string, operation: string, fn: () => Promise<T>): Promise<T> {
+    const end = metrics.upstreamCalls.startTimer({ connector: connectorId, operation });
+    try {
+      const result = await fn();
+      end({ outcome: 'ok' });
+      return result;
+    } catch (err) {
+      end({ outcome: 'error' });
+      if (err instanceof UpstreamError) throw err;
+      logger.error({ err, connector: connectorId, operation }, 'upstream call failed');
+      throw new UpstreamError(`${connectorId} ${operation} failed`, 'integration', true);
+    }
+  }
+
+  async function loadAccountAndConnector(row: InvoiceRow): Promise<{ account: GatewayAccountRow; connector: Connector }> {
+    const account = await db('gateway_accounts').where({ id: row.gateway_account_id }).first<GatewayAccountRow>();
+    const connector = connectors.get(row.connector);
+    if (!account || !connector) throw new Error(`invoice ${row.id} points at a missing account or connector`);
+    return { account, connector };
+  }
+
+  /**
+   * The one place an invoice changes status: under a row lock, only forward, and with its
+   * event written in the same transaction (the outbox).
+   */
+  async function transition(trx: DbOrTx, row: InvoiceRow, to: InvoiceStatus, patch: Partial<InvoiceRow> = {}): Promise<InvoiceRow> {
+    const updated = await invoicesRepo.update(trx, row.id, { ...patch, status: to });
+    await eventsRepo.insert(trx, {
+      tenant_id: row.tenant_id,
+      livemode: row.livemode,
+      type: eventTypeForStatus(to),
+      invoice_id: row.id,
+      data: toInvoiceObject(updated),
+    });
+    metrics.invoiceTransitions.inc({ connector: row.connector, status: to });
+    return updated;
+  }
+
+  async function find(scope: TenantScope, id: string): Promise<InvoiceRow> {
+    const row = await invoicesRepo.find(db, scope, id);
+    if (!row) throw new ApiError('not_found', `No invoice ${id}`);
+    return row;
+  }
+
+  /** Applies an upstream's view; late, repeated or backward news changes nothing. */
+  async function applyUpstreamUpdate(invoiceId: string, update: UpstreamUpdate): Promise<InvoiceRow> {
+    return db.transaction(async (trx) => {
+      const row = await invoicesRepo.findForUpdate(trx, invoiceId);
+      if (!row) throw new Error(`invoice ${invoiceId} vanished`);
+      const upstream_data = { ...(row.upstream_data ?? {}), ...update.raw };
+      if (update.status === 'unknown' || update.status === row.status || !canTransition(row.status, update.status)) {
+        return invoicesRepo.update(trx, row.id, { upstream_data });
+      }
+      const paid =
+        update.status === 'paid' && update.paid
+          ? { amount: update.paid.amount, currency: update.paid.currency, paid_at: update.paid.paidAt.toISOString(), fee: update.paid.fee }
+          : row.paid;
+      if (paid && update.status === 'paid' && paid.amount !== row.amount) {
+        logger.warn({ invoice: row.id, expected: row.amount, paid: paid.amount }, 'paid amount differs from the invoice amount');
+      }
+      return transition(trx, row, update.status, { upstream_data, paid });
+    });
+  }
+
+  async function create(scope: TenantScope, body: InvoiceCreateBody) {
+    const { currency, errors } = checkInvoiceSemantics(body);
+    if (errors.length || !currency) throw validationError(errors);
+    if (body.external_id) {
+      const existing = await invoicesRepo.findByExternalId(db, scope, body.external_id);
+      if (existing) throw duplicateExternalId(existing.id, body.external_id);
+    }
+    const expiresIn = body.expires_in ?? DEFAULT_EXPIRES_IN;
+    const accounts = await gatewayAccountsRepo.listUsable(db, scope.tenantId, scope.livemode);
+    const { candidates, rejected } = selectAccounts(accounts, connectors.get, {
+      currency,
+      amount: body.amount,
+      livemode: scope.livemode,
+      expiresIn,
+      gateway: body.gateway,
+      gatewayAccountId: body.gateway_account_id,
+    });
+    if (!candidates.length) {
+      throw new ApiError(
+        'no_gateway_available',
+        accounts.length
+          ? 'No connected gateway account can take this invoice'
+          : scope.livemode
+            ? 'No gateway account is connected in live mode yet'
+            : 'No gateway account is available in test mode',
+        { rejected },
+      );
+    }
+
+    const invoiceId = newId('inv');
+    const expiresAt = new Date(Date.now() + expiresIn * 1000);
+    const attempts: GatewayAttempt[] = [];
+    let created: { account: GatewayAccountRow; upstream: UpstreamInvoice } | undefined;
+    for (const account of candidates) {
+      const connector = connectors.get(account.connector)!;
+      const started = performance.now();
+      try {
+        const upstream = await callUpstream(account.connector, 'create_invoice', () =>
+          connector.createInvoice(accountContext(account), {
+            invoiceId,
+            amount: body.amount,
+            currency: currency.code,
+            acceptedAssets: body.accepted_assets ?? [],
+            description: body.description ?? null,
+            expiresAt,
+            expiresInSeconds: expiresIn,
+            customer: body.customer ?? null,
+            returnUrl: body.return_url ?? null,
+            failReturnUrl: body.fail_return_url ?? null,
+          }),
+        );
+        attempts.push({ account_id: account.id, connector: account.connector, outcome: 'succeeded', code: null, duration_ms: Math.round(performance.now() - started) });
+        created = { account, upstream };
+        break;
+      } catch (err) {
+        const e = err as UpstreamError;
+        attempts.push({
+          account_id: account.id,
+          connector: account.connector,
+          outcome: e.kind === 'decline' ? 'declined' : 'failed',
+          code: e.upstreamCode ?? null,
+          duration_ms: Math.round(performance.now() - started),
+        });
+      }
+    }
+    if (!created) {
+      throw new ApiError('upstream_error', 'Every gateway that could take this invoice failed; nothing was created', { attempts });
+    }
+
+    const { account, upstream } = created;
+    try {
+      const row = await db.transaction(async (trx) => {
+        const inserted = await invoicesRepo.insert(trx, {
+          id: invoiceId,
+          tenant_id: scope.tenantId,
+          livemode: scope.livemode,
+          status: 'pending',
+          amount: body.amount,
+          currency: currency.code,
+          accepted_assets: body.accepted_assets ?? [],
+          description: body.description ?? null,
+          external_id: body.external_id ?? null,
+          metadata: body.metadata ?? {},
+          customer: body.customer ?? null,
+          gateway_account_id: account.id,
+          connector: account.connector,
+          upstream_id: upstream.upstreamId,
+          gateway_attempts: attempts,
+          pay_url: upstream.payUrl,
+          payment: upstream.payment ? { ...upstream.payment } : null,
+          paid: null,
+          return_url: body.return_url ?? null,
+          fail_return_url: body.fail_return_url ?? null,
+          upstream_data: upstream.raw,
+          expires_at: expiresAt,
+        });
+        await eventsRepo.insert(trx, {
+          tenant_id: scope.tenantId,
+          livemode: scope.livemode,
+          type: 'invoice.created',
+          invoice_id: inserted.id,
+          data: toInvoiceObject(inserted),
+        });
+        return inserted;
+      });
+      metrics.invoicesCreated.inc({ connector: row.connector, status: row.status });
+      return toInvoiceObject(row);
+    } catch (err) {
+      if (body.external_id && isUniqueViolation(err, 'invoices_external_id_unique')) {
+        // Lost a race on external_id: withdraw the upstream invoice nobody will be shown.
+        await connectors.get(account.connector)?.cancelInvoice?.(accountContext(account), upstream.upstreamId).catch(() => undefined);
+        const existing = await invoicesRepo.findByExternalId(db, scope, body.external_id);
+        throw duplicateExternalId(existing?.id ?? 'unknown', body.external_id);
+      }
+      throw err;
+    }
+  }
+
+  function duplicateExternalId(existingId: string, externalId: string) {
+    return new ApiError('duplicate_external_id', `An invoice with external_id ${JSON.stringify(externalId)} already exists`, {
+      invoice_id: existingId,
+    });
+  }
+
+  async function cancel(scope: TenantScope, id: string) {
+    const row = await find(scope, id);
+    if (!canCancel(row.status)) throw new ApiError('invoice_not_cancellable', `Invoice ${id} is ${row.status}; only pending invoices can be cancelled`, { status: row.status });
+    const { account, connector } = await loadAccountAndConnector(row);
+    if (connector.cancelInvoice && row.upstream_id) {
+      const upstreamId = row.upstream_id;
+      try {
+        await callUpstream(row.connector, 'cancel_invoice', () => connector.cancelInvoice!(accountContext(account), upstreamId));
+      } catch (err) {
+        throw new ApiError('upstream_error', `${row.connector} refused to cancel the invoice: ${(err as Error).message}`);
+      }
+    }
+    const updated = await db.transaction(async (trx) => {
+      const locked = (await invoicesRepo.findForUpdate(trx, id))!;
+      // It may have been paid while we were asking the upstream.
+      if (!canCancel(locked.status)) throw new ApiError('invoice_not_cancellable', `Invoice ${id} is ${locked.status}`, { status: locked.status });
+      return transition(trx, locked, 'cancelled');
+    });
+    return toInvoiceObject(updated);
+  }
+
+  async function sync(scope: TenantScope, id: string) {
+    const row = await find(scope, id);
+    if (!row.upstream_id) return toInvoiceObject(row);
+    const { account, connector } = await loadAccountAndConnector(row);
+    const upstreamId = row.upstream_id;
+    let upstream: UpstreamInvoice;
+    try {
+      upstream = await callUpstream(row.connector, 'get_invoice', () => connector.getInvoice(accountContext(account), upstreamId));
+    } catch (err) {
+      throw new ApiError('upstream_error', `${row.connector} did not answer the status query: ${(err as Error).message}`);
+    }
+    return toInvoiceObject(await applyUpstreamUpdate(row.id, upstream));
+  }
+
+  async function simulate(scope: TenantScope, id: string, body: { status: 'processing' | 'paid' | 'expired' | 'failed'; paid_amount?: string }) {
+    if (scope.livemode) throw new ApiError('forbidden', 'simulate needs a test-mode key (sy_test_…)');
+    const row = await find(scope, id);
+    if (row.connector !== 'sandbox' || !row.upstream_id) {
+      throw new ApiError('simulation_not_supported', `Invoice ${id} is on ${row.connector}; only sandbox invoices can be simulated`);
+    }
+    if (!canTransition(row.status, body.status)) {
+      throw new ApiError('invalid_transition', `Invoice ${id} is ${row.status} and cannot become ${body.status}`, { status: row.status });
+    }
+    if (body.paid_amount !== undefined) {
+      if (body.status !== 'paid') throw validationError([{ field: '/body/paid_amount', message: 'only allowed with status paid' }]);
+      const check = checkAmount(body.paid_amount, findCurrency(row.currency)!);
+      if (!check.ok) throw validationError([{ field: '/body/paid_amount', message: check.reason }]);
+    }
+    const event = await connectors.sandbox.simulate(row.upstream_id, body.status, body.paid_amount);
+    if (!event) throw new ApiError('not_found', `No invoice ${id}`);
+    return toInvoiceObject(await applyUpstreamUpdate(row.id, event));
+  }
+
+  /** Expires overdue pending invoices in small locked batches; safe to run on many workers at once. */
+  async function expireOverdue(batchSize = 100): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const expired = await db.transaction(async (trx) => {
+        const rows = await invoicesRepo.lockOverdue(trx, batchSize);
+        for (const row of rows) if (canExpire(row.status)) await transition(trx, row, 'expired');
+        return rows.length;
+      });
+      total += expired;
+      if (expired < batchSize) return total;
+    }
+  }
+
+  return {
+    create,
+    get: async (scope: TenantScope, id: string) => toInvoiceObject(await find(scope, id)),
+    list: async (scope: TenantScope, page: PageRequest, filter: { status?: InvoiceStatus; externalId?: string }) => {
+      const result = await invoicesRepo.list(db, scope, page, filter);
+      return { object: 'list' as const, data: result.data.map(toInvoiceObject), has_more: result.has_more };
+    },
+    cancel,
+    sync,
+    simulate,
+    applyUpstreamUpdate,
+    expireOverdue,
+  };
+}
+
+export type InvoiceService = ReturnType<typeof createInvoiceService>;

@@ -1,0 +1,34 @@
+import type { InvoiceRow } from '../db/invoices-repo.js';
+
+/** The public Invoice object (DESIGN §4): what the API answers and what every event carries. */
+export function toInvoiceObject(row: InvoiceRow) {
+  return {
+    id: row.id,
+    object: 'invoice' as const,
+    livemode: row.livemode,
+    status: row.status,
+    amount: row.amount,
+    currency: row.currency,
+    accepted_assets: row.accepted_assets,
+    description: row.description,
+    external_id: row.external_id,
+    metadata: row.metadata,
+    customer: row.customer,
+    gateway: {
+      connector: row.connector,
+      account_id: row.gateway_account_id,
+      upstream_id: row.upstream_id,
+      attempts: row.gateway_attempts,
+    },
+    pay_url: row.pay_url,
+    payment: row.payment,
+    paid: row.paid,
+    return_url: row.return_url,
+    fail_return_url: row.fail_return_url,
+    expires_at: row.expires_at.toISOString(),
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+export type InvoiceObject = ReturnType<typeof toInvoiceObject>;

@@ -1,0 +1,16 @@
+import type { Config } from '../config.js';
+
+/** Every queue Switchyard uses, and the payload of each job name (type-checked enqueueing). */
+export const QUEUES = {
+  maintenance: 'maintenance',
+} as const;
+
+export interface MaintenanceJobs {
+  'expire-invoices': Record<string, never>;
+  'purge-idempotency-keys': Record<string, never>;
+}
+
+/** BullMQ wants its own connections with no per-command retry limit (blocking commands). */
+export function bullConnection(config: Pick<Config, 'redisUrl'>) {
+  return { url: config.redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: true };
+}

@@ -1,0 +1,22 @@
+import { pino, type Logger } from 'pino';
+
+/** Paths pino replaces with "[redacted]": credentials must never reach a log line. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.secret',
+  '*.token',
+  '*.api_key',
+  '*.api_secret',
+  '*.webhook_secret',
+  '*.password',
+  '*.credentials',
+  '*.key_hash',
+  'credentials',
+  'secret',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'switchyard' } }, destination);
+}

@@ -1,0 +1,38 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per process wiring (not prom-client's global), so tests can build several apps. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequestDuration: new Histogram({
+      name: 'switchyard_http_request_duration_seconds',
+      help: 'HTTP request duration by route template, method and status code',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    invoicesCreated: new Counter({
+      name: 'switchyard_invoices_created_total',
+      help: 'Invoices created, by connector and resulting status',
+      labelNames: ['connector', 'status'] as const,
+      registers: [registry],
+    }),
+    invoiceTransitions: new Counter({
+      name: 'switchyard_invoice_transitions_total',
+      help: 'Invoice status changes, by connector and new status',
+      labelNames: ['connector', 'status'] as const,
+      registers: [registry],
+    }),
+    upstreamCalls: new Histogram({
+      name: 'switchyard_upstream_call_duration_seconds',
+      help: 'Upstream gateway calls, by connector, operation and outcome',
+      labelNames: ['connector', 'operation', 'outcome'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

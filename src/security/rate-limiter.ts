@@ -1,0 +1,40 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { ApiError } from '../http/problem.js';
+
+export interface RateLimitOutcome {
+  headers: Record<string, string>;
+}
+
+export interface RateLimiter {
+  /** Spends one request of `subject`'s window; throws a 429 ApiError (with headers) when none is left. */
+  consume(subject: string): Promise<RateLimitOutcome>;
+}
+
+/** Fixed-window limit per API key in Redis, shared by every API process. */
+export function createRateLimiter(redis: Redis, opts: { max: number; windowSeconds: number; keyPrefix: string }): RateLimiter {
+  const limiter = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${opts.keyPrefix}:rl`,
+    points: opts.max,
+    duration: opts.windowSeconds,
+  });
+  const headersFor = (res: RateLimiterRes) => ({
+    'RateLimit-Limit': String(opts.max),
+    'RateLimit-Remaining': String(Math.max(0, res.remainingPoints)),
+    'RateLimit-Reset': String(Math.max(1, Math.ceil(res.msBeforeNext / 1000))),
+  });
+  return {
+    async consume(subject) {
+      try {
+        return { headers: headersFor(await limiter.consume(subject)) };
+      } catch (err) {
+        if (!(err instanceof RateLimiterRes)) throw err;
+        const headers = headersFor(err);
+        throw new ApiError('rate_limited', `Rate limit of ${opts.max} requests per ${opts.windowSeconds}s exceeded`, {
+          headers: { ...headers, 'Retry-After': headers['RateLimit-Reset'] },
+        });
+      }
+    },
+  };
+}

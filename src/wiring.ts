@@ -1,0 +1,45 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { createDb, type Db } from './db/knex.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createConnectorRegistry } from './connectors/registry.js';
+import { createSecretBox } from './security/secret-box.js';
+import { createInvoiceService } from './invoices/invoice-service.js';
+import { createTenantAdmin } from './api/tenants.js';
+import { createOperatorTokenVerifier } from './security/operator-token.js';
+import { createRateLimiter } from './security/rate-limiter.js';
+import { createAuthenticator } from './http/authenticate.js';
+
+/**
+ * Everything a process needs, built once and passed down (no module-level singletons):
+ * tests call this with their own database and Redis prefix.
+ */
+export function createCore(config: Config, logger: Logger, overrides: { db?: Db; redis?: Redis } = {}) {
+  const db = overrides.db ?? createDb(config.databaseUrl);
+  const redis = overrides.redis ?? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const metrics: Metrics = createMetrics();
+  const secretBox = createSecretBox(config.masterKey);
+  const connectors = createConnectorRegistry({ db, publicBaseUrl: config.publicBaseUrl });
+  const operatorTokens = createOperatorTokenVerifier(config);
+  const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl });
+  return {
+    config,
+    logger,
+    db,
+    redis,
+    metrics,
+    secretBox,
+    connectors,
+    invoices,
+    admin: createTenantAdmin(db),
+    authenticator: createAuthenticator({ db, operatorTokens, logger }),
+    rateLimiter: createRateLimiter(redis, { ...config.rateLimit, keyPrefix: config.queuePrefix }),
+    async close() {
+      await Promise.allSettled([db.destroy(), redis.quit()]);
+    },
+  };
+}
+
+export type Core = ReturnType<typeof createCore>;

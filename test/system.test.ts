@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import supertest from 'supertest';
+import { startHarness, type Harness } from './helpers/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h?.close());
+
+describe('system endpoints', () => {
+  it('GET /healthz answers while the process is up', async () => {
+    const res = await h.client.get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz checks PostgreSQL and Redis', async () => {
+    const res = await h.client.get('/readyz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
+  });
+
+  it('every answer carries a request id, and an incoming one is kept', async () => {
+    const res = await h.client.get('/healthz', { headers: { 'X-Request-Id': 'trace-123' } });
+    expect(res.headers['x-request-id']).toBe('trace-123');
+    const generated = await h.client.get('/healthz');
+    expect(generated.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+  });
+
+  it('helmet headers are set', async () => {
+    const res = await h.client.get('/healthz');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toBeDefined();
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('GET /openapi.json serves the document', async () => {
+    const res = await supertest(h.app).get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(res.body.paths)).toContain('/v1/invoices');
+  });
+
+  it('GET /docs serves Swagger UI as HTML', async () => {
+    const res = await supertest(h.app).get('/docs/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('swagger-ui');
+  });
+
+  it('GET /metrics exposes request durations by route in Prometheus format', async () => {
+    await h.client.get('/healthz');
+    const res = await supertest(h.app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('switchyard_http_request_duration_seconds_bucket');
+    expect(res.text).toMatch(/route="\/healthz",status="200"/);
+    expect(res.text).toContain('switchyard_invoices_created_total');
+  });
+
+  it('an unknown route is a 404 problem', async () => {
+    const res = await h.client.get('/v1/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('not_found');
+  });
+
+  it('a known path with the wrong method is a 405 problem with Allow', async () => {
+    const res = await h.client.delete('/v1/invoices');
+    expect(res.status).toBe(405);
+    expect(res.body.code).toBe('method_not_allowed');
+    expect(res.headers.allow).toContain('GET');
+    expect(res.headers.allow).toContain('POST');
+  });
+});
