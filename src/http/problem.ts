@@ -56,13 +56,14 @@ export function sendProblem(res: Response, err: ApiError, requestId?: string): v
     .status(err.status)
     .type('application/problem+json')
     .json({
+      // Extras first, so no extra can overwrite the standard members.
+      ...rest,
       type: `https://switchyard.dev/problems/${err.code.replaceAll('_', '-')}`,
       title: PROBLEM_CODES[err.code].title,
       status: err.status,
       detail: err.message,
       code: err.code,
       ...(errors ? { errors } : {}),
-      ...rest,
       ...(requestId ? { request_id: requestId } : {}),
     });
 }

@@ -240,7 +240,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
 
   async function cancel(scope: TenantScope, id: string) {
     const row = await find(scope, id);
-    if (!canCancel(row.status)) throw new ApiError('invoice_not_cancellable', `Invoice ${id} is ${row.status}; only pending invoices can be cancelled`, { status: row.status });
+    if (!canCancel(row.status)) throw new ApiError('invoice_not_cancellable', `Invoice ${id} is ${row.status}; only pending invoices can be cancelled`, { invoice_status: row.status });
     const { account, connector } = await loadAccountAndConnector(row);
     if (connector.cancelInvoice && row.upstream_id) {
       const upstreamId = row.upstream_id;
@@ -253,7 +253,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     const updated = await db.transaction(async (trx) => {
       const locked = (await invoicesRepo.findForUpdate(trx, id))!;
       // It may have been paid while we were asking the upstream.
-      if (!canCancel(locked.status)) throw new ApiError('invoice_not_cancellable', `Invoice ${id} is ${locked.status}`, { status: locked.status });
+      if (!canCancel(locked.status)) throw new ApiError('invoice_not_cancellable', `Invoice ${id} is ${locked.status}`, { invoice_status: locked.status });
       return transition(trx, locked, 'cancelled');
     });
     return toInvoiceObject(updated);
@@ -280,7 +280,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       throw new ApiError('simulation_not_supported', `Invoice ${id} is on ${row.connector}; only sandbox invoices can be simulated`);
     }
     if (!canTransition(row.status, body.status)) {
-      throw new ApiError('invalid_transition', `Invoice ${id} is ${row.status} and cannot become ${body.status}`, { status: row.status });
+      throw new ApiError('invalid_transition', `Invoice ${id} is ${row.status} and cannot become ${body.status}`, { invoice_status: row.status });
     }
     if (body.paid_amount !== undefined) {
       if (body.status !== 'paid') throw validationError([{ field: '/body/paid_amount', message: 'only allowed with status paid' }]);

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import pg from 'pg';
+import { inject } from 'vitest';
 
 /** The server tests use; override with TEST_DATABASE_URL (its database part is ignored). */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? `postgres://${userInfo().username}@127.0.0.1:5432/postgres`;
-export const TEMPLATE_DB = 'switchyard_test_template';
+/** Test databases are `switchyard_test_<run start epoch>_…`, so stale ones can be recognised. */
+export const TEST_DB_PREFIX = 'switchyard_test_';
 
 export function databaseUrl(name: string): string {
   const url = new URL(TEST_SERVER_URL);
@@ -22,10 +24,11 @@ export async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>):
   }
 }
 
-/** A fresh database per test file, copied from the migrated template (milliseconds, not a migration run). */
+/** A fresh database per test file, copied from this run's migrated template (fast, no migration run). */
 export async function createDatabaseFromTemplate(): Promise<string> {
-  const name = `switchyard_test_${randomBytes(6).toString('hex')}`;
-  await withAdminClient((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`));
+  const template = inject('templateDb');
+  const name = `${template.replace(/_template$/, '')}_${randomBytes(4).toString('hex')}`;
+  await withAdminClient((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return name;
 }
 
