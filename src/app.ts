@@ -12,6 +12,7 @@ import { invoiceHandlers } from './api/invoices.js';
 import { connectorHandlers } from './api/connectors.js';
 import { operatorHandlers } from './api/tenants.js';
 import { systemHandlers } from './api/system.js';
+import { sandboxHandlers } from './api/sandbox.js';
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
 
@@ -25,6 +26,7 @@ export async function createApp(core: Core, document: Document = loadOpenApiDocu
       ...connectorHandlers(core),
       ...operatorHandlers(core),
       ...systemHandlers(core),
+      ...sandboxHandlers(core),
     },
     security: {
       apiKey: async (_c, req, res) => {

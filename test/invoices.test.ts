@@ -352,3 +352,22 @@ describe('metrics', () => {
     expect(res.text).toMatch(/route="\/v1\/invoices",status="201"/);
   });
 });
+
+describe('sandbox checkout page', () => {
+  it('pay_url leads to a readable page that escapes what the tenant wrote', async () => {
+    const inv = await createInvoice({ amount: '4.20', currency: 'USD', description: '<script>alert(1)</script>' });
+    const path = new URL(inv.body.pay_url).pathname;
+    const res = await h.client.get(path);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('4.20 USD');
+    expect(res.text).toContain(inv.body.id);
+    expect(res.text).not.toContain('<script>');
+    expect(res.text).toContain('&#60;script&#62;');
+  });
+
+  it('an unknown sandbox id is 404, a malformed one 422', async () => {
+    expect((await h.client.get(`/sandbox/pay/sbx_${'0'.repeat(24)}`)).status).toBe(404);
+    expect((await h.client.get('/sandbox/pay/nope')).status).toBe(422);
+  });
+});

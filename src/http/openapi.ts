@@ -74,7 +74,8 @@ export async function createOpenApiRouter(opts: {
     unauthorizedHandler: async (c: Context) => {
       const failures = Object.values(c.security ?? {}).filter((r): r is { error: unknown } => typeof r === 'object' && r !== null && 'error' in r);
       const error = failures[0]?.error;
-      throw error instanceof ApiError ? error : new ApiError('unauthorized', 'Authentication failed');
+      // Anything other than an ApiError is our failure (e.g. the database is down), not the caller's.
+      throw error ?? new ApiError('unauthorized', 'Authentication failed');
     },
     validationFail: async (c: Context) => {
       throw validationError(toFieldErrors((c.validation.errors ?? []) as AjvError[]));

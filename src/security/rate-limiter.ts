@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { ApiError } from '../http/problem.js';
 
 export interface RateLimitOutcome {
@@ -18,6 +18,8 @@ export function createRateLimiter(redis: Redis, opts: { max: number; windowSecon
     keyPrefix: `${opts.keyPrefix}:rl`,
     points: opts.max,
     duration: opts.windowSeconds,
+    // While Redis is unreachable each process limits on its own instead of failing requests.
+    insuranceLimiter: new RateLimiterMemory({ points: opts.max, duration: opts.windowSeconds }),
   });
   const headersFor = (res: RateLimiterRes) => ({
     'RateLimit-Limit': String(opts.max),
