@@ -174,7 +174,12 @@ describe('API key bookkeeping and error answers', () => {
     const key = await newKey(tenant.id);
     await h.client.delete(`/admin/v1/api-keys/${key.id}`, { auth: h.operatorToken });
     expect((await h.client.get('/v1/connectors', { auth: key.secret })).status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
+    // A later successful request with another key is recorded; the refused one still is not.
+    expect((await h.client.get('/v1/connectors', { auth: tenant.liveKey })).status).toBe(200);
+    await eventually(async () => {
+      const keys = await listKeys(h, tenant.id);
+      expect(keys.some((k) => k.id !== key.id && k.last_used_at !== null)).toBe(true);
+    });
     expect((await listKeys(h, tenant.id)).find((k) => k.id === key.id)!.last_used_at).toBeNull();
   });
 
