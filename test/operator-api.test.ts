@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
-import { SignJWT, exportSPKI, generateKeyPair } from 'jose';
+import { SignJWT, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import { startHarness, type Harness } from './helpers/harness.js';
 import { signOperatorToken } from '../src/security/operator-token.js';
 
@@ -36,7 +36,7 @@ const admin = {
   delete: (path: string) => h.client.delete(path, { auth: h.operatorToken }),
 };
 
-async function createTenant(name: string): Promise<{ id: string; name: string; status: string }> {
+async function createTenant(name: string): Promise<{ id: string; name: string; status: string; created_at: string; updated_at: string }> {
   const res = await admin.post('/admin/v1/tenants', { name });
   expect(res.status).toBe(201);
   return res.body;
@@ -73,7 +73,7 @@ describe('tenants', () => {
     const suspended = await admin.patch(`/admin/v1/tenants/${tenant.id}`, { status: 'suspended' });
     expect(suspended.status).toBe(200);
     expect(suspended.body).toMatchObject({ id: tenant.id, name: 'After', status: 'suspended' });
-    expect(new Date(suspended.body.updated_at).getTime()).toBeGreaterThanOrEqual(new Date(tenant.created_at as string).getTime());
+    expect(new Date(suspended.body.updated_at).getTime()).toBeGreaterThanOrEqual(new Date(tenant.created_at).getTime());
 
     const read = await admin.get(`/admin/v1/tenants/${tenant.id}`);
     expect(read.body.status).toBe('suspended');
