@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { selectAccounts } from '../../src/routing/select-accounts.js';
+import type { GatewayAccountRow } from '../../src/db/gateway-accounts-repo.js';
+import type { Connector } from '../../src/connectors/types.js';
+import { manifest as sandboxManifest } from '../../src/connectors/sandbox/manifest.js';
+import { findCurrency } from '../../src/domain/currencies.js';
+
+const account = (over: Partial<GatewayAccountRow>): GatewayAccountRow => ({
+  id: 'ga_1',
+  tenant_id: 'ten_1',
+  livemode: false,
+  connector: 'sandbox',
+  name: null,
+  credentials_encrypted: null,
+  config: {},
+  enabled: true,
+  priority: 0,
+  weight: 1,
+  currencies: null,
+  min_amount: null,
+  max_amount: null,
+  created_at: new Date(),
+  updated_at: new Date(),
+  deleted_at: null,
+  ...over,
+});
+const sandbox = { manifest: sandboxManifest } as Connector;
+const connectorFor = (id: string) => (id === 'sandbox' ? sandbox : undefined);
+const req = (over: Partial<Parameters<typeof selectAccounts>[2]> = {}) => ({
+  currency: findCurrency('USD')!,
+  amount: '10',
+  livemode: false,
+  expiresIn: 3600,
+  ...over,
+});
+
+describe('selectAccounts', () => {
+  it('keeps suitable accounts in the given (priority) order', () => {
+    const r = selectAccounts([account({ id: 'ga_a' }), account({ id: 'ga_b' })], connectorFor, req());
+    expect(r.candidates.map((a) => a.id)).toEqual(['ga_a', 'ga_b']);
+  });
+
+  it('explains each account it leaves out', () => {
+    const r = selectAccounts(
+      [
+        account({ id: 'ga_live', livemode: true }),
+        account({ id: 'ga_eur', currencies: ['EUR'] }),
+        account({ id: 'ga_min', min_amount: '10.01' }),
+        account({ id: 'ga_max', max_amount: '9.99' }),
+        account({ id: 'ga_gone', connector: 'retired' }),
+        account({ id: 'ga_ok', min_amount: '10', max_amount: '10.00' }),
+      ],
+      connectorFor,
+      req({ livemode: true }),
+    );
+    expect(r.candidates).toEqual([]);
+    expect(Object.fromEntries(r.rejected.map((x) => [x.account_id, x.reason]))).toMatchObject({
+      ga_live: expect.stringContaining('not available in this mode'),
+      ga_gone: expect.stringContaining('not available in this build'),
+    });
+    const test = selectAccounts(
+      [account({ id: 'ga_eur', currencies: ['EUR'] }), account({ id: 'ga_min', min_amount: '10.01' }), account({ id: 'ga_max', max_amount: '9.99' }), account({ id: 'ga_ok', min_amount: '10', max_amount: '10.00' })],
+      connectorFor,
+      req(),
+    );
+    expect(test.candidates.map((a) => a.id)).toEqual(['ga_ok']);
+    expect(test.rejected.map((x) => x.account_id)).toEqual(['ga_eur', 'ga_min', 'ga_max']);
+  });
+
+  it('a forced account or connector narrows the choice', () => {
+    const accounts = [account({ id: 'ga_a' }), account({ id: 'ga_b' })];
+    expect(selectAccounts(accounts, connectorFor, req({ gatewayAccountId: 'ga_b' })).candidates.map((a) => a.id)).toEqual(['ga_b']);
+    expect(selectAccounts(accounts, connectorFor, req({ gateway: 'cryptopay' })).candidates).toEqual([]);
+  });
+
+  it('respects the connector’s expiry bounds', () => {
+    expect(selectAccounts([account({})], connectorFor, req({ expiresIn: 59 })).candidates).toEqual([]);
+  });
+});
