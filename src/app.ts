@@ -6,7 +6,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Document } from 'openapi-backend';
 import type { Core } from './wiring.js';
 import { ApiError, sendProblem } from './http/problem.js';
-import { bodyParserError, jsonBody } from './http/json-body.js';
+import { bodyParserError, jsonBody, rejectNulInUrl } from './http/json-body.js';
 import { createOpenApiRouter, loadOpenApiDocument } from './http/openapi.js';
 import { invoiceHandlers } from './api/invoices.js';
 import { connectorHandlers } from './api/connectors.js';
@@ -74,8 +74,11 @@ export async function createApp(core: Core, document: Document = loadOpenApiDocu
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { swaggerOptions: { persistAuthorization: true }, customSiteTitle: 'Switchyard API' }));
+  // Same CSP as the API minus upgrade-insecure-requests, which blanks the UI when it is served over plain HTTP on a non-localhost host.
+  const docsCsp = helmet.contentSecurityPolicy({ directives: { upgradeInsecureRequests: null } });
+  app.use('/docs', docsCsp, swaggerUi.serve, swaggerUi.setup(document, { swaggerOptions: { persistAuthorization: true }, customSiteTitle: 'Switchyard API' }));
 
+  app.use(rejectNulInUrl);
   app.use(jsonBody(core.config.bodyLimit));
   app.use(async (req: Request, res: Response) => {
     await api.handleRequest(

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { z } from 'zod';
 
@@ -27,6 +28,14 @@ const masterKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 3
   message: 'must be base64 of exactly 32 bytes (openssl rand -base64 32)',
 });
 
+function isEd25519PublicKeyPem(pem: string): boolean {
+  try {
+    return createPublicKey({ key: pem, format: 'pem' }).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   // Like psql: with no user given, connect as the OS user (root on the dev machines, trust auth).
@@ -36,7 +45,10 @@ const schema = z.object({
   PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
   MASTER_KEY: masterKey.optional(),
   OPERATOR_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  OPERATOR_JWT_PUBLIC_KEY: z.string().optional(),
+  OPERATOR_JWT_PUBLIC_KEY: z
+    .string()
+    .refine(isEd25519PublicKeyPem, 'must be an Ed25519 public key in SPKI PEM form (-----BEGIN PUBLIC KEY-----)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOW_PRIVATE_WEBHOOK_URLS: bool.default(false),
   WEBHOOK_RETRY_SCHEDULE: retrySchedule.default([0, 5, 300, 1800, 7200, 18000, 36000, 36000]),

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
@@ -119,6 +119,18 @@ describe('loadConfig defaults', () => {
 
   it('derives PUBLIC_BASE_URL from PORT when it is not set', () => {
     expect(loadConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://localhost:8080');
+  });
+});
+
+describe('OPERATOR_JWT_PUBLIC_KEY', () => {
+  it('accepts an Ed25519 public key in SPKI PEM form', () => {
+    const pem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(loadConfig({ OPERATOR_JWT_PUBLIC_KEY: pem }).operatorJwtPublicKey).toBe(pem);
+  });
+
+  it('refuses a value that is not a PEM public key, naming the variable', () => {
+    const err = configError({ OPERATOR_JWT_PUBLIC_KEY: 'garbage' });
+    expect(err.message).toContain('OPERATOR_JWT_PUBLIC_KEY');
   });
 });
 

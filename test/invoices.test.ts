@@ -148,6 +148,22 @@ describe('POST /v1/invoices', () => {
       expect(await h.core.db('invoices').count('* as n')).toEqual(before);
     });
 
+    it.each([
+      ['a string', { amount: '1', currency: 'USD', description: 'bad\u0000byte' }, '/body/description'],
+      ['a nested value', { amount: '1', currency: 'USD', metadata: { list: ['ok', 'x\u0000'] } }, '/body/metadata/list/1'],
+      ['an object key', { amount: '1', currency: 'USD', metadata: { 'k\u0000': 1 } }, '/body/metadata/k'],
+    ])('a NUL character in %s → 422 naming where, never a 500', async (_what, body, field) => {
+      const res = await createInvoice(body);
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field, code: 'nul_character' })]);
+    });
+
+    it('a NUL character in the query → 422', async () => {
+      const res = await h.client.get('/v1/invoices?external_id=a%00b', { auth: shop.testKey });
+      expect(res.status).toBe(422);
+      expect(res.body.errors[0].field).toBe('/query/external_id');
+    });
+
     it('malformed JSON → 400 malformed_json', async () => {
       const res = await h.client.post('/v1/invoices', { auth: shop.testKey, raw: '{"amount": "1",' });
       expect(res.status).toBe(400);

@@ -209,6 +209,25 @@ describe('request validation', () => {
     expect(fields(res)).toContain(`/query/${query.split('=')[0]}`);
   });
 
+  it.each([
+    ['creating a tenant', 'post', '/admin/v1/tenants', { name: 'bad\u0000name' }, '/body/name'],
+    ['renaming a tenant', 'patch', '/admin/v1/tenants/{tenant}', { name: 'bad\u0000name' }, '/body/name'],
+    ['naming an API key', 'post', '/admin/v1/tenants/{tenant}/api-keys', { mode: 'test', name: 'key\u0000' }, '/body/name'],
+  ] as const)('%s with a NUL character in a string is 422, never 500', async (_what, method, template, body, field) => {
+    const tenant = await createTenant('NUL target');
+    const path = template.replace('{tenant}', tenant.id);
+    const res = method === 'post' ? await admin.post(path, body) : await admin.patch(path, body);
+    expectProblem(res, 422, 'validation_failed');
+    expect(fields(res)).toContain(field);
+    expect((await admin.get(`/admin/v1/tenants/${tenant.id}`)).body).toEqual(tenant);
+  });
+
+  it('a NUL character in starting_after is 422, never 500', async () => {
+    const res = await admin.get(`/admin/v1/tenants?starting_after=${encodeURIComponent('ten_\u0000')}`);
+    expectProblem(res, 422, 'validation_failed');
+    expect(fields(res)).toContain('/query/starting_after');
+  });
+
   it('malformed JSON is 400 malformed_json', async () => {
     const res = await h.client.post('/admin/v1/tenants', { auth: h.operatorToken, raw: '{"name": "Broken"' });
     expectProblem(res, 400, 'malformed_json');

@@ -47,6 +47,10 @@ describe('system endpoints', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.text).toContain('swagger-ui');
+    // Plain-HTTP deployments on a LAN address would otherwise get a blank page (assets upgraded to https).
+    expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    const api = await supertest(h.app).get('/healthz');
+    expect(api.headers['content-security-policy']).toContain('upgrade-insecure-requests');
   });
 
   it('GET /metrics exposes request durations by route in Prometheus format', async () => {

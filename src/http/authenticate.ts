@@ -24,7 +24,18 @@ function bearerToken(req: Request): string {
   return m[1]!;
 }
 
+/** Keys whose last_used_at this process wrote recently; spares a database round trip per request. */
+const TOUCH_EVERY_MS = 60_000;
+
 export function createAuthenticator(deps: { db: Db; operatorTokens: OperatorTokenVerifier; logger: Logger }) {
+  const touchedAt = new Map<string, number>();
+  const touch = (keyId: string) => {
+    const now = Date.now();
+    if (now - (touchedAt.get(keyId) ?? 0) < TOUCH_EVERY_MS) return;
+    if (touchedAt.size > 10_000) touchedAt.clear();
+    touchedAt.set(keyId, now);
+    apiKeysRepo.touch(deps.db, keyId).catch((err: unknown) => deps.logger.warn({ err }, 'could not record key use'));
+  };
   return {
     /** Tenant API keys: unknown or revoked → 401; a suspended tenant → 403. */
     async tenant(req: Request): Promise<TenantAuth> {
@@ -35,7 +46,7 @@ export function createAuthenticator(deps: { db: Db; operatorTokens: OperatorToke
       if (!key || key.mode !== mode) throw new ApiError('unauthorized', 'Unknown API key');
       if (key.revoked_at) throw new ApiError('unauthorized', 'This API key has been revoked');
       if (key.tenant_status !== 'active') throw new ApiError('tenant_suspended', 'This tenant is suspended');
-      apiKeysRepo.touch(deps.db, key.id).catch((err: unknown) => deps.logger.warn({ err }, 'could not record key use'));
+      touch(key.id);
       return { tenantId: key.tenant_id, livemode: key.mode === 'live', keyId: key.id };
     },
     async operator(req: Request): Promise<OperatorAuth> {

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ApiError } from './problem.js';
+import { ApiError, validationError } from './problem.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -32,9 +32,39 @@ export function jsonBody(limit: string) {
       } catch (err) {
         return next(new ApiError('malformed_json', `The body is not valid JSON: ${(err as Error).message}`));
       }
+      const at = findNulCharacter(req.body, '/body');
+      if (at) return next(validationError([{ field: at, message: 'must not contain the NUL character (\\u0000)', code: 'nul_character' }]));
       next();
     },
   ];
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, so a NUL anywhere in the input would fail at the database:
+ * refuse it up front, naming where it is.
+ */
+export function findNulCharacter(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = findNulCharacter(item, `${path}/${i}`);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) return `${path}/${key.replaceAll('\u0000', '')}`;
+      const found = findNulCharacter(item, `${path}/${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Query strings and path segments get the same NUL check as bodies. */
+export function rejectNulInUrl(req: Request, _res: Response, next: NextFunction) {
+  const at = findNulCharacter(req.query, '/query') ?? (/%00/.test(req.path) ? '/path' : undefined);
+  if (at) return next(validationError([{ field: at, message: 'must not contain the NUL character (\\u0000)', code: 'nul_character' }]));
+  next();
 }
 
 /** Maps body-parser's own errors (size, encoding, aborted) to problem answers. */
