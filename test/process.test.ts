@@ -14,6 +14,17 @@ function runMain(mode: string, env: Record<string, string>): { child: ChildProce
   return { child, output: () => out, exited };
 }
 
+/** The port the process logged once it listens (it is started on port 0). */
+const listeningPort = (output: () => string) =>
+  eventually(
+    async () => {
+      const m = /"port":(\d+)/.exec(output());
+      if (!m) throw new Error(`not listening yet:\n${output()}`);
+      return Number(m[1]);
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+
 const dbName = `switchyard_test_${Math.floor(Date.now() / 1000)}_proc_${randomBytes(3).toString('hex')}`;
 const env = {
   DATABASE_URL: databaseUrl(dbName),
@@ -41,14 +52,7 @@ describe('the process', () => {
   it('all serves the API, answers requests, and on SIGTERM finishes and exits 0', async () => {
     const proc = runMain('all', env);
     try {
-      const port = await eventually(
-        async () => {
-          const m = /"port":(\d+)/.exec(proc.output());
-          if (!m) throw new Error(`not listening yet:\n${proc.output()}`);
-          return Number(m[1]);
-        },
-        { timeoutMs: 30_000, intervalMs: 100 },
-      );
+      const port = await listeningPort(proc.output);
       expect(proc.output()).toContain(`API docs:        http://localhost:${port}/docs`);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(ready.status).toBe(200);
@@ -65,14 +69,7 @@ describe('the process', () => {
   it('worker mode runs the jobs and answers its own probes', async () => {
     const proc = runMain('worker', env);
     try {
-      const port = await eventually(
-        async () => {
-          const m = /"port":(\d+)/.exec(proc.output());
-          if (!m) throw new Error(`not listening yet:\n${proc.output()}`);
-          return Number(m[1]);
-        },
-        { timeoutMs: 30_000, intervalMs: 100 },
-      );
+      const port = await listeningPort(proc.output);
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain('process_cpu_seconds_total');
