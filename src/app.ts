@@ -13,6 +13,8 @@ import { connectorHandlers } from './api/connectors.js';
 import { operatorHandlers } from './api/tenants.js';
 import { systemHandlers } from './api/system.js';
 import { sandboxHandlers } from './api/sandbox.js';
+import { webhookEndpointHandlers } from './api/webhook-endpoints.js';
+import { eventHandlers } from './api/events.js';
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
 
@@ -27,6 +29,8 @@ export async function createApp(core: Core, document: Document = loadOpenApiDocu
       ...operatorHandlers(core),
       ...systemHandlers(core),
       ...sandboxHandlers(core),
+      ...webhookEndpointHandlers(core),
+      ...eventHandlers(core),
     },
     security: {
       apiKey: async (_c, req, res) => {

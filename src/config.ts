@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { z } from 'zod';
+import { validateAllowList } from './security/outbound-guard.js';
 
 /** Dev-only fallbacks: obviously insecure, refused when NODE_ENV=production. */
 const DEV_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -52,6 +53,22 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOW_PRIVATE_WEBHOOK_URLS: bool.default(false),
   WEBHOOK_RETRY_SCHEDULE: retrySchedule.default([0, 5, 300, 1800, 7200, 18000, 36000, 36000]),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().min(0).default(120),
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .superRefine((list, ctx) => {
+      try {
+        validateAllowList(list);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `must be hostnames, IPs or CIDR ranges: ${(err as Error).message}` });
+      }
+    }),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  DELIVERY_SWEEP_MS: z.coerce.number().int().min(100).default(5000),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
   EXPIRE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
@@ -71,6 +88,18 @@ export interface Config {
   logLevel: string;
   allowPrivateWebhookUrls: boolean;
   webhookRetryScheduleSeconds: number[];
+  webhook: {
+    timeoutMs: number;
+    /** An endpoint whose deliveries keep failing this long is disabled (0 = never). */
+    disableAfterHours: number;
+    /** Hosts and CIDR ranges tenant URLs may reach even though they are not public. */
+    allowedHosts: string[];
+    concurrency: number;
+    /** Outbox relay poll, in case a LISTEN/NOTIFY wake-up is missed. */
+    outboxPollMs: number;
+    /** How often deliveries due but absent from the queue (Redis was down, a job was lost) are re-enqueued. */
+    sweepMs: number;
+  };
   /** Requests allowed per API key in each window. */
   rateLimit: { max: number; windowSeconds: number };
   expireIntervalSeconds: number;
@@ -115,6 +144,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     allowPrivateWebhookUrls: e.ALLOW_PRIVATE_WEBHOOK_URLS,
     webhookRetryScheduleSeconds: e.WEBHOOK_RETRY_SCHEDULE,
+    webhook: {
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      disableAfterHours: e.WEBHOOK_DISABLE_AFTER_HOURS,
+      allowedHosts: e.WEBHOOK_ALLOWED_HOSTS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      outboxPollMs: e.OUTBOX_POLL_MS,
+      sweepMs: e.DELIVERY_SWEEP_MS,
+    },
     rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
     expireIntervalSeconds: e.EXPIRE_INTERVAL_SECONDS,
     bodyLimit: e.BODY_LIMIT,

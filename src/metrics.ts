@@ -25,6 +25,19 @@ export function createMetrics() {
       labelNames: ['connector', 'status'] as const,
       registers: [registry],
     }),
+    webhookDeliveries: new Counter({
+      name: 'switchyard_webhook_deliveries_total',
+      help: 'Outbound webhook attempts by result: succeeded, retrying (failed, another attempt scheduled) or failed (given up)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    webhookAttemptDuration: new Histogram({
+      name: 'switchyard_webhook_attempt_duration_seconds',
+      help: 'Duration of outbound webhook HTTP attempts',
+      labelNames: ['outcome'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+      registers: [registry],
+    }),
     upstreamCalls: new Histogram({
       name: 'switchyard_upstream_call_duration_seconds',
       help: 'Upstream gateway calls, by connector, operation and outcome',

@@ -10,6 +10,9 @@ import { createTenantAdmin } from './api/tenants.js';
 import { createOperatorTokenVerifier } from './security/operator-token.js';
 import { createRateLimiter } from './security/rate-limiter.js';
 import { createAuthenticator } from './http/authenticate.js';
+import { createDeliveryQueue } from './webhooks/outbound/delivery-queue.js';
+import { createEndpointService } from './webhooks/outbound/endpoint-service.js';
+import { registerWebhookGauges } from './webhooks/outbound/webhook-gauges.js';
 
 /**
  * Everything a process needs, built once and passed down (no module-level singletons):
@@ -24,6 +27,8 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
   const connectors = createConnectorRegistry({ db, publicBaseUrl: config.publicBaseUrl });
   const operatorTokens = createOperatorTokenVerifier(config);
   const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl });
+  const deliveryQueue = createDeliveryQueue(config, logger);
+  registerWebhookGauges(metrics, { db, deliveryQueue });
   return {
     config,
     logger,
@@ -33,10 +38,13 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     secretBox,
     connectors,
     invoices,
+    deliveryQueue,
+    endpoints: createEndpointService({ db, config, secretBox, deliveryQueue, logger }),
     admin: createTenantAdmin(db),
     authenticator: createAuthenticator({ db, operatorTokens, logger }),
     rateLimiter: createRateLimiter(redis, { ...config.rateLimit, keyPrefix: config.queuePrefix }),
     async close() {
+      await deliveryQueue.close().catch(() => undefined);
       await Promise.allSettled([db.destroy(), redis.quit()]);
     },
   };

@@ -1,11 +1,12 @@
 import type { Db } from '../db/knex.js';
+import type { SecretBox } from '../security/secret-box.js';
 import type { InvoiceService } from '../invoices/invoice-service.js';
 import type { InvoiceCreateBody } from '../invoices/invoice-input.js';
 import type { InvoiceStatus } from '../domain/invoice-status.js';
 import { requestFingerprint, runIdempotently } from '../http/idempotency.js';
 import { pageRequest, pathId, tenantScope, type Handler } from './handler.js';
 
-export function invoiceHandlers(deps: { db: Db; invoices: InvoiceService }): Record<string, Handler> {
+export function invoiceHandlers(deps: { db: Db; secretBox: SecretBox; invoices: InvoiceService }): Record<string, Handler> {
   const { invoices } = deps;
   return {
     async createInvoice(c, req, res) {
@@ -17,7 +18,7 @@ export function invoiceHandlers(deps: { db: Db; invoices: InvoiceService }): Rec
         return;
       }
       const result = await runIdempotently(
-        deps.db,
+        deps,
         { tenant_id: scope.tenantId, livemode: scope.livemode, key },
         requestFingerprint(req.method, req.path, body),
         async () => ({ status: 201, body: await invoices.create(scope, body) }),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/knex.js';
+import type { SecretBox } from '../security/secret-box.js';
 import { idempotencyRepo } from '../db/idempotency-repo.js';
 import { ApiError, type ProblemCode } from './problem.js';
 
@@ -37,11 +38,16 @@ export function requestFingerprint(method: string, path: string, body: unknown):
  * A 5xx or crash frees the key so the client can retry.
  */
 export async function runIdempotently(
-  db: Db,
+  deps: { db: Db; secretBox: SecretBox },
   scope: { tenant_id: string; livemode: boolean; key: string },
   fingerprint: string,
   run: () => Promise<{ status: number; body: unknown }>,
 ): Promise<StoredResponse> {
+  const { db } = deps;
+  // Kept answers can hold secrets (a new endpoint's whsec_): they are encrypted at rest too.
+  const context = `idempotency:${scope.tenant_id}:${scope.livemode}:${scope.key}`;
+  const seal = (body: unknown) => ({ sealed: deps.secretBox.seal(JSON.stringify(body), context) });
+  const open = (stored: unknown) => JSON.parse(deps.secretBox.open((stored as { sealed: string }).sealed, context)) as unknown;
   const existing = await idempotencyRepo.claim(db, scope, fingerprint);
   if (existing) {
     if (existing.request_hash !== fingerprint) {
@@ -52,12 +58,12 @@ export async function runIdempotently(
         headers: { 'Retry-After': '1' },
       });
     }
-    const stored = existing.response_body as { __problem?: StoredProblem };
+    const stored = open(existing.response_body) as { __problem?: StoredProblem };
     if (stored?.__problem) {
       const { code, detail, extras } = stored.__problem;
       throw new ApiError(code, detail, { ...extras, headers: { ...extras.headers, 'Idempotent-Replayed': 'true' } });
     }
-    return { status: existing.response_status!, body: existing.response_body, replayed: true };
+    return { status: existing.response_status!, body: stored, replayed: true };
   }
   let result: { status: number; body: unknown };
   try {
@@ -66,12 +72,12 @@ export async function runIdempotently(
     if (err instanceof ApiError && err.status < 500) {
       const problem: StoredProblem = { code: err.code, detail: err.message, extras: err.extras };
       result = { status: err.status, body: { __problem: problem } };
-      await idempotencyRepo.complete(db, scope, result.status, result.body);
+      await idempotencyRepo.complete(db, scope, result.status, seal(result.body));
     } else {
       await idempotencyRepo.release(db, scope);
     }
     throw err;
   }
-  await idempotencyRepo.complete(db, scope, result.status, result.body);
+  await idempotencyRepo.complete(db, scope, result.status, seal(result.body));
   return { ...result, replayed: false };
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 /** Every queue Switchyard uses, and the payload of each job name (type-checked enqueueing). */
 export const QUEUES = {
   maintenance: 'maintenance',
+  deliveries: 'webhook-deliveries',
 } as const;
 
 export interface MaintenanceJobs {
@@ -12,5 +13,11 @@ export interface MaintenanceJobs {
 
 /** BullMQ wants its own connections with no per-command retry limit (blocking commands). */
 export function bullConnection(config: Pick<Config, 'redisUrl'>) {
-  return { url: config.redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: true };
+  return {
+    url: config.redisUrl,
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    // Keep reconnecting (capped back-off) so a Redis restart only delays work.
+    retryStrategy: (times: number) => Math.min(times * 200, 2000),
+  };
 }

@@ -2,6 +2,10 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Core } from '../wiring.js';
 import { idempotencyRepo } from '../db/idempotency-repo.js';
 import { QUEUES, bullConnection, type MaintenanceJobs } from './queues.js';
+import { createGuardedDispatcher } from '../security/outbound-guard.js';
+import { createDeliveryProcessor } from '../webhooks/outbound/delivery-processor.js';
+import type { DeliveryJob } from '../webhooks/outbound/delivery-queue.js';
+import { startDeliverySweeper, startOutboxRelay } from '../webhooks/outbound/outbox-relay.js';
 
 export interface RunningWorker {
   /** Stops taking jobs and waits for the running ones to finish. */
@@ -35,12 +39,32 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
   });
   worker.on('failed', (job, err) => logger.error({ err, job: job?.name }, 'maintenance job failed'));
   worker.on('error', (err) => logger.warn({ err: err.message }, 'worker connection error'));
-  await worker.waitUntilReady();
-  logger.info({ queues: [QUEUES.maintenance] }, 'worker started');
+
+  // Outbound webhooks: outbox relay → delivery jobs → HTTP attempts; the sweeper catches what Redis lost.
+  const dispatcher = createGuardedDispatcher({ allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
+  const deliver = createDeliveryProcessor({ ...core, dispatcher });
+  const deliveries = new Worker<DeliveryJob>(QUEUES.deliveries, async (job) => deliver(job.data), {
+    connection,
+    prefix,
+    concurrency: config.webhook.concurrency,
+    // Far above the HTTP timeout, so a slow endpoint never makes a second worker take the job.
+    lockDuration: config.webhook.timeoutMs + 15_000,
+    stalledInterval: config.webhook.timeoutMs + 15_000,
+  });
+  deliveries.on('failed', (job, err) => logger.error({ err, delivery: job?.data.deliveryId }, 'delivery job failed; the sweeper will retry it'));
+  deliveries.on('error', (err) => logger.warn({ err: err.message }, 'delivery worker connection error'));
+  const relay = startOutboxRelay({ db: core.db, databaseUrl: config.databaseUrl, deliveryQueue: core.deliveryQueue, logger, pollMs: config.webhook.outboxPollMs });
+  const sweeper = startDeliverySweeper({ db: core.db, deliveryQueue: core.deliveryQueue, logger, everyMs: config.webhook.sweepMs });
+
+  await Promise.all([worker.waitUntilReady(), deliveries.waitUntilReady()]);
+  logger.info({ queues: [QUEUES.maintenance, QUEUES.deliveries] }, 'worker started');
   return {
     async close() {
-      await worker.close();
+      sweeper.close();
+      await relay.close();
+      await Promise.all([worker.close(), deliveries.close()]);
       await queue.close();
+      await dispatcher.close();
     },
   };
 }

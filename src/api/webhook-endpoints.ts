@@ -1,0 +1,48 @@
+import type { Db } from '../db/knex.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { EndpointService } from '../webhooks/outbound/endpoint-service.js';
+import { requestFingerprint, runIdempotently } from '../http/idempotency.js';
+import { pageRequest, pathId, tenantScope, type Handler } from './handler.js';
+
+type EndpointCreate = { url: string; events?: string[]; description?: string; enabled?: boolean };
+
+export function webhookEndpointHandlers(deps: { db: Db; secretBox: SecretBox; endpoints: EndpointService }): Record<string, Handler> {
+  const { endpoints } = deps;
+  return {
+    async createWebhookEndpoint(c, req, res) {
+      const scope = tenantScope(res);
+      const body = c.request.requestBody as EndpointCreate;
+      const key = req.get('Idempotency-Key');
+      if (!key) {
+        res.status(201).json(await endpoints.create(scope, body));
+        return;
+      }
+      const result = await runIdempotently(
+        deps,
+        { tenant_id: scope.tenantId, livemode: scope.livemode, key },
+        requestFingerprint(req.method, req.path, body),
+        async () => ({ status: 201, body: await endpoints.create(scope, body) }),
+      );
+      if (result.replayed) res.set('Idempotent-Replayed', 'true');
+      res.status(result.status).json(result.body);
+    },
+    async listWebhookEndpoints(c, _req, res) {
+      res.json(await endpoints.list(tenantScope(res), pageRequest(c)));
+    },
+    async getWebhookEndpoint(c, _req, res) {
+      res.json(await endpoints.get(tenantScope(res), pathId(c)));
+    },
+    async updateWebhookEndpoint(c, _req, res) {
+      res.json(await endpoints.update(tenantScope(res), pathId(c), c.request.requestBody as Parameters<EndpointService['update']>[2]));
+    },
+    async deleteWebhookEndpoint(c, _req, res) {
+      res.json(await endpoints.remove(tenantScope(res), pathId(c)));
+    },
+    async rotateWebhookEndpointSecret(c, _req, res) {
+      res.json(await endpoints.rotateSecret(tenantScope(res), pathId(c)));
+    },
+    async testWebhookEndpoint(c, _req, res) {
+      res.status(202).json(await endpoints.sendTest(tenantScope(res), pathId(c)));
+    },
+  };
+}

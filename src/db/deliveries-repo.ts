@@ -1,0 +1,67 @@
+import type { DbOrTx } from './knex.js';
+import { newId } from '../domain/ids.js';
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface DeliveryRow {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  tenant_id: string;
+  origin: 'relay' | 'manual';
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: Date;
+  last_attempt_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface DeliveryAttemptRow {
+  id: string;
+  delivery_id: string;
+  event_id: string;
+  endpoint_id: string;
+  attempt: number;
+  attempted_at: Date;
+  succeeded: boolean;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_body: string | null;
+}
+
+export const deliveriesRepo = {
+  /** Relay deliveries are unique per event and endpoint: a second relay pass adds nothing. */
+  insertMany: async (db: DbOrTx, rows: Array<Pick<DeliveryRow, 'event_id' | 'endpoint_id' | 'tenant_id' | 'origin'>>): Promise<DeliveryRow[]> => {
+    if (!rows.length) return [];
+    return (await db('deliveries')
+      .insert(rows.map((r) => ({ id: newId('del'), ...r })))
+      .onConflict(db.raw(`(event_id, endpoint_id) WHERE origin = 'relay'`) as never)
+      .ignore()
+      .returning('*')) as DeliveryRow[];
+  },
+  find: async (db: DbOrTx, id: string): Promise<DeliveryRow | undefined> => db('deliveries').where({ id }).first(),
+  listForEvent: async (db: DbOrTx, eventId: string): Promise<Array<DeliveryRow & { endpoint_url: string }>> =>
+    db('deliveries')
+      .join('webhook_endpoints', 'webhook_endpoints.id', 'deliveries.endpoint_id')
+      .where('deliveries.event_id', eventId)
+      .orderBy('deliveries.id', 'desc')
+      .select('deliveries.*', 'webhook_endpoints.url as endpoint_url'),
+  attemptsForEvent: async (db: DbOrTx, eventId: string): Promise<DeliveryAttemptRow[]> =>
+    db('delivery_attempts').where({ event_id: eventId }).orderBy('id', 'asc'),
+  /** Pending deliveries whose next attempt is overdue: the sweeper makes sure each has a queued job. */
+  listDue: async (db: DbOrTx, graceMs: number, limit: number): Promise<Array<Pick<DeliveryRow, 'id' | 'attempts' | 'next_attempt_at'>>> =>
+    db('deliveries')
+      .where({ status: 'pending' })
+      .andWhere('next_attempt_at', '<=', db.raw(`now() - (? * interval '1 millisecond')`, [graceMs]))
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .select('id', 'attempts', 'next_attempt_at'),
+  recordAttempt: async (db: DbOrTx, row: Omit<DeliveryAttemptRow, 'id' | 'attempted_at'>): Promise<void> => {
+    await db('delivery_attempts').insert(row);
+  },
+  update: async (db: DbOrTx, id: string, patch: Partial<DeliveryRow>): Promise<void> => {
+    await db('deliveries').where({ id }).update({ ...patch, updated_at: db.fn.now() });
+  },
+};

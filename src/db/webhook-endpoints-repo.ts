@@ -1,0 +1,43 @@
+import type { DbOrTx } from './knex.js';
+import { fetchPage, type PageRequest } from './pagination.js';
+import type { TenantScope } from './invoices-repo.js';
+
+export interface WebhookEndpointRow {
+  id: string;
+  tenant_id: string;
+  livemode: boolean;
+  url: string;
+  description: string | null;
+  events: string[] | null;
+  enabled: boolean;
+  disabled_reason: string | null;
+  secret_encrypted: string;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: Date | null;
+  failing_since: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+const scoped = (db: DbOrTx, scope: TenantScope) =>
+  db('webhook_endpoints').where({ tenant_id: scope.tenantId, livemode: scope.livemode }).whereNull('deleted_at');
+
+export const webhookEndpointsRepo = {
+  insert: async (db: DbOrTx, row: Omit<WebhookEndpointRow, 'created_at' | 'updated_at' | 'deleted_at' | 'disabled_reason' | 'previous_secret_encrypted' | 'previous_secret_expires_at' | 'failing_since'>) =>
+    ((await db('webhook_endpoints').insert(row).returning('*')) as WebhookEndpointRow[])[0]!,
+  find: async (db: DbOrTx, scope: TenantScope, id: string): Promise<WebhookEndpointRow | undefined> => scoped(db, scope).andWhere({ id }).first(),
+  findById: async (db: DbOrTx, id: string): Promise<WebhookEndpointRow | undefined> => db('webhook_endpoints').where({ id }).first(),
+  list: (db: DbOrTx, scope: TenantScope, page: PageRequest) => fetchPage<WebhookEndpointRow>(scoped(db, scope).select('*'), page),
+  /** Enabled endpoints of one tenant and mode that subscribe to `type` (NULL events = all). */
+  listSubscribed: async (db: DbOrTx, tenantId: string, livemode: boolean, type: string): Promise<WebhookEndpointRow[]> =>
+    scoped(db, { tenantId, livemode })
+      .andWhere({ enabled: true })
+      .andWhere((q) => q.whereNull('events').orWhereRaw('? = ANY(events)', [type]))
+      .orderBy('id'),
+  update: async (db: DbOrTx, id: string, patch: Partial<WebhookEndpointRow>): Promise<WebhookEndpointRow> =>
+    ((await db('webhook_endpoints')
+      .where({ id })
+      .update({ ...patch, updated_at: db.fn.now() })
+      .returning('*')) as WebhookEndpointRow[])[0]!,
+};

@@ -1,0 +1,173 @@
+import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/knex.js';
+import type { TenantScope } from '../../db/invoices-repo.js';
+import type { PageRequest } from '../../db/pagination.js';
+import { webhookEndpointsRepo, type WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
+import { eventsRepo, type EventRow } from '../../db/events-repo.js';
+import { deliveriesRepo } from '../../db/deliveries-repo.js';
+import { newId } from '../../domain/ids.js';
+import type { SecretBox } from '../../security/secret-box.js';
+import { assertUrlAllowed, OutboundAddressError } from '../../security/outbound-guard.js';
+import { ApiError, validationError } from '../../http/problem.js';
+import { generateEndpointSecret } from './signature.js';
+import type { DeliveryQueue } from './delivery-queue.js';
+import { toDeliveryObject, toEventObject } from './views.js';
+
+/** How long a rotated-out secret keeps signing alongside the new one. */
+export const ROTATION_GRACE_MS = 24 * 3600 * 1000;
+
+export interface EndpointServiceDeps {
+  db: Db;
+  config: Config;
+  secretBox: SecretBox;
+  deliveryQueue: DeliveryQueue;
+  logger: Logger;
+}
+
+export function toEndpointObject(row: WebhookEndpointRow) {
+  return {
+    id: row.id,
+    object: 'webhook_endpoint' as const,
+    livemode: row.livemode,
+    url: row.url,
+    description: row.description,
+    events: row.events,
+    enabled: row.enabled,
+    disabled_reason: row.disabled_reason,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/** Every secret that signs right now: the current one, plus the previous one during its grace period. */
+export function activeSecrets(row: WebhookEndpointRow, box: SecretBox, now = new Date()): string[] {
+  const secrets = [box.open(row.secret_encrypted, row.id)];
+  if (row.previous_secret_encrypted && row.previous_secret_expires_at && row.previous_secret_expires_at > now) {
+    secrets.push(box.open(row.previous_secret_encrypted, row.id));
+  }
+  return secrets;
+}
+
+export function createEndpointService(deps: EndpointServiceDeps) {
+  const { db, config, secretBox, deliveryQueue } = deps;
+
+  /** Absolute http(s), https in production, and never a private address unless the operator allows it. */
+  async function checkUrl(value: string): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw validationError([{ field: '/body/url', message: 'must be an absolute URL', code: 'invalid_url' }]);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && config.env !== 'production')) {
+      throw validationError([{ field: '/body/url', message: config.env === 'production' ? 'must be an https URL' : 'must be an http(s) URL', code: 'invalid_url' }]);
+    }
+    if (url.username || url.password) throw validationError([{ field: '/body/url', message: 'must not carry credentials', code: 'invalid_url' }]);
+    try {
+      await assertUrlAllowed(url, { allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
+    } catch (err) {
+      // A name that does not resolve yet is accepted: it is checked again at every delivery.
+      if (err instanceof OutboundAddressError && err.reason !== 'unresolvable') {
+        throw new ApiError('url_not_allowed', `${url.hostname} resolves to a non-public address (${err.reason}); the operator has not allowed it`, {
+          errors: [{ field: '/body/url', message: 'resolves to a non-public address', code: 'url_not_allowed' }],
+        });
+      }
+    }
+  }
+
+  async function find(scope: TenantScope, id: string): Promise<WebhookEndpointRow> {
+    const row = await webhookEndpointsRepo.find(db, scope, id);
+    if (!row) throw new ApiError('not_found', `No webhook endpoint ${id}`);
+    return row;
+  }
+
+  return {
+    find,
+    async create(scope: TenantScope, body: { url: string; events?: string[]; description?: string; enabled?: boolean }) {
+      await checkUrl(body.url);
+      const id = newId('we');
+      const secret = generateEndpointSecret();
+      const row = await webhookEndpointsRepo.insert(db, {
+        id,
+        tenant_id: scope.tenantId,
+        livemode: scope.livemode,
+        url: body.url,
+        description: body.description ?? null,
+        events: body.events ?? null,
+        enabled: body.enabled ?? true,
+        secret_encrypted: secretBox.seal(secret, id),
+      });
+      return { ...toEndpointObject(row), secret };
+    },
+    async list(scope: TenantScope, page: PageRequest) {
+      const result = await webhookEndpointsRepo.list(db, scope, page);
+      return { object: 'list' as const, data: result.data.map(toEndpointObject), has_more: result.has_more };
+    },
+    get: async (scope: TenantScope, id: string) => toEndpointObject(await find(scope, id)),
+    async update(scope: TenantScope, id: string, body: { url?: string; events?: string[] | null; description?: string | null; enabled?: boolean }) {
+      await find(scope, id);
+      if (body.url !== undefined) await checkUrl(body.url);
+      const patch: Partial<WebhookEndpointRow> = {
+        ...(body.url !== undefined ? { url: body.url } : {}),
+        ...(body.events !== undefined ? { events: body.events } : {}),
+        ...(body.description !== undefined ? { description: body.description } : {}),
+        ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+        // Re-enabling starts afresh: no reason, no failure streak.
+        ...(body.enabled === true ? { disabled_reason: null, failing_since: null } : {}),
+      };
+      return toEndpointObject(await webhookEndpointsRepo.update(db, id, patch));
+    },
+    async remove(scope: TenantScope, id: string) {
+      await find(scope, id);
+      await webhookEndpointsRepo.update(db, id, { deleted_at: new Date(), enabled: false });
+      return { id, object: 'webhook_endpoint' as const, deleted: true as const };
+    },
+    async rotateSecret(scope: TenantScope, id: string) {
+      const row = await find(scope, id);
+      const secret = generateEndpointSecret();
+      const updated = await webhookEndpointsRepo.update(db, id, {
+        previous_secret_encrypted: row.secret_encrypted,
+        previous_secret_expires_at: new Date(Date.now() + ROTATION_GRACE_MS),
+        secret_encrypted: secretBox.seal(secret, id),
+      });
+      return { ...toEndpointObject(updated), secret };
+    },
+    /** A webhook.test event for this endpoint only: it skips the relay and gets its own delivery. */
+    async sendTest(scope: TenantScope, id: string) {
+      const endpoint = await find(scope, id);
+      if (!endpoint.enabled) throw new ApiError('endpoint_disabled', `Webhook endpoint ${id} is disabled; enable it first`);
+      const { event, deliveryId } = await db.transaction(async (trx) => {
+        const event: EventRow = await eventsRepo.insert(trx, {
+          tenant_id: scope.tenantId,
+          livemode: scope.livemode,
+          type: 'webhook.test',
+          invoice_id: null,
+          data: { object: 'webhook_test', endpoint_id: id },
+          relayed_at: new Date(),
+        });
+        const [delivery] = await deliveriesRepo.insertMany(trx, [{ event_id: event.id, endpoint_id: id, tenant_id: scope.tenantId, origin: 'manual' }]);
+        return { event, deliveryId: delivery!.id };
+      });
+      await deliveryQueue.enqueue({ deliveryId, attempt: 1 });
+      return toEventObject(event);
+    },
+    /** Deliver an event again: to one endpoint, or to every enabled endpoint subscribed to its type. */
+    async redeliver(scope: TenantScope, event: EventRow, endpointId?: string) {
+      const endpoints = endpointId
+        ? [await find(scope, endpointId)]
+        : await webhookEndpointsRepo.listSubscribed(db, scope.tenantId, scope.livemode, event.type);
+      if (endpointId && !endpoints[0]!.enabled) throw new ApiError('no_endpoints', `Webhook endpoint ${endpointId} is disabled; enable it first`);
+      if (!endpoints.length) throw new ApiError('no_endpoints', 'No enabled webhook endpoint subscribes to this event');
+      const created = await deliveriesRepo.insertMany(
+        db,
+        endpoints.map((e) => ({ event_id: event.id, endpoint_id: e.id, tenant_id: scope.tenantId, origin: 'manual' as const })),
+      );
+      for (const d of created) await deliveryQueue.enqueue({ deliveryId: d.id, attempt: 1 });
+      const urls = new Map(endpoints.map((e) => [e.id, e.url]));
+      return { object: 'list' as const, data: created.map((d) => toDeliveryObject({ ...d, endpoint_url: urls.get(d.endpoint_id)! }, [])), has_more: false };
+    },
+  };
+}
+
+export type EndpointService = ReturnType<typeof createEndpointService>;
