@@ -15,6 +15,8 @@ import { systemHandlers } from './api/system.js';
 import { sandboxHandlers } from './api/sandbox.js';
 import { webhookEndpointHandlers } from './api/webhook-endpoints.js';
 import { eventHandlers } from './api/events.js';
+import { gatewayAccountHandlers } from './api/gateway-accounts.js';
+import { upstreamWebhookHandlers } from './api/upstream-webhooks.js';
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
 
@@ -31,6 +33,8 @@ export async function createApp(core: Core, document: Document = loadOpenApiDocu
       ...sandboxHandlers(core),
       ...webhookEndpointHandlers(core),
       ...eventHandlers(core),
+      ...gatewayAccountHandlers(core),
+      ...upstreamWebhookHandlers(core),
     },
     security: {
       apiKey: async (_c, req, res) => {

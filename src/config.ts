@@ -72,6 +72,7 @@ const schema = z.object({
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
   EXPIRE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
   QUEUE_PREFIX: z.string().min(1).default('switchyard'),
 });
@@ -103,6 +104,8 @@ export interface Config {
   /** Requests allowed per API key in each window. */
   rateLimit: { max: number; windowSeconds: number };
   expireIntervalSeconds: number;
+  /** How often open invoices are checked with their upstream (webhooks can be lost). */
+  reconcileIntervalSeconds: number;
   bodyLimit: string;
   queuePrefix: string;
   /** Names of settings that fell back to insecure development defaults (logged at start). */
@@ -154,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
     expireIntervalSeconds: e.EXPIRE_INTERVAL_SECONDS,
+    reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     bodyLimit: e.BODY_LIMIT,
     queuePrefix: e.QUEUE_PREFIX,
     insecureDefaults,

@@ -13,6 +13,11 @@ import { createAuthenticator } from './http/authenticate.js';
 import { createDeliveryQueue } from './webhooks/outbound/delivery-queue.js';
 import { createEndpointService } from './webhooks/outbound/endpoint-service.js';
 import { registerWebhookGauges } from './webhooks/outbound/webhook-gauges.js';
+import { createGuardedDispatcher } from './security/outbound-guard.js';
+import { createUpstreamHttp } from './connectors/upstream-http.js';
+import { createUpstreamWebhookQueue } from './webhooks/inbound/upstream-webhook-queue.js';
+import { createWebhookIngress } from './webhooks/inbound/ingress.js';
+import { createGatewayAccountService } from './gateway-accounts/gateway-account-service.js';
 
 /**
  * Everything a process needs, built once and passed down (no module-level singletons):
@@ -24,11 +29,14 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const metrics: Metrics = createMetrics();
   const secretBox = createSecretBox(config.masterKey);
-  const connectors = createConnectorRegistry({ db, publicBaseUrl: config.publicBaseUrl });
+  // Every outbound connection (tenant webhooks, upstream base_urls) goes through the address guard.
+  const outboundDispatcher = createGuardedDispatcher({ allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
+  const connectors = createConnectorRegistry({ db, publicBaseUrl: config.publicBaseUrl, http: createUpstreamHttp(outboundDispatcher) });
   const operatorTokens = createOperatorTokenVerifier(config);
   const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl });
   const deliveryQueue = createDeliveryQueue(config, logger);
   registerWebhookGauges(metrics, { db, deliveryQueue });
+  const upstreamWebhookQueue = createUpstreamWebhookQueue(config, logger);
   return {
     config,
     logger,
@@ -36,15 +44,21 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     redis,
     metrics,
     secretBox,
+    outboundDispatcher,
     connectors,
     invoices,
     deliveryQueue,
+    upstreamWebhookQueue,
+    ingress: createWebhookIngress({ db, connectors, secretBox, publicBaseUrl: config.publicBaseUrl, upstreamWebhookQueue, logger }),
+    gatewayAccounts: createGatewayAccountService({ db, config, secretBox, connectors }),
     endpoints: createEndpointService({ db, config, secretBox, deliveryQueue, logger }),
     admin: createTenantAdmin(db),
     authenticator: createAuthenticator({ db, operatorTokens, logger }),
     rateLimiter: createRateLimiter(redis, { ...config.rateLimit, keyPrefix: config.queuePrefix }),
     async close() {
       await deliveryQueue.close().catch(() => undefined);
+      await upstreamWebhookQueue.close().catch(() => undefined);
+      await outboundDispatcher.close().catch(() => undefined);
       await Promise.allSettled([db.destroy(), redis.quit()]);
     },
   };

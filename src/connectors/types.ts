@@ -1,7 +1,7 @@
 import type { InvoiceStatus } from '../domain/invoice-status.js';
 
 /** Connector ids that tenants may use; later upstreams add members (and rows in the OpenAPI enum). */
-export type ConnectorId = 'sandbox';
+export type ConnectorId = 'sandbox' | 'cryptopay' | 'walletpay';
 
 export interface CredentialField {
   name: string;
@@ -32,7 +32,11 @@ export interface ConnectorManifest {
     sync: boolean;
     balance: boolean;
     webhooks: boolean;
+    /** Smallest amount per currency the upstream takes (checked before calling it). */
+    minAmounts?: Record<string, string>;
   };
+  /** Invoice fields this upstream cannot do without, as body paths (e.g. customer.telegram_user_id). */
+  requiredFields?: string[];
 }
 
 /** One configured upstream account, with credentials already decrypted for this call only. */
@@ -131,10 +135,14 @@ export interface Connector {
   manifest: ConnectorManifest;
   /** Validates the credentials' shape; returns field errors (empty when fine). */
   validateCredentials(credentials: unknown): Array<{ field: string; message: string }>;
+  /** Validates connector-specific config (base_url is checked by the caller); returns field errors. */
+  validateConfig?(config: Record<string, unknown>): Array<{ field: string; message: string }>;
   /** Asks the upstream whether the credentials work, where it offers a check. */
   checkCredentials?(account: AccountContext): Promise<void>;
   createInvoice(account: AccountContext, input: CreateInvoiceInput): Promise<UpstreamInvoice>;
   getInvoice(account: AccountContext, upstreamId: string): Promise<UpstreamInvoice>;
+  /** Batched status query for reconciliation, where the upstream has one. */
+  getInvoices?(account: AccountContext, upstreamIds: string[]): Promise<UpstreamInvoice[]>;
   cancelInvoice?(account: AccountContext, upstreamId: string): Promise<void>;
   getBalance?(account: AccountContext): Promise<Array<{ currency: string; available: string; onhold: string }>>;
   verifyWebhook(account: AccountContext, request: InboundWebhookRequest): VerificationResult;

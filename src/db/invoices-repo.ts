@@ -32,6 +32,8 @@ export interface InvoiceRow {
   return_url: string | null;
   fail_return_url: string | null;
   upstream_data: Record<string, unknown> | null;
+  reconcile_attempts: number;
+  next_reconcile_at: Date | null;
   expires_at: Date;
   created_at: Date;
   updated_at: Date;
@@ -52,12 +54,14 @@ function toDb(row: Partial<InvoiceRow>): Record<string, unknown> {
 }
 
 export const invoicesRepo = {
-  insert: async (db: DbOrTx, row: Omit<InvoiceRow, 'created_at' | 'updated_at'>): Promise<InvoiceRow> =>
+  insert: async (db: DbOrTx, row: Omit<InvoiceRow, 'created_at' | 'updated_at' | 'reconcile_attempts' | 'next_reconcile_at'>): Promise<InvoiceRow> =>
     ((await db('invoices').insert(toDb(row)).returning('*')) as InvoiceRow[])[0]!,
   /** Scoped lookup: another tenant's (or the other mode's) invoice simply does not exist. */
   find: async (db: DbOrTx, scope: TenantScope, id: string): Promise<InvoiceRow | undefined> =>
     db('invoices').where({ id, tenant_id: scope.tenantId, livemode: scope.livemode }).first(),
   findForUpdate: async (db: DbOrTx, id: string): Promise<InvoiceRow | undefined> => db('invoices').where({ id }).forUpdate().first(),
+  findByUpstream: async (db: DbOrTx, gatewayAccountId: string, upstreamId: string): Promise<InvoiceRow | undefined> =>
+    db('invoices').where({ gateway_account_id: gatewayAccountId, upstream_id: upstreamId }).first(),
   findByExternalId: async (db: DbOrTx, scope: TenantScope, externalId: string): Promise<InvoiceRow | undefined> =>
     db('invoices').where({ tenant_id: scope.tenantId, livemode: scope.livemode, external_id: externalId }).first(),
   list: (db: DbOrTx, scope: TenantScope, page: PageRequest, filter: { status?: InvoiceStatus; externalId?: string }) => {

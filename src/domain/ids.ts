@@ -1,7 +1,8 @@
 import { monotonicFactory } from 'ulid';
 
 /** Object prefixes from the public contract (DESIGN §4). */
-export type IdPrefix = 'ten' | 'key' | 'ga' | 'inv' | 'evt' | 'we' | 'del';
+/** `uwh` (a stored upstream webhook) is operator-facing only. */
+export type IdPrefix = 'ten' | 'key' | 'ga' | 'inv' | 'evt' | 'we' | 'del' | 'uwh';
 
 const nextUlid = monotonicFactory();
 

@@ -21,6 +21,11 @@ export function jsonBody(limit: string) {
     (req: Request, _res: Response, next: NextFunction) => {
       const bytes = Buffer.isBuffer(req.body) ? req.body : undefined;
       req.body = undefined;
+      // Upstream webhooks are verified over the exact bytes, whatever they are: nothing is parsed here.
+      if (req.path.startsWith('/hooks/')) {
+        req.rawBody = bytes ?? Buffer.alloc(0);
+        return next();
+      }
       if (!bytes || bytes.length === 0) return next();
       req.rawBody = bytes;
       const type = (req.get('content-type') ?? '').split(';')[0]!.trim();

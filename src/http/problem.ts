@@ -20,6 +20,8 @@ export const PROBLEM_CODES = {
   simulation_not_supported: { status: 422, title: 'Simulation not supported' },
   no_gateway_available: { status: 422, title: 'No gateway available' },
   url_not_allowed: { status: 422, title: 'URL not allowed' },
+  upstream_credentials_invalid: { status: 422, title: 'Upstream refused the credentials' },
+  balance_not_supported: { status: 422, title: 'Balance not supported' },
   endpoint_disabled: { status: 409, title: 'Webhook endpoint disabled' },
   no_endpoints: { status: 422, title: 'No webhook endpoints' },
   upstream_error: { status: 502, title: 'Upstream gateway error' },

@@ -5,7 +5,8 @@ import { eventsRepo } from '../db/events-repo.js';
 import { gatewayAccountsRepo, type GatewayAccountRow } from '../db/gateway-accounts-repo.js';
 import type { PageRequest } from '../db/pagination.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
-import { UpstreamError, type AccountContext, type Connector, type PaidDetails, type UpstreamInvoice } from '../connectors/types.js';
+import { createAccountContexts } from '../connectors/account-context.js';
+import { UpstreamError, type Connector, type PaidDetails, type UpstreamInvoice } from '../connectors/types.js';
 import { canCancel, canExpire, canTransition, eventTypeForStatus, type InvoiceStatus } from '../domain/invoice-status.js';
 import { newId } from '../domain/ids.js';
 import { findCurrency } from '../domain/currencies.js';
@@ -37,17 +38,9 @@ const isUniqueViolation = (err: unknown, constraint: string) =>
   (err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === constraint;
 
 export function createInvoiceService(deps: InvoiceServiceDeps) {
-  const { db, connectors, secretBox, metrics, logger } = deps;
+  const { db, connectors, metrics, logger } = deps;
 
-  function accountContext(account: GatewayAccountRow): AccountContext {
-    return {
-      accountId: account.id,
-      livemode: account.livemode,
-      credentials: account.credentials_encrypted ? (JSON.parse(secretBox.open(account.credentials_encrypted, account.id)) as Record<string, string>) : {},
-      config: account.config,
-      webhookUrl: `${deps.publicBaseUrl}/hooks/${account.connector}/${account.id}`,
-    };
-  }
+  const accountContext = createAccountContexts(deps);
 
   /** Times one upstream call and turns anything unexpected into an integration error. */
   async function callUpstream<T>(connectorId: string, operation: string, fn: () => Promise<T>): Promise<T> {
@@ -130,8 +123,12 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       expiresIn,
       gateway: body.gateway,
       gatewayAccountId: body.gateway_account_id,
+      provided: (path) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], body) !== undefined,
     });
     if (!candidates.length) {
+      // A forced gateway that needs a field the invoice lacks is the caller's input problem: name the field.
+      const needs = (body.gateway || body.gateway_account_id) && rejected.find((r) => r.missing_field)?.missing_field;
+      if (needs) throw validationError([{ field: `/body/${needs.replaceAll('.', '/')}`, message: `is required by ${body.gateway ?? 'the chosen gateway account'}`, code: 'required' }]);
       throw new ApiError(
         'no_gateway_available',
         accounts.length

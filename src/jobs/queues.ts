@@ -4,11 +4,13 @@ import type { Config } from '../config.js';
 export const QUEUES = {
   maintenance: 'maintenance',
   deliveries: 'webhook-deliveries',
+  upstreamWebhooks: 'upstream-webhooks',
 } as const;
 
 export interface MaintenanceJobs {
   'expire-invoices': Record<string, never>;
   'purge-idempotency-keys': Record<string, never>;
+  'reconcile-invoices': Record<string, never>;
 }
 
 /** BullMQ wants its own connections with no per-command retry limit (blocking commands). */

@@ -2,10 +2,16 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Core } from '../wiring.js';
 import { idempotencyRepo } from '../db/idempotency-repo.js';
 import { QUEUES, bullConnection, type MaintenanceJobs } from './queues.js';
-import { createGuardedDispatcher } from '../security/outbound-guard.js';
 import { createDeliveryProcessor } from '../webhooks/outbound/delivery-processor.js';
 import type { DeliveryJob } from '../webhooks/outbound/delivery-queue.js';
 import { startDeliverySweeper, startOutboxRelay } from '../webhooks/outbound/outbox-relay.js';
+import { createUpstreamWebhookProcessor } from '../webhooks/inbound/process-upstream-webhook.js';
+import type { UpstreamWebhookJob } from '../webhooks/inbound/upstream-webhook-queue.js';
+import { upstreamWebhooksRepo } from '../db/upstream-webhooks-repo.js';
+import { createReconciler } from '../invoices/reconcile.js';
+
+/** A stored webhook not processed this long after it was acknowledged is queued again. */
+const UPSTREAM_SWEEP_GRACE_MS = 5000;
 
 export interface RunningWorker {
   /** Stops taking jobs and waits for the running ones to finish. */
@@ -23,6 +29,8 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
   const queue = new Queue<MaintenanceJobs[keyof MaintenanceJobs], unknown, keyof MaintenanceJobs>(QUEUES.maintenance, { connection, prefix });
   await queue.upsertJobScheduler('expire-invoices', { every: config.expireIntervalSeconds * 1000 }, { name: 'expire-invoices', data: {} });
   await queue.upsertJobScheduler('purge-idempotency-keys', { every: 3600 * 1000 }, { name: 'purge-idempotency-keys', data: {} });
+  await queue.upsertJobScheduler('reconcile-invoices', { every: config.reconcileIntervalSeconds * 1000 }, { name: 'reconcile-invoices', data: {} });
+  const reconcile = createReconciler({ ...core, publicBaseUrl: config.publicBaseUrl, intervalSeconds: config.reconcileIntervalSeconds });
 
   const handlers: Record<keyof MaintenanceJobs, () => Promise<unknown>> = {
     'expire-invoices': async () => {
@@ -31,6 +39,11 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
       return { expired };
     },
     'purge-idempotency-keys': async () => ({ purged: await idempotencyRepo.purgeExpired(core.db) }),
+    'reconcile-invoices': async () => {
+      const result = await reconcile();
+      if (result.changed) logger.info(result, 'reconciliation settled invoices');
+      return result;
+    },
   };
   const worker = new Worker(QUEUES.maintenance, async (job: Job) => handlers[job.name as keyof MaintenanceJobs]?.(), {
     connection,
@@ -41,8 +54,7 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
   worker.on('error', (err) => logger.warn({ err: err.message }, 'worker connection error'));
 
   // Outbound webhooks: outbox relay → delivery jobs → HTTP attempts; the sweeper catches what Redis lost.
-  const dispatcher = createGuardedDispatcher({ allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
-  const deliver = createDeliveryProcessor({ ...core, dispatcher });
+  const deliver = createDeliveryProcessor({ ...core, dispatcher: core.outboundDispatcher });
   const deliveries = new Worker<DeliveryJob>(QUEUES.deliveries, async (job) => deliver(job.data), {
     connection,
     prefix,
@@ -53,18 +65,37 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
   });
   deliveries.on('failed', (job, err) => logger.error({ err, delivery: job?.data.deliveryId }, 'delivery job failed; the sweeper will retry it'));
   deliveries.on('error', (err) => logger.warn({ err: err.message }, 'delivery worker connection error'));
+  // Upstream webhooks: stored and acknowledged by the API, processed here; the sweeper re-queues stragglers.
+  const processUpstream = createUpstreamWebhookProcessor(core);
+  const upstream = new Worker<UpstreamWebhookJob>(QUEUES.upstreamWebhooks, async (job) => processUpstream(job.data.webhookId), {
+    connection,
+    prefix,
+    concurrency: 10,
+  });
+  upstream.on('failed', (job, err) => logger.error({ err, webhook: job?.data.webhookId }, 'upstream webhook processing failed; the sweeper will retry it'));
+  upstream.on('error', (err) => logger.warn({ err: err.message }, 'upstream webhook worker connection error'));
+  const upstreamSweep = setInterval(() => {
+    upstreamWebhooksRepo
+      .listStale(core.db, UPSTREAM_SWEEP_GRACE_MS, 20, 500)
+      .then(async (ids) => {
+        for (const id of ids) if (!(await core.upstreamWebhookQueue.enqueue(id))) break;
+      })
+      .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'upstream webhook sweep failed'));
+  }, config.webhook.sweepMs);
+  upstreamSweep.unref();
+
   const relay = startOutboxRelay({ db: core.db, databaseUrl: config.databaseUrl, deliveryQueue: core.deliveryQueue, logger, pollMs: config.webhook.outboxPollMs });
   const sweeper = startDeliverySweeper({ db: core.db, deliveryQueue: core.deliveryQueue, logger, everyMs: config.webhook.sweepMs });
 
-  await Promise.all([worker.waitUntilReady(), deliveries.waitUntilReady()]);
-  logger.info({ queues: [QUEUES.maintenance, QUEUES.deliveries] }, 'worker started');
+  await Promise.all([worker.waitUntilReady(), deliveries.waitUntilReady(), upstream.waitUntilReady()]);
+  logger.info({ queues: Object.values(QUEUES) }, 'worker started');
   return {
     async close() {
       sweeper.close();
+      clearInterval(upstreamSweep);
       await relay.close();
-      await Promise.all([worker.close(), deliveries.close()]);
+      await Promise.all([worker.close(), deliveries.close(), upstream.close()]);
       await queue.close();
-      await dispatcher.close();
     },
   };
 }

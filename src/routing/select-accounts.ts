@@ -10,6 +10,15 @@ export interface RoutingRequest {
   expiresIn: number;
   gateway?: string | undefined;
   gatewayAccountId?: string | undefined;
+  /** Whether the invoice carries a field (by body path, e.g. customer.telegram_user_id). */
+  provided?: (path: string) => boolean;
+}
+
+export interface RejectedAccount {
+  account_id: string;
+  reason: string;
+  /** Set when the invoice lacks a field this upstream requires. */
+  missing_field?: string;
 }
 
 /** Why an account cannot take this invoice, or undefined when it can. */
@@ -22,6 +31,8 @@ export function whyUnsuitable(account: GatewayAccountRow, connector: Connector |
   if (account.currencies && !account.currencies.includes(req.currency.code)) return `account is not configured for ${req.currency.code}`;
   if (req.expiresIn < caps.minExpiresIn || req.expiresIn > caps.maxExpiresIn)
     return `${account.connector} accepts expires_in between ${caps.minExpiresIn} and ${caps.maxExpiresIn}`;
+  const upstreamMin = caps.minAmounts?.[req.currency.code];
+  if (upstreamMin && compareAmounts(req.amount, upstreamMin) < 0) return `${account.connector} takes at least ${upstreamMin} ${req.currency.code}`;
   if (account.min_amount && compareAmounts(req.amount, account.min_amount) < 0) return `amount is below the account minimum ${account.min_amount}`;
   if (account.max_amount && compareAmounts(req.amount, account.max_amount) > 0) return `amount is above the account maximum ${account.max_amount}`;
   return undefined;
@@ -35,14 +46,17 @@ export function selectAccounts(
   accounts: GatewayAccountRow[],
   connectorFor: (id: string) => Connector | undefined,
   req: RoutingRequest,
-): { candidates: GatewayAccountRow[]; rejected: Array<{ account_id: string; reason: string }> } {
+): { candidates: GatewayAccountRow[]; rejected: RejectedAccount[] } {
   const candidates: GatewayAccountRow[] = [];
-  const rejected: Array<{ account_id: string; reason: string }> = [];
+  const rejected: RejectedAccount[] = [];
   for (const account of accounts) {
     if (req.gatewayAccountId && account.id !== req.gatewayAccountId) continue;
     if (req.gateway && account.connector !== req.gateway) continue;
-    const reason = whyUnsuitable(account, connectorFor(account.connector), req);
+    const connector = connectorFor(account.connector);
+    const reason = whyUnsuitable(account, connector, req);
+    const missing = connector?.manifest.requiredFields?.find((f) => !req.provided?.(f));
     if (reason) rejected.push({ account_id: account.id, reason });
+    else if (missing) rejected.push({ account_id: account.id, reason: `${account.connector} needs ${missing}`, missing_field: missing });
     else candidates.push(account);
   }
   return { candidates, rejected };

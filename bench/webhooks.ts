@@ -1,0 +1,832 @@
+/**
+ * Outbound-webhook benchmark: N `invoice.created` events through Switchyard's whole pipeline
+ * (events outbox → relay (LISTEN/NOTIFY + poll) → BullMQ delivery queue → delivery processor:
+ * load rows, decrypt the endpoint secret, sign, POST, record the attempt) to a local receiver,
+ * against a bare baseline: BullMQ + undici POST of the same bodies to the same receiver
+ * (no database, no signing).
+ *
+ *   npm run bench:webhooks                       # build, then run with the defaults below
+ *   BENCH_EVENTS=5000 npm run bench:webhooks     # fewer events
+ *   BENCH_RATE=500 npm run bench:webhooks        # paced production (events/s) instead of a burst
+ *
+ * Settings (environment):
+ *   BENCH_EVENTS           events per target (default 20000)
+ *   BENCH_BATCH            events per producer batch: one transaction / one addBulk (default 500)
+ *   BENCH_CONCURRENCY      delivery concurrency: WEBHOOK_CONCURRENCY and the baseline Worker's (default 50)
+ *   BENCH_RATE             events per second to produce; 0 = as fast as possible, a burst (default 0)
+ *   BENCH_WARMUP_EVENTS    unreported events through each target first; also proves it is up (default 200)
+ *   BENCH_TIMEOUT_SECONDS  deadline for all N to arrive, per target (default 300)
+ *   BENCH_CPU_PROF         a directory: run the Switchyard worker with --cpu-prof into it
+ *   DATABASE_URL           only its server and credentials are used (default postgres://<OS user>@127.0.0.1:5432)
+ *   REDIS_URL              default redis://127.0.0.1:6379
+ *
+ * Latency of an event = when the receiver had its whole request − when its batch was committed
+ * (Switchyard: Date after COMMIT of the INSERT into `events`) or enqueued (baseline: after addBulk
+ * resolved). In burst mode every event is produced up front, so this includes the time an event
+ * waits behind the backlog; deliveries/s = N / (last arrival − start of production).
+ *
+ * Needs PostgreSQL and Redis. Everything it creates (a switchyard_bench_<random> database, Redis
+ * keys under bench:<random>: and bench-base:<random>:) is removed again at the end, also on failure.
+ *
+ * The same file is the baseline's worker process: `node dist/bench/webhooks.js baseline-worker`.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { request as undiciRequest } from 'undici';
+import { newId } from '../src/domain/ids.js';
+import { QUEUES } from '../src/jobs/queues.js';
+import { signOperatorToken } from '../src/security/operator-token.js';
+
+const execFileAsync = promisify(execFile);
+
+// dist/bench/webhooks.js → dist/src/main.js, dist/bench/webhook-receiver.js, package root.
+const MAIN_JS = fileURLToPath(new URL('../src/main.js', import.meta.url));
+const RECEIVER_JS = fileURLToPath(new URL('./webhook-receiver.js', import.meta.url));
+const SELF_JS = fileURLToPath(import.meta.url);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+const BASELINE_QUEUE = 'deliveries';
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes on this machine. */
+const nowMs = () => performance.timeOrigin + performance.now();
+
+function intSetting(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min} (got "${raw}")`);
+  return n;
+}
+
+// =============================================================================================
+// Role 1: the baseline worker (a child process): BullMQ Worker → undici POST, nothing else.
+
+async function baselineWorker(): Promise<void> {
+  const url = process.env.RECEIVER_URL!;
+  const worker = new Worker<{ body: string }>(
+    BASELINE_QUEUE,
+    async (job) => {
+      const res = await undiciRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: job.data.body });
+      await res.body.dump();
+      if (res.statusCode < 200 || res.statusCode > 299) throw new Error(`HTTP ${res.statusCode}`);
+    },
+    {
+      connection: { url: process.env.REDIS_URL!, maxRetriesPerRequest: null },
+      prefix: process.env.BASE_PREFIX!,
+      concurrency: Number(process.env.CONCURRENCY),
+    },
+  );
+  worker.on('failed', (job, err) => console.error(`baseline job ${job?.id} failed: ${err.message}`));
+  worker.on('error', (err) => console.error(`baseline worker error: ${err.message}`));
+  await worker.waitUntilReady();
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    worker.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+// =============================================================================================
+// Role 2: the benchmark.
+
+const N = intSetting('BENCH_EVENTS', 20_000, 1);
+const BATCH = intSetting('BENCH_BATCH', 500, 1);
+const CONCURRENCY = intSetting('BENCH_CONCURRENCY', 50, 1);
+const RATE = intSetting('BENCH_RATE', 0, 0);
+const WARMUP = intSetting('BENCH_WARMUP_EVENTS', 200, 1);
+const TIMEOUT_SECONDS = intSetting('BENCH_TIMEOUT_SECONDS', 300, 1);
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
+
+const RUN_ID = randomBytes(4).toString('hex');
+const DB_NAME = `switchyard_bench_${RUN_ID}`;
+const QUEUE_PREFIX = `bench:${RUN_ID}`;
+const BASE_PREFIX = `bench-base:${RUN_ID}`;
+const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+function databaseUrl(name: string): string {
+  const url = new URL(process.env.DATABASE_URL || `postgres://${os.userInfo().username}@127.0.0.1:5432/postgres`);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+const BENCH_DB_URL = databaseUrl(DB_NAME);
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+interface Child {
+  name: string;
+  proc: ChildProcess;
+  output: string[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, ipc = false): Child {
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])] });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString('utf8'));
+    if (output.length > 200) output.shift();
+  };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    proc.once('exit', (code, signal) => resolve({ code, signal }));
+    proc.once('error', (err) => {
+      output.push(`spawn error: ${err.message}\n`);
+      resolve({ code: -1, signal: null });
+    });
+  });
+  return { name, proc, output, exit };
+}
+
+const hasExited = (c: Child) => c.proc.exitCode !== null || c.proc.signalCode !== null;
+const tail = (c: Child) => c.output.join('').trimEnd().split('\n').slice(-40).join('\n') || '(no output)';
+
+/** SIGTERM, then wait for the exit (SIGKILL after 30 s: Switchyard's own shutdown gives up at 25 s). */
+async function stopChild(c: Child): Promise<void> {
+  if (hasExited(c)) return;
+  c.proc.kill('SIGTERM');
+  const timer = delay(30_000, 'timeout' as const);
+  if ((await Promise.race([c.exit.then(() => 'exited' as const), timer])) === 'timeout') {
+    console.error(`${c.name} did not exit within 30 s of SIGTERM; killing it`);
+    c.proc.kill('SIGKILL');
+    await c.exit;
+  }
+  const { code, signal } = await c.exit;
+  if (code !== 0) console.error(`${c.name} exited with ${signal ?? `code ${code}`} after SIGTERM:\n${tail(c)}`);
+}
+
+async function waitUntil(what: string, child: Child, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  for (;;) {
+    if (hasExited(child)) throw new Error(`${child.name} exited while waiting for ${what}:\n${tail(child)}`);
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}:\n${tail(child)}`);
+    }
+    await delay(100);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The receiver (child process, IPC)
+
+interface ReceiverDump {
+  ids: string[];
+  at: number[];
+  total: number;
+  duplicates: number;
+  duplicateSamples: string[];
+  unidentified: number;
+}
+
+let askSeq = 0;
+function ask<T>(c: Child, cmd: 'reset' | 'count' | 'dump', timeoutMs = 15_000): Promise<T> {
+  const seq = ++askSeq;
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (m: { seq?: number }) => {
+      if (m?.seq !== seq) return;
+      c.proc.off('message', onMessage);
+      clearTimeout(timer);
+      resolve(m as T);
+    };
+    const timer = setTimeout(() => {
+      c.proc.off('message', onMessage);
+      reject(new Error(`receiver did not answer "${cmd}" within ${timeoutMs} ms:\n${tail(c)}`));
+    }, timeoutMs);
+    c.proc.on('message', onMessage);
+    c.proc.send({ seq, cmd });
+  });
+}
+
+async function startReceiver(): Promise<{ child: Child; url: string }> {
+  const child = startChild('receiver', [RECEIVER_JS], { ...process.env, NODE_ENV: 'production' }, true);
+  children.push(child);
+  const port = await Promise.race([
+    new Promise<number>((resolve) => {
+      const onMessage = (m: { type?: string; port?: number }) => {
+        if (m?.type !== 'listening') return;
+        child.proc.off('message', onMessage);
+        resolve(m.port!);
+      };
+      child.proc.on('message', onMessage);
+    }),
+    child.exit.then(() => {
+      throw new Error(`receiver exited before listening:\n${tail(child)}`);
+    }),
+    delay(15_000).then(() => {
+      throw new Error(`receiver did not listen within 15 s:\n${tail(child)}`);
+    }),
+  ]);
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP helpers (setup through Switchyard's API)
+
+async function request(method: string, url: string, token: string | undefined, body?: unknown) {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+async function mustCreate(what: string, url: string, token: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await request('POST', url, token, body);
+  if (res.status !== 201) throw new Error(`${what}: expected 201, got ${res.status}: ${res.text}`);
+  return JSON.parse(res.text) as Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events: realistic invoice.created payloads (~1 KB of data)
+
+interface BenchEvent {
+  id: string;
+  /** The event's `data` (the invoice object) as JSON. */
+  data: string;
+  /** What the endpoint receives, as Switchyard's webhookBody builds it (baseline only). */
+  body: string;
+}
+
+const ASSETS = ['USDT.TRC20', 'USDT.ERC20', 'USDC.ERC20', 'BTC', 'ETH'];
+
+function makeEvents(count: number, gatewayAccountId: string): BenchEvent[] {
+  const events: BenchEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = newId('evt');
+    const invoiceId = newId('inv');
+    const now = new Date();
+    const order = 100_000 + Math.floor(Math.random() * 900_000);
+    const amount = (5 + Math.random() * 495).toFixed(2);
+    const upstream = `sbx_${randomBytes(12).toString('hex')}`;
+    const invoice = {
+      id: invoiceId,
+      object: 'invoice',
+      livemode: false,
+      status: 'pending',
+      amount,
+      currency: 'USD',
+      accepted_assets: ASSETS.slice(0, 2 + (i % 3)),
+      description: `Order #${order}: 2 × Widget Pro (annual licence), 1 × priority support add-on`,
+      external_id: `order-${order}-${i}`,
+      metadata: { cart_id: `cart_${randomBytes(6).toString('hex')}`, channel: 'web', campaign: 'spring-sale', customer_tier: 'gold' },
+      customer: { id: `cus_${randomBytes(5).toString('hex')}`, email: `buyer${i}@example.com`, name: 'Jane Q. Customer', locale: 'en-US' },
+      gateway: {
+        connector: 'sandbox',
+        account_id: gatewayAccountId,
+        upstream_id: upstream,
+        attempts: [{ account_id: gatewayAccountId, connector: 'sandbox', outcome: 'created', code: null, duration_ms: 20 + (i % 60) }],
+      },
+      pay_url: `https://pay.sandbox.example/checkout/${upstream}`,
+      payment: null,
+      paid: null,
+      return_url: `https://shop.example.com/orders/${order}/thank-you`,
+      fail_return_url: `https://shop.example.com/orders/${order}/payment-failed`,
+      expires_at: new Date(now.getTime() + 3600_000).toISOString(),
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    const data = JSON.stringify(invoice);
+    const body = JSON.stringify({ id, type: 'invoice.created', timestamp: now.toISOString(), data: invoice });
+    events.push({ id, data, body });
+  }
+  return events;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One measured run: produce N events, wait for all to arrive, compute throughput and latency
+
+interface Target {
+  label: string;
+  worker: Child;
+  /** Commits / enqueues one batch; resolves once it is durable (committed / added). */
+  produce(batch: BenchEvent[]): Promise<void>;
+  /** Counts from the target's own bookkeeping, for the failure message on a timeout. */
+  diagnose(ids: string[]): Promise<string>;
+}
+
+interface Outcome {
+  label: string;
+  events: number;
+  producedSeconds: number;
+  wallSeconds: number;
+  perSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  received: number;
+  duplicates: number;
+  duplicateSamples: string[];
+  unknown: number;
+  unidentified: number;
+  workerCpu?: number;
+  receiverCpu?: number;
+}
+
+const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]! : NaN);
+
+async function produceAll(target: Target, events: BenchEvent[], sentAt: Float64Array | undefined, t0: number): Promise<void> {
+  for (let start = 0, b = 0; start < events.length; start += BATCH, b++) {
+    if (RATE > 0) {
+      const due = t0 + (start * 1000) / RATE;
+      const wait = due - nowMs();
+      if (wait > 0) await delay(wait);
+    }
+    const batch = events.slice(start, start + BATCH);
+    await target.produce(batch);
+    if (sentAt) sentAt.fill(nowMs(), start, start + batch.length);
+  }
+}
+
+/** Waits until the receiver has `count` distinct ids; fails at the deadline, or when the worker dies. */
+async function awaitArrivals(target: Target, receiver: Child, ids: string[], timeoutMs: number, progress: boolean, producing?: Promise<void>): Promise<void> {
+  const count = ids.length;
+  const started = Date.now();
+  let lastPrint = started;
+  let producerError: unknown;
+  producing?.catch((err: unknown) => (producerError = err));
+  for (;;) {
+    if (producerError) throw producerError;
+    if (hasExited(target.worker)) throw new Error(`${target.worker.name} exited during the run:\n${tail(target.worker)}`);
+    if (hasExited(receiver)) throw new Error(`the receiver exited during the run:\n${tail(receiver)}`);
+    const { unique, total } = await ask<{ unique: number; total: number }>(receiver, 'count');
+    if (unique >= count) return;
+    const now = Date.now();
+    if (now - started > timeoutMs) {
+      throw new Error(
+        `${target.label}: only ${unique} of ${count} events arrived at the receiver within ${timeoutMs / 1000} s (${total} requests in all)\n` +
+          `${await target.diagnose(ids).catch((err: unknown) => `(could not read its state: ${(err as Error).message})`)}\n` +
+          `${target.worker.name} output:\n${tail(target.worker)}`,
+      );
+    }
+    if (progress && now - lastPrint >= 5000) {
+      lastPrint = now;
+      console.log(`  ${target.label}: ${unique.toLocaleString('en-US')} / ${count.toLocaleString('en-US')} delivered after ${((now - started) / 1000).toFixed(0)} s`);
+    }
+    await delay(progress ? 100 : 50);
+  }
+}
+
+async function warmUp(target: Target, receiver: Child, gatewayAccountId: string): Promise<void> {
+  await ask(receiver, 'reset');
+  const events = makeEvents(WARMUP, gatewayAccountId);
+  const producing = produceAll(target, events, undefined, nowMs());
+  await awaitArrivals(
+    target,
+    receiver,
+    events.map((e) => e.id),
+    60_000,
+    false,
+    producing,
+  );
+  await producing;
+}
+
+async function measure(target: Target, receiver: Child, events: BenchEvent[], settle: () => Promise<void>): Promise<Outcome> {
+  await ask(receiver, 'reset');
+  const ids = events.map((e) => e.id);
+  const sentAt = new Float64Array(events.length);
+  const workerCpuBefore = cpuSecondsOf(target.worker.proc.pid);
+  const receiverCpuBefore = cpuSecondsOf(receiver.proc.pid);
+  console.log(`${target.label}: ${events.length.toLocaleString('en-US')} events${RATE ? ` at ${RATE}/s` : ' as a burst'}, batches of ${BATCH} …`);
+  const t0 = nowMs();
+  let producedAt = 0;
+  const producing = produceAll(target, events, sentAt, t0).then(() => void (producedAt = nowMs()));
+  await awaitArrivals(target, receiver, ids, TIMEOUT_SECONDS * 1000, true, producing);
+  await producing;
+  const cpuWall = (nowMs() - t0) / 1000;
+  const workerCpuAfter = cpuSecondsOf(target.worker.proc.pid);
+  const receiverCpuAfter = cpuSecondsOf(receiver.proc.pid);
+
+  // Let the target finish its bookkeeping, stop it, then read what the receiver saw (late duplicates included).
+  await settle();
+  await stopChild(target.worker);
+  const dump = await ask<ReceiverDump>(receiver, 'dump', 60_000);
+
+  const index = new Map<string, number>();
+  ids.forEach((id, i) => index.set(id, i));
+  const latencies = new Float64Array(events.length);
+  let n = 0;
+  let unknown = 0;
+  let last = t0;
+  for (let i = 0; i < dump.ids.length; i++) {
+    const k = index.get(dump.ids[i]!);
+    if (k === undefined) {
+      unknown++;
+      continue;
+    }
+    const at = dump.at[i]!;
+    latencies[n++] = at - sentAt[k]!;
+    if (at > last) last = at;
+  }
+  const sorted = latencies.subarray(0, n).sort();
+  const wallSeconds = (last - t0) / 1000;
+  return {
+    label: target.label,
+    events: events.length,
+    producedSeconds: (producedAt - t0) / 1000,
+    wallSeconds,
+    perSecond: n / wallSeconds,
+    p50: percentile(sorted, 0.5),
+    p90: percentile(sorted, 0.9),
+    p99: percentile(sorted, 0.99),
+    max: percentile(sorted, 1),
+    received: n,
+    duplicates: dump.duplicates,
+    duplicateSamples: dump.duplicateSamples,
+    unknown,
+    unidentified: dump.unidentified,
+    workerCpu: workerCpuBefore !== undefined && workerCpuAfter !== undefined ? (workerCpuAfter - workerCpuBefore) / cpuWall : undefined,
+    receiverCpu: receiverCpuBefore !== undefined && receiverCpuAfter !== undefined ? (receiverCpuAfter - receiverCpuBefore) / cpuWall : undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup and cleanup
+
+const children: Child[] = [];
+const closers: Array<() => Promise<unknown>> = [];
+let databaseMayExist = false;
+
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const close of closers) await close().catch(() => undefined);
+    for (const c of children) {
+      try {
+        await stopChild(c);
+      } catch (err) {
+        console.error(`could not stop ${c.name}:`, err);
+        process.exitCode = 1;
+      }
+    }
+    if (databaseMayExist) {
+      const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
+      try {
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
+      } catch (err) {
+        console.error(`could not drop database ${DB_NAME}:`, err);
+        process.exitCode = 1;
+      } finally {
+        await admin.end().catch(() => undefined);
+      }
+    }
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+      { const q = `${QUEUE_PREFIX}:webhook-deliveries`; console.log('INSPECT wait', await redis.llen(`${q}:wait`), 'active', await redis.llen(`${q}:active`), 'delayed', await redis.zcard(`${q}:delayed`), 'completed', await redis.zcard(`${q}:completed`), 'failed', await redis.zcard(`${q}:failed`), 'prioritized', await redis.zcard(`${q}:prioritized`));
+        const [, ks] = await redis.scan('0', 'MATCH', `${q}:del_*`, 'COUNT', 1000); const samp = ks.filter((k) => !k.includes(':lock')).slice(0, 3); for (const k of samp) console.log('INSPECT', k, JSON.stringify(await redis.hgetall(k)).slice(0, 400)); }
+      for (const prefix of [QUEUE_PREFIX, BASE_PREFIX]) {
+        let cursor = '0';
+        let deleted = 0;
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+          cursor = next;
+          if (keys.length) { const kinds: Record<string, number> = {}; for (const k of keys) { const kind = k.split(':').slice(3).join(':').replace(/^del_\w+-a\d+/, 'JOB').replace(/^\d+$/, 'JOBNUM'); kinds[kind] = (kinds[kind] ?? 0) + 1; } console.log('KINDS', prefix, JSON.stringify(kinds).slice(0, 600)); deleted += await redis.unlink(...keys); }
+        } while (cursor !== '0');
+        if (deleted) console.log(`cleanup: deleted ${deleted} Redis key(s) under ${prefix}:`);
+      }
+    } catch (err) {
+      console.error('could not delete the Redis keys:', err);
+      process.exitCode = 1;
+    } finally {
+      redis.disconnect();
+    }
+  })();
+  return cleaning;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
+const pct = (n: number | undefined) => (n === undefined ? 'n/a' : `${Math.round(n * 100)}%`);
+
+function printReport(rows: Outcome[], lines: string[]): void {
+  const header = ['target', 'deliveries/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'produced in s', 'last arrival s', 'duplicates', 'worker CPU', 'receiver CPU'];
+  const cells = rows.map((r) => [
+    r.label,
+    fmt(r.perSecond, 1),
+    fmt(r.p50, 1),
+    fmt(r.p90, 1),
+    fmt(r.p99, 1),
+    fmt(r.max, 1),
+    fmt(r.producedSeconds, 2),
+    fmt(r.wallSeconds, 2),
+    fmt(r.duplicates),
+    pct(r.workerCpu),
+    pct(r.receiverCpu),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((l) => l[i]!.length)));
+  const row = (c: string[]) => c.map((s, i) => (i === 0 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ');
+  console.log('');
+  for (const l of lines) console.log(l);
+  console.log('');
+  console.log(row(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const c of cells) console.log(row(c));
+  const sy = rows.find((r) => r.label === 'Switchyard');
+  const base = rows.find((r) => r.label === 'baseline');
+  if (sy && base) {
+    console.log('');
+    console.log(
+      `Switchyard/baseline: throughput ${(sy.perSecond / base.perSecond).toFixed(2)}x, p50 latency ${(sy.p50 / base.p50).toFixed(2)}x, p99 latency ${(sy.p99 / base.p99).toFixed(2)}x`,
+    );
+  }
+  console.log('(latency: receiver arrival − commit/enqueue of the event\'s batch; deliveries/s: N / (last arrival − start of production);');
+  console.log(' worker CPU: share of one core used by the worker process; 100% = one core busy)');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const loadBefore = os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  const cpus = os.cpus();
+  const machine = `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`;
+  const operatorSecret = randomBytes(32).toString('hex');
+  const switchyardEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: BENCH_DB_URL,
+    REDIS_URL,
+    LOG_LEVEL: 'warn',
+    QUEUE_PREFIX,
+    PORT: '0',
+    RATE_LIMIT_MAX: '100000000',
+    OPERATOR_JWT_SECRET: operatorSecret,
+    MASTER_KEY: randomBytes(32).toString('base64'),
+    ALLOW_PRIVATE_WEBHOOK_URLS: 'true',
+    WEBHOOK_CONCURRENCY: String(CONCURRENCY),
+  };
+  delete switchyardEnv.OPERATOR_JWT_PUBLIC_KEY;
+
+  // 1. A fresh database; `migrate` creates it.
+  console.log(`database ${DB_NAME}, Redis prefixes ${QUEUE_PREFIX}: and ${BASE_PREFIX}:`);
+  databaseMayExist = true;
+  try {
+    await execFileAsync(process.execPath, [MAIN_JS, 'migrate'], { cwd: ROOT, env: switchyardEnv, timeout: 60_000 });
+  } catch (err) {
+    const e = err as { message: string; stdout?: string; stderr?: string };
+    throw new Error(`migrate failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  }
+
+  // 2. The receiver.
+  const receiver = await startReceiver();
+
+  // 3. Setup through a Switchyard API process: tenant, test key, endpoint. NODE_ENV=development only
+  //    here, because production refuses plain-http endpoint URLs; the worker runs in production.
+  const apiPort = await freePort();
+  const apiBase = `http://127.0.0.1:${apiPort}`;
+  const api = startChild('switchyard api', [MAIN_JS, 'api'], { ...switchyardEnv, NODE_ENV: 'development', PORT: String(apiPort) });
+  children.push(api);
+  await waitUntil('Switchyard api GET /readyz = 200', api, 30_000, async () => (await request('GET', `${apiBase}/readyz`, undefined)).status === 200);
+  const operatorToken = await signOperatorToken(operatorSecret, 'bench', 600);
+  const tenant = await mustCreate('create tenant', `${apiBase}/admin/v1/tenants`, operatorToken, { name: 'bench' });
+  const key = await mustCreate('create API key', `${apiBase}/admin/v1/tenants/${String(tenant.id)}/api-keys`, operatorToken, { mode: 'test', name: 'bench' });
+  const apiKey = String(key.secret);
+  if (!apiKey.startsWith('sy_test_')) throw new Error(`unexpected API key answer: ${JSON.stringify(key)}`);
+  const endpoint = await mustCreate('create webhook endpoint', `${apiBase}/v1/webhook-endpoints`, apiKey, {
+    url: `${receiver.url}/switchyard`,
+    events: ['invoice.created'],
+    description: 'bench receiver',
+  });
+  await stopChild(api);
+  const tenantId = String(tenant.id);
+  const gatewayAccountId = `ga_${randomBytes(13).toString('hex').slice(0, 26).toUpperCase()}`;
+
+  const db = new pg.Client({ connectionString: BENCH_DB_URL });
+  await db.connect();
+  closers.push(() => db.end());
+  const { rows: versionRows } = await db.query<{ server_version: string }>('SHOW server_version');
+  const redisInfo = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  const redisVersion = /redis_version:(\S+)/.exec(await redisInfo.info('server'))?.[1] ?? '?';
+  redisInfo.disconnect();
+
+  const sample = makeEvents(50, gatewayAccountId);
+  const dataBytes = sample.reduce((s, e) => s + Buffer.byteLength(e.data), 0) / sample.length;
+  const bodyBytes = sample.reduce((s, e) => s + Buffer.byteLength(e.body), 0) / sample.length;
+
+  // 4. Baseline first (a fresh database does not yet carry the Switchyard run's autovacuum work):
+  //    bare BullMQ queue + Worker child POSTing each body with undici.
+  const baseQueue = new Queue<{ body: string }>(BASELINE_QUEUE, {
+    connection: { url: REDIS_URL },
+    prefix: BASE_PREFIX,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
+  });
+  closers.push(() => baseQueue.close());
+  const baseWorker = startChild('baseline worker', [SELF_JS, 'baseline-worker'], {
+    ...process.env,
+    NODE_ENV: 'production',
+    REDIS_URL,
+    BASE_PREFIX,
+    RECEIVER_URL: `${receiver.url}/baseline`,
+    CONCURRENCY: String(CONCURRENCY),
+  });
+  children.push(baseWorker);
+  const baseTarget: Target = {
+    label: 'baseline',
+    worker: baseWorker,
+    async produce(batch) {
+      await baseQueue.addBulk(batch.map((e) => ({ name: 'deliver', data: { body: e.body } })));
+    },
+    async diagnose() {
+      return `baseline queue: ${JSON.stringify(await baseQueue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'))}`;
+    },
+  };
+  console.log(`baseline: warming up with ${WARMUP} events …`);
+  await warmUp(baseTarget, receiver.child, gatewayAccountId);
+  const base = await measure(baseTarget, receiver.child, makeEvents(N, gatewayAccountId), async () => undefined);
+  const baseFailed = await baseQueue.getJobCounts('failed', 'waiting', 'active', 'delayed');
+
+  // 5. Switchyard: event rows straight into the outbox table, one transaction per batch; the worker does the rest.
+  const syQueue = new Queue(QUEUES.deliveries, { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX });
+  closers.push(() => syQueue.close());
+  const syWorker = startChild(
+    'switchyard worker',
+    [...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []), MAIN_JS, 'worker'],
+    switchyardEnv,
+  );
+  children.push(syWorker);
+  const INSERT = `
+    INSERT INTO events (id, tenant_id, livemode, type, invoice_id, data, created_at)
+    SELECT t.id, $2, false, 'invoice.created', NULL, t.data::jsonb, clock_timestamp()
+    FROM unnest($1::text[], $3::text[]) AS t(id, data)`;
+  const syState = async (ids: string[]) => {
+    const ev = await db.query<{ total: string; unrelayed: string }>(
+      'SELECT count(*) AS total, count(*) FILTER (WHERE relayed_at IS NULL) AS unrelayed FROM events WHERE id = ANY($1)',
+      [ids],
+    );
+    const del = await db.query<{ status: string; n: string; attempts: string; max_attempts: number }>(
+      'SELECT status, count(*) AS n, sum(attempts) AS attempts, max(attempts) AS max_attempts FROM deliveries WHERE event_id = ANY($1) GROUP BY status ORDER BY status',
+      [ids],
+    );
+    const att = await db.query<{ n: string; ok: string; codes: string | null; errors: string | null }>(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE succeeded) AS ok,
+              string_agg(DISTINCT coalesce(status_code::text, 'none'), ',') AS codes,
+              (array_agg(DISTINCT error) FILTER (WHERE error IS NOT NULL))[1:3]::text AS errors
+       FROM delivery_attempts WHERE event_id = ANY($1)`,
+      [ids],
+    );
+    return { events: ev.rows[0]!, deliveries: del.rows, attempts: att.rows[0]! };
+  };
+  const describeState = (s: Awaited<ReturnType<typeof syState>>) =>
+    `events: ${s.events.total} (${s.events.unrelayed} not relayed); deliveries: ${
+      s.deliveries.map((d) => `${d.status} ${d.n} (${d.attempts} attempts, max ${d.max_attempts})`).join(', ') || 'none'
+    }; attempt rows: ${s.attempts.n} (${s.attempts.ok} succeeded, status codes ${s.attempts.codes ?? '-'}${s.attempts.errors ? `, errors ${s.attempts.errors}` : ''})`;
+  const syTarget: Target = {
+    label: 'Switchyard',
+    worker: syWorker,
+    async produce(batch) {
+      await db.query('BEGIN');
+      try {
+        await db.query(INSERT, [batch.map((e) => e.id), tenantId, batch.map((e) => e.data)]);
+        await db.query('COMMIT');
+      } catch (err) {
+        await db.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    },
+    async diagnose(ids) {
+      return `${describeState(await syState(ids))}\nSwitchyard delivery queue: ${JSON.stringify(await syQueue.getJobCounts('waiting', 'active', 'delayed', 'failed'))}`;
+    },
+  };
+  console.log(`Switchyard: warming up with ${WARMUP} events (also waits for the worker to start) …`);
+  await warmUp(syTarget, receiver.child, gatewayAccountId);
+  const syEvents = makeEvents(N, gatewayAccountId);
+  const syIds = syEvents.map((e) => e.id);
+  let syFinal: Awaited<ReturnType<typeof syState>> | undefined;
+  const sy = await measure(syTarget, receiver.child, syEvents, async () => {
+    // The attempt is recorded just after the receiver answered: wait for every delivery to leave 'pending'.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      syFinal = await syState(syIds);
+      const pending = syFinal.deliveries.find((d) => d.status === 'pending');
+      if (!pending || Date.now() > deadline) break;
+      await delay(100);
+    }
+  });
+  syFinal = await syState(syIds);
+  const lag = await db.query<{ p50: number; p99: number; last_relayed: Date; last_event: Date }>(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d.created_at - e.created_at) * 1000) AS p50,
+            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM d.created_at - e.created_at) * 1000) AS p99,
+            max(d.created_at) AS last_relayed, max(e.created_at) AS last_event
+     FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.id = ANY($1)`,
+    [syIds],
+  );
+  const l = lag.rows[0]!;
+
+  // 6. Report, then the correctness checks.
+  printReport(
+    [sy, base],
+    [
+      `machine: ${machine}`,
+      `         load average before the run ${loadBefore}, after ${os.loadavg().map((n) => n.toFixed(2)).join(' ')} (other processes on the machine skew the figures)`,
+      `         PostgreSQL ${versionRows[0]?.server_version ?? '?'}, Redis ${redisVersion}; workers, receiver, database, Redis and this process share the machine`,
+      `run:     ${N.toLocaleString('en-US')} events per target, ${RATE ? `${RATE} events/s` : 'produced as a burst'}, batches of ${BATCH}, delivery concurrency ${CONCURRENCY}, ${WARMUP} warm-up events each`,
+      `payload: invoice.created, data ~${Math.round(dataBytes)} B, webhook body ~${Math.round(bodyBytes)} B; endpoint ${String(endpoint.id)}`,
+      `Switchyard relay: delivery row created p50 ${fmt(l.p50, 1)} ms / p99 ${fmt(l.p99, 1)} ms after its event row; all relayed ${fmt((l.last_relayed.getTime() - l.last_event.getTime()) / 1000, 2)} s after the last event`,
+    ],
+  );
+  if (CPU_PROF_DIR) console.log(`\nSwitchyard worker CPU profile written to ${CPU_PROF_DIR}`);
+  console.log(`\ntotal run time ${((Date.now() - started) / 1000).toFixed(0)} s (excluding the build)`);
+
+  const problems: string[] = [];
+  for (const r of [sy, base]) {
+    if (r.received !== r.events) problems.push(`${r.label}: ${r.received} of ${r.events} events arrived`);
+    if (r.duplicates) problems.push(`${r.label}: ${r.duplicates} duplicate deliveries at the receiver (e.g. ${r.duplicateSamples.slice(0, 5).join(', ')})`);
+    if (r.unknown) problems.push(`${r.label}: ${r.unknown} arrivals of ids that are not in the measured set (warm-up stragglers or foreign)`);
+    if (r.unidentified) problems.push(`${r.label}: ${r.unidentified} requests without a webhook-id header or body id`);
+  }
+  const s = syFinal;
+  const succeeded = s.deliveries.find((d) => d.status === 'succeeded');
+  if (
+    Number(s.events.total) !== N ||
+    Number(s.events.unrelayed) !== 0 ||
+    s.deliveries.length !== 1 ||
+    Number(succeeded?.n) !== N ||
+    Number(succeeded?.attempts) !== N ||
+    Number(s.attempts.n) !== N ||
+    Number(s.attempts.ok) !== N
+  ) {
+    problems.push(`Switchyard database: expected ${N} events relayed, ${N} deliveries succeeded with 1 attempt each and ${N} successful attempt rows; found ${describeState(s)}`);
+  }
+  if (baseFailed.failed) problems.push(`baseline: ${baseFailed.failed} failed jobs`);
+  if (problems.length) {
+    console.error(`\nBENCHMARK FAILED:\n  ${problems.join('\n  ')}`);
+    process.exitCode = 1;
+  } else {
+    console.log(`checks: every event arrived exactly once at the receiver for both targets; Switchyard recorded ${N} succeeded deliveries, ${N} attempts`);
+  }
+}
+
+if (process.argv[2] === 'baseline-worker') {
+  await baselineWorker();
+} else {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: cleaning up …`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+  try {
+    await main();
+  } catch (err) {
+    console.error('\nBENCHMARK FAILED:', err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  } finally {
+    await cleanup();
+  }
+  process.exit();
+}

@@ -1,0 +1,27 @@
+import type { ConnectorManifest } from '../types.js';
+
+export const CRYPTO_ASSETS = ['USDT', 'TON', 'BTC', 'ETH', 'LTC', 'BNB', 'TRX', 'USDC', 'SOL', 'NOT', 'DOGS'];
+export const FIAT_CURRENCIES = [
+  'USD', 'EUR', 'RUB', 'BYN', 'UAH', 'GBP', 'CNY', 'KZT', 'UZS', 'GEL', 'TRY', 'AMD', 'THB', 'INR', 'BRL', 'IDR', 'AZN', 'AED', 'PLN', 'ILS', 'KGS', 'TJS',
+];
+
+export const manifest: ConnectorManifest = {
+  id: 'cryptopay',
+  name: 'Crypto Pay (Crypto Bot)',
+  modes: ['live', 'test'],
+  credentialFields: [{ name: 'token', secret: true, description: 'App token from @CryptoBot → Crypto Pay → My Apps (use @CryptoTestnetBot for testnet)' }],
+  configFields: [
+    { name: 'environment', description: 'mainnet (default) or testnet', required: false },
+    { name: 'base_url', description: 'override the API address (a proxy or an emulator)', required: false },
+  ],
+  capabilities: {
+    currencies: [...CRYPTO_ASSETS, ...FIAT_CURRENCIES],
+    currencyKinds: ['crypto', 'fiat'],
+    minExpiresIn: 60,
+    maxExpiresIn: 2678400,
+    cancel: true,
+    sync: true,
+    balance: true,
+    webhooks: true,
+  },
+};

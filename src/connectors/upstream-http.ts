@@ -1,0 +1,49 @@
+import { request, type Dispatcher } from 'undici';
+import { UpstreamError } from './types.js';
+
+export interface UpstreamResponse {
+  status: number;
+  text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+export interface UpstreamHttp {
+  send(opts: { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number }): Promise<UpstreamResponse>;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * The one way connectors talk to upstreams: through the outbound address guard (a tenant's
+ * base_url is a tenant-supplied URL), with a timeout, and with network failures turned into
+ * retryable integration errors. What the answer means is the connector's business.
+ */
+export function createUpstreamHttp(dispatcher: Dispatcher): UpstreamHttp {
+  return {
+    async send({ method, url, headers = {}, body, timeoutMs = DEFAULT_TIMEOUT_MS }) {
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(url, {
+          method,
+          dispatcher,
+          signal: AbortSignal.timeout(timeoutMs),
+          headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        });
+      } catch (err) {
+        const e = err as Error & { code?: string };
+        throw new UpstreamError(`could not reach the upstream: ${e.code ?? e.name}: ${e.message}`, 'integration', true, e.code ?? 'network_error');
+      }
+      const text = await res.body.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: res.statusCode, text, json };
+    },
+  };
+}
+

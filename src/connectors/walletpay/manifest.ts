@@ -1,0 +1,28 @@
+import type { ConnectorManifest } from '../types.js';
+
+/** The two addresses Wallet Pay documents as its webhook sources (REFERENCE §2.5). */
+export const DOCUMENTED_WEBHOOK_IPS = ['172.255.248.29', '172.255.248.12'];
+
+export const manifest: ConnectorManifest = {
+  id: 'walletpay',
+  name: 'Telegram Wallet Pay',
+  modes: ['live', 'test'],
+  credentialFields: [{ name: 'api_key', secret: true, description: 'Store API key from the Wallet Pay merchant dashboard' }],
+  configFields: [
+    { name: 'base_url', description: 'override the API address (a proxy or an emulator)', required: false },
+    { name: 'webhook_ip_allowlist', description: `source addresses webhooks may come from (Wallet Pay documents ${DOCUMENTED_WEBHOOK_IPS.join(', ')})`, required: false },
+  ],
+  capabilities: {
+    currencies: ['TON', 'BTC', 'USDT', 'NOT', 'USD', 'EUR', 'RUB'],
+    currencyKinds: ['crypto', 'fiat'],
+    minExpiresIn: 60,
+    maxExpiresIn: 864000,
+    cancel: false,
+    sync: true,
+    balance: false,
+    webhooks: true,
+    // Wallet Pay refuses orders below these (REFERENCE §2.2).
+    minAmounts: { TON: '0.001', BTC: '0.000001', USDT: '0.01', USD: '0.01', EUR: '0.01', RUB: '0.1' },
+  },
+  requiredFields: ['customer.telegram_user_id'],
+};

@@ -1,0 +1,172 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/knex.js';
+import type { TenantScope } from '../db/invoices-repo.js';
+import type { PageRequest } from '../db/pagination.js';
+import { gatewayAccountsRepo, type GatewayAccountRow } from '../db/gateway-accounts-repo.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import { UpstreamError, type Connector } from '../connectors/types.js';
+import { createAccountContexts, webhookUrlFor } from '../connectors/account-context.js';
+import { newId } from '../domain/ids.js';
+import { compareAmounts } from '../domain/money.js';
+import type { SecretBox } from '../security/secret-box.js';
+import { assertUrlAllowed, OutboundAddressError } from '../security/outbound-guard.js';
+import { ApiError, validationError, type FieldError } from '../http/problem.js';
+
+export interface GatewayAccountInput {
+  connector?: string;
+  name?: string | null;
+  credentials?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+  enabled?: boolean;
+  priority?: number;
+  weight?: number;
+  currencies?: string[] | null;
+  min_amount?: string | null;
+  max_amount?: string | null;
+}
+
+export function createGatewayAccountService(deps: { db: Db; config: Config; secretBox: SecretBox; connectors: ConnectorRegistry }) {
+  const { db, config, secretBox, connectors } = deps;
+  const accountContext = createAccountContexts({ secretBox, publicBaseUrl: config.publicBaseUrl });
+
+  function toObject(row: GatewayAccountRow) {
+    return {
+      id: row.id,
+      object: 'gateway_account' as const,
+      livemode: row.livemode,
+      connector: row.connector,
+      name: row.name,
+      config: row.config,
+      enabled: row.enabled,
+      priority: row.priority,
+      weight: row.weight,
+      currencies: row.currencies,
+      min_amount: row.min_amount,
+      max_amount: row.max_amount,
+      webhook_url: connectors.get(row.connector)?.manifest.capabilities.webhooks ? webhookUrlFor(config.publicBaseUrl, row) : null,
+      created_at: row.created_at.toISOString(),
+      updated_at: row.updated_at.toISOString(),
+    };
+  }
+
+  async function find(scope: TenantScope, id: string): Promise<GatewayAccountRow> {
+    const row = await gatewayAccountsRepo.find(db, scope.tenantId, scope.livemode, id);
+    if (!row) throw new ApiError('not_found', `No gateway account ${id}`);
+    return row;
+  }
+
+  /** Shape checks the schema cannot do: per-connector credentials and config, the base_url guard, amount bounds. */
+  async function validate(connector: Connector, input: GatewayAccountInput, scope: TenantScope) {
+    const errors: FieldError[] = [];
+    if (!connector.manifest.modes.includes(scope.livemode ? 'live' : 'test')) {
+      errors.push({ field: '/body/connector', message: `${connector.manifest.id} is not available with a ${scope.livemode ? 'live' : 'test'} key` });
+    }
+    if (input.credentials !== undefined) errors.push(...connector.validateCredentials(input.credentials).map((e) => ({ ...e, field: `/body${e.field}` })));
+    if (input.config) errors.push(...(connector.validateConfig?.(input.config) ?? []).map((e) => ({ ...e, field: `/body${e.field}` })));
+    if (input.min_amount && input.max_amount && compareAmounts(input.min_amount, input.max_amount) > 0) {
+      errors.push({ field: '/body/min_amount', message: 'must not be above max_amount' });
+    }
+    const baseUrl = input.config?.base_url as string | undefined;
+    if (baseUrl !== undefined) {
+      const url = new URL(baseUrl);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') errors.push({ field: '/body/config/base_url', message: 'must be an http(s) URL' });
+      if (url.username || url.password) errors.push({ field: '/body/config/base_url', message: 'must not carry credentials' });
+    }
+    if (errors.length) throw validationError(errors);
+    if (baseUrl !== undefined) {
+      try {
+        await assertUrlAllowed(new URL(baseUrl), { allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
+      } catch (err) {
+        if (err instanceof OutboundAddressError && err.reason !== 'unresolvable') {
+          throw new ApiError('url_not_allowed', `${err.host} is not a public address (${err.reason}); the operator has not allowed it`, {
+            errors: [{ field: '/body/config/base_url', message: 'resolves to a non-public address', code: 'url_not_allowed' }],
+          });
+        }
+      }
+    }
+  }
+
+  /** Asks the upstream whether the credentials work, where it offers a check. */
+  async function checkWithUpstream(connector: Connector, row: GatewayAccountRow) {
+    if (!connector.checkCredentials) return;
+    try {
+      await connector.checkCredentials(accountContext(row));
+    } catch (err) {
+      if (err instanceof UpstreamError && !err.retryable) {
+        throw new ApiError('upstream_credentials_invalid', `${connector.manifest.name} refused the credentials: ${err.upstreamCode ?? err.message}`, {
+          upstream_code: err.upstreamCode ?? null,
+        });
+      }
+      throw new ApiError('upstream_error', `${connector.manifest.name} could not be reached to check the credentials; try again`);
+    }
+  }
+
+  return {
+    find,
+    toObject,
+    async create(scope: TenantScope, input: GatewayAccountInput & { connector: string; credentials: Record<string, unknown> }) {
+      const connector = connectors.get(input.connector)!;
+      if (input.connector === 'sandbox') throw validationError([{ field: '/body/connector', message: 'the sandbox account is built in (test mode)' }]);
+      await validate(connector, input, scope);
+      const id = newId('ga');
+      const row: GatewayAccountRow = {
+        id,
+        tenant_id: scope.tenantId,
+        livemode: scope.livemode,
+        connector: input.connector,
+        name: input.name ?? null,
+        credentials_encrypted: secretBox.seal(JSON.stringify(input.credentials), id),
+        config: input.config ?? {},
+        enabled: input.enabled ?? true,
+        priority: input.priority ?? 0,
+        weight: input.weight ?? 1,
+        currencies: input.currencies ?? null,
+        min_amount: input.min_amount ?? null,
+        max_amount: input.max_amount ?? null,
+        created_at: new Date(),
+        updated_at: new Date(),
+        deleted_at: null,
+      };
+      await checkWithUpstream(connector, row);
+      const { created_at: _c, updated_at: _u, deleted_at: _d, ...insertable } = row;
+      return toObject(await gatewayAccountsRepo.insert(db, insertable));
+    },
+    async list(scope: TenantScope, page: PageRequest, connector?: string) {
+      const result = await gatewayAccountsRepo.list(db, scope.tenantId, scope.livemode, page, connector);
+      return { object: 'list' as const, data: result.data.map(toObject), has_more: result.has_more };
+    },
+    async update(scope: TenantScope, id: string, input: GatewayAccountInput) {
+      const current = await find(scope, id);
+      const connector = connectors.get(current.connector)!;
+      if (current.connector === 'sandbox' && (input.credentials || input.config)) throw validationError([{ field: '/body', message: 'the sandbox takes no credentials or config' }]);
+      await validate(connector, { ...input, min_amount: input.min_amount ?? current.min_amount, max_amount: input.max_amount ?? current.max_amount }, scope);
+      const patch: Partial<GatewayAccountRow> = {};
+      for (const k of ['name', 'config', 'enabled', 'priority', 'weight', 'currencies', 'min_amount', 'max_amount'] as const) {
+        if (input[k] !== undefined) (patch as Record<string, unknown>)[k] = input[k];
+      }
+      if (input.credentials) {
+        patch.credentials_encrypted = secretBox.seal(JSON.stringify(input.credentials), id);
+        await checkWithUpstream(connector, { ...current, ...patch });
+      }
+      return toObject(await gatewayAccountsRepo.update(db, id, patch));
+    },
+    async remove(scope: TenantScope, id: string) {
+      await find(scope, id);
+      await gatewayAccountsRepo.update(db, id, { deleted_at: new Date(), enabled: false });
+      return { id, object: 'gateway_account' as const, deleted: true as const };
+    },
+    async balance(scope: TenantScope, id: string) {
+      const row = await find(scope, id);
+      const connector = connectors.get(row.connector)!;
+      if (!connector.getBalance) throw new ApiError('balance_not_supported', `${connector.manifest.name} has no balance to show`);
+      try {
+        const balances = await connector.getBalance(accountContext(row));
+        return { object: 'balance' as const, account_id: row.id, balances };
+      } catch (err) {
+        throw new ApiError('upstream_error', `${connector.manifest.name} did not answer the balance query: ${(err as Error).message}`);
+      }
+    },
+  };
+}
+
+export type GatewayAccountService = ReturnType<typeof createGatewayAccountService>;

@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/knex.js';
+import type { InvoiceRow } from '../db/invoices-repo.js';
+import { gatewayAccountsRepo } from '../db/gateway-accounts-repo.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import type { UpstreamInvoice } from '../connectors/types.js';
+import { createAccountContexts } from '../connectors/account-context.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { InvoiceService } from './invoice-service.js';
+
+const BATCH = 100;
+
+/**
+ * Seconds until an invoice is asked about again: the base interval for its first checks, then
+ * doubling up to 16× so long-lived pending invoices cost little.
+ */
+export function reconcileBackoffSeconds(intervalSeconds: number, attempts: number): number {
+  return intervalSeconds * Math.min(16, 2 ** Math.max(0, Math.floor(attempts / 5)));
+}
+
+/**
+ * Asks upstreams about invoices still open, so one whose webhook never came is still settled.
+ * Bounded per run (maxInvoices); batched where the upstream can (Crypto Pay getInvoices).
+ */
+export function createReconciler(deps: {
+  db: Db;
+  connectors: ConnectorRegistry;
+  invoices: InvoiceService;
+  secretBox: SecretBox;
+  publicBaseUrl: string;
+  logger: Logger;
+  intervalSeconds: number;
+}) {
+  const accountContext = createAccountContexts(deps);
+  return async function reconcile(maxInvoices = 500): Promise<{ checked: number; changed: number }> {
+    const due = (await deps
+      .db('invoices')
+      .whereIn('status', ['pending', 'processing'])
+      .whereNot('connector', 'sandbox')
+      .whereNotNull('upstream_id')
+      .andWhere((q) => q.whereNull('next_reconcile_at').orWhere('next_reconcile_at', '<=', deps.db.fn.now()))
+      .orderByRaw('next_reconcile_at NULLS FIRST')
+      .limit(maxInvoices)) as InvoiceRow[];
+    const byAccount = new Map<string, InvoiceRow[]>();
+    for (const row of due) byAccount.set(row.gateway_account_id, [...(byAccount.get(row.gateway_account_id) ?? []), row]);
+    let changed = 0;
+    for (const [accountId, rows] of byAccount) {
+      const account = await gatewayAccountsRepo.findById(deps.db, accountId);
+      const connector = account && deps.connectors.get(account.connector);
+      if (!account || !connector) continue;
+      const ctx = accountContext(account);
+      for (let i = 0; i < rows.length; i += BATCH) {
+        const chunk = rows.slice(i, i + BATCH);
+        let answers: UpstreamInvoice[] = [];
+        try {
+          answers = connector.getInvoices
+            ? await connector.getInvoices(ctx, chunk.map((r) => r.upstream_id!))
+            : await Promise.all(chunk.map((r) => connector.getInvoice(ctx, r.upstream_id!)));
+        } catch (err) {
+          deps.logger.warn({ err: (err as Error).message, account: accountId }, 'reconciliation query failed; will retry later');
+        }
+        const byUpstream = new Map(answers.map((a) => [a.upstreamId, a]));
+        for (const row of chunk) {
+          const answer = byUpstream.get(row.upstream_id!);
+          if (answer) {
+            const updated = await deps.invoices.applyUpstreamUpdate(row.id, answer);
+            if (updated.status !== row.status) changed++;
+          }
+          await deps.db('invoices').where({ id: row.id }).update({
+            reconcile_attempts: row.reconcile_attempts + 1,
+            next_reconcile_at: new Date(Date.now() + reconcileBackoffSeconds(deps.intervalSeconds, row.reconcile_attempts + 1) * 1000),
+          });
+        }
+      }
+    }
+    return { checked: due.length, changed };
+  };
+}

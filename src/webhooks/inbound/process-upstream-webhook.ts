@@ -1,0 +1,45 @@
+import type { Logger } from 'pino';
+import type { Db } from '../../db/knex.js';
+import { upstreamWebhooksRepo } from '../../db/upstream-webhooks-repo.js';
+import { invoicesRepo } from '../../db/invoices-repo.js';
+import type { ConnectorRegistry } from '../../connectors/registry.js';
+import type { InvoiceService } from '../../invoices/invoice-service.js';
+
+/**
+ * Turns one stored, verified upstream webhook into invoice changes. Idempotent: the invoice only
+ * moves forward and our events derive from its new state, so the same upstream event twice (or a
+ * late one) changes nothing the second time.
+ */
+export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: ConnectorRegistry; invoices: InvoiceService; logger: Logger }) {
+  return async function process(webhookId: string): Promise<'processed' | 'skipped'> {
+    const row = await upstreamWebhooksRepo.find(deps.db, webhookId);
+    if (!row || !row.verified || row.processed_at || !row.gateway_account_id) return 'skipped';
+    const connector = deps.connectors.get(row.connector);
+    if (!connector) return 'skipped';
+    let events;
+    try {
+      events = connector.parseWebhook(row.raw_body);
+    } catch (err) {
+      // Signed but unreadable: keep it for a human, never retry.
+      await upstreamWebhooksRepo.markProcessed(deps.db, row.id, `unparseable: ${(err as Error).message}`);
+      return 'processed';
+    }
+    const unknown: string[] = [];
+    try {
+      for (const event of events) {
+        const invoice = await invoicesRepo.findByUpstream(deps.db, row.gateway_account_id, event.upstreamId);
+        if (!invoice) {
+          unknown.push(event.upstreamId);
+          continue;
+        }
+        await deps.invoices.applyUpstreamUpdate(invoice.id, event);
+      }
+    } catch (err) {
+      await upstreamWebhooksRepo.markFailed(deps.db, row.id, (err as Error).message);
+      throw err;
+    }
+    if (unknown.length) deps.logger.warn({ webhook: row.id, upstream_ids: unknown }, 'upstream webhook for invoices we do not know');
+    await upstreamWebhooksRepo.markProcessed(deps.db, row.id, unknown.length ? `unknown upstream invoice(s): ${unknown.join(', ')}` : null);
+    return 'processed';
+  };
+}

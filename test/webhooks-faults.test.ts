@@ -1,0 +1,384 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startHarness, TEST_REDIS_URL, type Harness } from './helpers/harness.js';
+import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import { startWorker, type RunningWorker } from '../src/jobs/worker.js';
+
+/**
+ * Fault injection for outbound webhooks (DESIGN §6): a worker killed mid-delivery, the queue's
+ * Redis connection cut while invoices change, two workers sharing the queue. Each test gets its own
+ * harness (database + Redis prefix), tenant and receiver path.
+ */
+
+/** Short schedule and timings so retries, sweeps and relays happen within a test. */
+const TIMINGS = {
+  WEBHOOK_RETRY_SCHEDULE: '0,1,1,1,1',
+  // BullMQ's lockDuration and stalledInterval are this + 15 s (src/jobs/worker.ts): 17 s.
+  WEBHOOK_TIMEOUT_MS: '2000',
+  OUTBOX_POLL_MS: '200',
+  DELIVERY_SWEEP_MS: '500',
+};
+
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await receiver?.close();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Worker child processes: the BUILT entry point (the global setup builds dist/), as in process.test.ts.
+
+interface WorkerProcess {
+  name: string;
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+  /** The probe port it logged once listening (started with PORT=0). */
+  port(): Promise<number>;
+  /** Its /metrics counter of deliveries it moved to `outcome`. */
+  deliveries(outcome: 'succeeded' | 'retrying' | 'failed'): Promise<number>;
+}
+
+const spawned: WorkerProcess[] = [];
+
+function spawnWorker(name: string, env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, ['dist/src/main.js', 'worker'], {
+    env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let port: Promise<number> | undefined;
+  const proc: WorkerProcess = {
+    name,
+    child,
+    output: () => out,
+    exited,
+    port: () =>
+      (port ??= eventually(
+        async () => {
+          if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker ${name} exited early:\n${out}`);
+          const m = /"port":(\d+)/.exec(out);
+          if (!m) throw new Error(`worker ${name} not listening yet:\n${out}`);
+          return Number(m[1]);
+        },
+        { timeoutMs: 20_000, intervalMs: 50 },
+      )),
+    async deliveries(outcome) {
+      const text = await (await fetch(`http://127.0.0.1:${await proc.port()}/metrics`)).text();
+      const m = new RegExp(`^switchyard_webhook_deliveries_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(text);
+      return m ? Number(m[1]) : 0;
+    },
+  };
+  spawned.push(proc);
+  return proc;
+}
+
+const isRunning = (p: WorkerProcess) => p.child.exitCode === null && p.child.signalCode === null;
+
+/** Every child still running gets SIGKILL; waits until each has exited. */
+async function killAllWorkers(): Promise<void> {
+  const running = spawned.splice(0);
+  for (const p of running) if (isRunning(p)) p.child.kill('SIGKILL');
+  await Promise.all(running.map((p) => p.exited));
+}
+afterEach(killAllWorkers);
+afterAll(killAllWorkers);
+
+// ---------------------------------------------------------------------------------------------
+// API helpers
+
+/** A fresh tenant with one endpoint on its own receiver path. */
+async function setupTenant(h: Harness, opts: { events?: string[] } = {}) {
+  const shop = await h.createTenant(`Faults ${randomBytes(3).toString('hex')}`);
+  const path = `/faults/${randomBytes(6).toString('hex')}`;
+  const res = await h.client.post('/v1/webhook-endpoints', { auth: shop.testKey, body: { url: receiver.url(path), ...opts } });
+  expect(res.status).toBe(201);
+  return { shop, path, endpoint: res.body as { id: string; secret: string } };
+}
+
+async function createInvoice(h: Harness, key: string): Promise<{ id: string; ms: number }> {
+  const started = performance.now();
+  const res = await h.client.post('/v1/invoices', { auth: key, body: { amount: '9.99', currency: 'USD' } });
+  const ms = performance.now() - started;
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { id: res.body.id as string, ms };
+}
+
+async function simulatePaid(h: Harness, key: string, invoiceId: string): Promise<{ ms: number }> {
+  const started = performance.now();
+  const res = await h.client.post(`/v1/invoices/${invoiceId}/simulate`, { auth: key, body: { status: 'paid' } });
+  const ms = performance.now() - started;
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(res.body.status).toBe('paid');
+  return { ms };
+}
+
+/** Received requests on `path`, grouped by the `webhook-id` header (the event id). */
+function byWebhookId(path: string): Map<string, number> {
+  const groups = new Map<string, number>();
+  for (const r of receiver.on(path)) {
+    const id = String(r.headers['webhook-id']);
+    groups.set(id, (groups.get(id) ?? 0) + 1);
+  }
+  return groups;
+}
+
+const countOf = async (q: Promise<Array<Record<string, unknown>>>) => Number((await q)[0]!.n);
+
+/**
+ * Nothing more can be delivered for these tenants: every event relayed, no delivery pending, and
+ * no delivery job left in the queue (waiting, active or delayed). Only then is "exactly once" final.
+ */
+async function flushed(h: Harness, tenantIds: string[]): Promise<void> {
+  await eventually(
+    async () => {
+      expect(await countOf(h.core.db('events').whereIn('tenant_id', tenantIds).whereNull('relayed_at').count('* as n'))).toBe(0);
+      expect(await countOf(h.core.db('deliveries').whereIn('tenant_id', tenantIds).where({ status: 'pending' }).count('* as n'))).toBe(0);
+      const counts = await h.core.deliveryQueue.counts();
+      expect({ waiting: counts.waiting, active: counts.active, delayed: counts.delayed }).toEqual({ waiting: 0, active: 0, delayed: 0 });
+    },
+    { timeoutMs: 20_000, intervalMs: 100 },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('webhook delivery under faults', () => {
+  it(
+    'a worker killed with SIGKILL mid-delivery: the event is still delivered once a worker comes back',
+    async () => {
+      const h = await startHarness(TIMINGS);
+      try {
+        const first = spawnWorker('first', h.env);
+        await first.port();
+        const { shop, path, endpoint } = await setupTenant(h, { events: ['invoice.created'] });
+        // The first request hangs (the delivery is in flight); every later one gets 200.
+        receiver.respond(path, 'hang');
+        const invoice = await createInvoice(h, shop.testKey);
+
+        await eventually(async () => expect(receiver.on(path)).toHaveLength(1), { timeoutMs: 10_000, intervalMs: 20 });
+        first.child.kill('SIGKILL');
+        await first.exited;
+        expect(first.child.signalCode).toBe('SIGKILL');
+
+        const [event] = await h.core.db('events').where({ tenant_id: shop.id, type: 'invoice.created' });
+        expect(event).toBeDefined();
+        expect(receiver.on(path)[0]!.headers['webhook-id']).toBe(event.id);
+        expect(event.data).toMatchObject({ id: invoice.id });
+        // Killed mid-delivery: relayed into one pending delivery, and no attempt was recorded (it never finished).
+        expect(event.relayed_at).not.toBeNull();
+        const [pending] = await h.core.db('deliveries').where({ event_id: event.id });
+        expect(pending).toMatchObject({ endpoint_id: endpoint.id, status: 'pending', attempts: 0 });
+        expect(await h.core.db('delivery_attempts').where({ event_id: event.id })).toHaveLength(0);
+
+        const second = spawnWorker('second', h.env);
+        await second.port();
+        // BullMQ hands the dead worker's job on only once its lock (17 s) has expired and a stalled
+        // check has seen it twice: up to ~35 s after the kill with these timings.
+        const delivery = await eventually(
+          async () => {
+            const res = await h.client.get(`/v1/events/${event.id}/deliveries`, { auth: shop.testKey });
+            expect(res.status).toBe(200);
+            expect(res.body.data).toHaveLength(1);
+            expect(res.body.data[0].status).toBe('succeeded');
+            return res.body.data[0];
+          },
+          { timeoutMs: 45_000, intervalMs: 250 },
+        );
+        expect(delivery).toMatchObject({ id: pending.id, endpoint_id: endpoint.id, attempt_count: 1, next_attempt_at: null });
+        expect(delivery.attempts).toHaveLength(1);
+        expect(delivery.attempts[0]).toMatchObject({ attempt: 1, succeeded: true, status_code: 200, error: null });
+
+        // The receiver saw the killed attempt and the retry: same event id, same body; at least once.
+        const received = receiver.on(path);
+        expect(received).toHaveLength(2);
+        expect(received.map((r) => r.headers['webhook-id'])).toEqual([event.id, event.id]);
+        expect(received[1]!.body).toBe(received[0]!.body);
+        expect(JSON.parse(received[1]!.body)).toMatchObject({ id: event.id, type: 'invoice.created', data: { id: invoice.id } });
+
+        // Nothing else is owed and nothing more arrives.
+        await flushed(h, [shop.id]);
+        expect(receiver.on(path)).toHaveLength(2);
+        expect(await second.deliveries('succeeded')).toBe(1);
+      } finally {
+        await killAllWorkers();
+        await h.close();
+      }
+    },
+    75_000,
+  );
+
+  it(
+    'the queue connection cut while invoices change: the API keeps answering, and once it is back every event is delivered exactly once',
+    async () => {
+      const proxy: TcpProxy = await startTcpProxy({ host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port || 6379) });
+      // The whole queue path (the API's core and delivery queue, the worker) reaches Redis only through the proxy.
+      const logs: Array<Record<string, unknown>> = [];
+      const h = await startHarness({ ...TIMINGS, REDIS_URL: proxy.url('redis') }, { logDestination: { write: (line) => void logs.push(JSON.parse(line)) } });
+      let worker: RunningWorker | undefined;
+      try {
+        worker = await startWorker(h.core);
+        console.log('[step] 228', Date.now() % 100000);
+        const { shop, path } = await setupTenant(h);
+
+        // The path works before the cut.
+        console.log('[step] 231', Date.now() % 100000);
+        await createInvoice(h, shop.testKey);
+        console.log('[step] 232', Date.now() % 100000);
+        await eventually(async () => expect(receiver.on(path)).toHaveLength(1));
+        console.log('[step] 233', Date.now() % 100000);
+        await flushed(h, [shop.id]);
+        console.log('[step] 234', Date.now() % 100000);
+        expect(proxy.open()).toBeGreaterThan(0);
+
+        console.log('[step] 236', Date.now() % 100000);
+        await proxy.cut();
+        console.log('[step] 237', Date.now() % 100000);
+        const N = 6;
+        console.log('[step] 238', Date.now() % 100000);
+        const M = 3;
+        console.log('[step] 239', Date.now() % 100000);
+        const created = [];
+        for (let i = 0; i < N; i++) created.push(await createInvoice(h, shop.testKey));
+        console.log('[step] 241', Date.now() % 100000);
+        const paid = [];
+        for (const inv of created.slice(0, M)) paid.push(await simulatePaid(h, shop.testKey, inv.id));
+        console.log('[step] 243', Date.now() % 100000);
+        const latencies = [...created, ...paid].map((r) => Math.round(r.ms));
+        console.log(`[faults] API latencies while Redis is cut (ms): ${latencies.join(', ')}`);
+        // Events go to PostgreSQL, the rate limiter falls back to memory: the API must not hang on Redis.
+        for (const ms of latencies) expect(ms).toBeLessThan(1000);
+
+        // While cut, the relay still turns every event into a pending delivery (PostgreSQL only)...
+        console.log('[step] 249', Date.now() % 100000);
+        await eventually(
+          async () => {
+            expect(await countOf(h.core.db('events').where({ tenant_id: shop.id }).whereNull('relayed_at').count('* as n'))).toBe(0);
+            expect(await countOf(h.core.db('deliveries').where({ tenant_id: shop.id, status: 'pending' }).count('* as n'))).toBe(N + M);
+          },
+          { timeoutMs: 10_000, intervalMs: 100 },
+        );
+        // ...which the relay could not queue, and which the sweeper has since tried to queue again
+        // (a second "could not queue" for the same delivery), all without any reaching the endpoint.
+        console.log('[step] 258', Date.now() % 100000);
+        await eventually(
+          async () => {
+            const failures = logs.filter((l) => l.msg === 'could not queue delivery; the sweeper will').map((l) => String(l.delivery));
+            expect(failures.some((id, i) => failures.indexOf(id) !== i)).toBe(true);
+          },
+          { timeoutMs: 15_000, intervalMs: 100 },
+        );
+        console.log('[step] 265', Date.now() % 100000);
+        expect(receiver.on(path)).toHaveLength(1);
+        console.log('[step] 266', Date.now() % 100000);
+        expect(proxy.open()).toBe(0);
+
+        console.log('[step] 268', Date.now() % 100000);
+        const acceptedBeforeRestore = proxy.accepted();
+        console.log('[step] 269', Date.now() % 100000);
+        proxy.restore();
+        console.log('[step] 270', Date.now() % 100000);
+        const events = (await h.core.db('events').where({ tenant_id: shop.id }).select('id', 'type')) as Array<{ id: string; type: string }>;
+        console.log('[step] 271', Date.now() % 100000);
+        expect(events.filter((e) => e.type === 'invoice.created')).toHaveLength(N + 1);
+        console.log('[step] 272', Date.now() % 100000);
+        expect(events.filter((e) => e.type === 'invoice.paid')).toHaveLength(M);
+        console.log('[step] 273', Date.now() % 100000);
+        await eventually(async () => expect(new Set(byWebhookId(path).keys())).toEqual(new Set(events.map((e) => e.id))), {
+          timeoutMs: 30_000,
+          intervalMs: 100,
+        });
+        console.log('[step] 277', Date.now() % 100000);
+        expect(proxy.accepted()).toBeGreaterThan(acceptedBeforeRestore);
+
+        // Exactly once: nothing left to deliver, then one 2xx (the receiver only answers 200) per event id.
+        console.log('[step] 280', Date.now() % 100000);
+        await flushed(h, [shop.id]);
+        console.log('[step] 281', Date.now() % 100000);
+        const groups = byWebhookId(path);
+        console.log('[step] 282', Date.now() % 100000);
+        expect(groups.size).toBe(1 + N + M);
+        console.log('[step] 283', Date.now() % 100000);
+        expect([...groups.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+        console.log('[step] 284', Date.now() % 100000);
+        const deliveries = await h.core.db('deliveries').where({ tenant_id: shop.id });
+        console.log('[step] 285', Date.now() % 100000);
+        expect(deliveries).toHaveLength(1 + N + M);
+        for (const d of deliveries) expect(d).toMatchObject({ status: 'succeeded', attempts: 1 });
+        console.log('[step] 287', Date.now() % 100000);
+        const attempts = await h.core.db('delivery_attempts').whereIn('event_id', events.map((e) => e.id));
+        console.log('[step] 288', Date.now() % 100000);
+        expect(attempts).toHaveLength(1 + N + M);
+        console.log('[step] 289', Date.now() % 100000);
+        expect(attempts.every((a) => a.succeeded && a.status_code === 200)).toBe(true);
+      } finally {
+        console.log('[step] 291', Date.now() % 100000);
+        proxy.restore();
+        console.log('[step] 292', Date.now() % 100000);
+        await worker?.close();
+        console.log('[step] 293', Date.now() % 100000);
+        await h.close();
+        console.log('[step] 294', Date.now() % 100000);
+        await proxy.close();
+      }
+    },
+    60_000,
+  );
+
+  it(
+    'two worker processes: each event reaches the endpoint, with no duplicate 2xx delivery',
+    async () => {
+      const h = await startHarness(TIMINGS);
+      try {
+        const workers = [spawnWorker('w1', h.env), spawnWorker('w2', h.env)];
+        await Promise.all(workers.map((w) => w.port()));
+        const { shop, path } = await setupTenant(h);
+
+        const INVOICES = 40;
+        const invoices: Array<{ id: string }> = [];
+        for (let i = 0; i < INVOICES; i += 10) {
+          invoices.push(...(await Promise.all(Array.from({ length: 10 }, () => createInvoice(h, shop.testKey)))));
+        }
+        const toPay = invoices.filter((_, i) => i % 2 === 0);
+        for (let i = 0; i < toPay.length; i += 10) {
+          await Promise.all(toPay.slice(i, i + 10).map((inv) => simulatePaid(h, shop.testKey, inv.id)));
+        }
+
+        const events = (await h.core.db('events').where({ tenant_id: shop.id }).select('id', 'type')) as Array<{ id: string; type: string }>;
+        expect(events.filter((e) => e.type === 'invoice.created')).toHaveLength(INVOICES);
+        expect(events.filter((e) => e.type === 'invoice.paid')).toHaveLength(toPay.length);
+        expect(events.length).toBeGreaterThanOrEqual(60);
+
+        await eventually(async () => expect(new Set(byWebhookId(path).keys())).toEqual(new Set(events.map((e) => e.id))), {
+          timeoutMs: 30_000,
+          intervalMs: 100,
+        });
+        await flushed(h, [shop.id]);
+
+        const groups = byWebhookId(path);
+        expect(groups.size).toBe(events.length);
+        expect([...groups.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+        const deliveries = await h.core.db('deliveries').where({ tenant_id: shop.id });
+        expect(deliveries).toHaveLength(events.length);
+        for (const d of deliveries) expect(d).toMatchObject({ status: 'succeeded', attempts: 1 });
+
+        // Each success was recorded by exactly one worker, and the two shared the work.
+        const split = await Promise.all(workers.map((w) => w.deliveries('succeeded')));
+        console.log(`[faults] deliveries per worker: ${split.join(' + ')} = ${events.length}`);
+        expect(split[0]! + split[1]!).toBe(events.length);
+        for (const w of workers) expect(isRunning(w), w.output()).toBe(true);
+      } finally {
+        await killAllWorkers();
+        await h.close();
+      }
+    },
+    60_000,
+  );
+});
