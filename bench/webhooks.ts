@@ -524,15 +524,13 @@ function cleanup(): Promise<void> {
     redis.on('error', () => undefined);
     try {
       await redis.connect();
-      { const q = `${QUEUE_PREFIX}:webhook-deliveries`; console.log('INSPECT wait', await redis.llen(`${q}:wait`), 'active', await redis.llen(`${q}:active`), 'delayed', await redis.zcard(`${q}:delayed`), 'completed', await redis.zcard(`${q}:completed`), 'failed', await redis.zcard(`${q}:failed`), 'prioritized', await redis.zcard(`${q}:prioritized`));
-        const [, ks] = await redis.scan('0', 'MATCH', `${q}:del_*`, 'COUNT', 1000); const samp = ks.filter((k) => !k.includes(':lock')).slice(0, 3); for (const k of samp) console.log('INSPECT', k, JSON.stringify(await redis.hgetall(k)).slice(0, 400)); }
       for (const prefix of [QUEUE_PREFIX, BASE_PREFIX]) {
         let cursor = '0';
         let deleted = 0;
         do {
           const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
           cursor = next;
-          if (keys.length) { const kinds: Record<string, number> = {}; for (const k of keys) { const kind = k.split(':').slice(3).join(':').replace(/^del_\w+-a\d+/, 'JOB').replace(/^\d+$/, 'JOBNUM'); kinds[kind] = (kinds[kind] ?? 0) + 1; } console.log('KINDS', prefix, JSON.stringify(kinds).slice(0, 600)); deleted += await redis.unlink(...keys); }
+          if (keys.length) deleted += await redis.unlink(...keys);
         } while (cursor !== '0');
         if (deleted) console.log(`cleanup: deleted ${deleted} Redis key(s) under ${prefix}:`);
       }

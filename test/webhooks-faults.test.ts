@@ -225,39 +225,27 @@ describe('webhook delivery under faults', () => {
       let worker: RunningWorker | undefined;
       try {
         worker = await startWorker(h.core);
-        console.log('[step] 228', Date.now() % 100000);
         const { shop, path } = await setupTenant(h);
 
         // The path works before the cut.
-        console.log('[step] 231', Date.now() % 100000);
         await createInvoice(h, shop.testKey);
-        console.log('[step] 232', Date.now() % 100000);
         await eventually(async () => expect(receiver.on(path)).toHaveLength(1));
-        console.log('[step] 233', Date.now() % 100000);
         await flushed(h, [shop.id]);
-        console.log('[step] 234', Date.now() % 100000);
         expect(proxy.open()).toBeGreaterThan(0);
 
-        console.log('[step] 236', Date.now() % 100000);
         await proxy.cut();
-        console.log('[step] 237', Date.now() % 100000);
         const N = 6;
-        console.log('[step] 238', Date.now() % 100000);
         const M = 3;
-        console.log('[step] 239', Date.now() % 100000);
         const created = [];
         for (let i = 0; i < N; i++) created.push(await createInvoice(h, shop.testKey));
-        console.log('[step] 241', Date.now() % 100000);
         const paid = [];
         for (const inv of created.slice(0, M)) paid.push(await simulatePaid(h, shop.testKey, inv.id));
-        console.log('[step] 243', Date.now() % 100000);
         const latencies = [...created, ...paid].map((r) => Math.round(r.ms));
         console.log(`[faults] API latencies while Redis is cut (ms): ${latencies.join(', ')}`);
         // Events go to PostgreSQL, the rate limiter falls back to memory: the API must not hang on Redis.
         for (const ms of latencies) expect(ms).toBeLessThan(1000);
 
         // While cut, the relay still turns every event into a pending delivery (PostgreSQL only)...
-        console.log('[step] 249', Date.now() % 100000);
         await eventually(
           async () => {
             expect(await countOf(h.core.db('events').where({ tenant_id: shop.id }).whereNull('relayed_at').count('* as n'))).toBe(0);
@@ -267,7 +255,6 @@ describe('webhook delivery under faults', () => {
         );
         // ...which the relay could not queue, and which the sweeper has since tried to queue again
         // (a second "could not queue" for the same delivery), all without any reaching the endpoint.
-        console.log('[step] 258', Date.now() % 100000);
         await eventually(
           async () => {
             const failures = logs.filter((l) => l.msg === 'could not queue delivery; the sweeper will').map((l) => String(l.delivery));
@@ -275,57 +262,35 @@ describe('webhook delivery under faults', () => {
           },
           { timeoutMs: 15_000, intervalMs: 100 },
         );
-        console.log('[step] 265', Date.now() % 100000);
         expect(receiver.on(path)).toHaveLength(1);
-        console.log('[step] 266', Date.now() % 100000);
         expect(proxy.open()).toBe(0);
 
-        console.log('[step] 268', Date.now() % 100000);
         const acceptedBeforeRestore = proxy.accepted();
-        console.log('[step] 269', Date.now() % 100000);
         proxy.restore();
-        console.log('[step] 270', Date.now() % 100000);
         const events = (await h.core.db('events').where({ tenant_id: shop.id }).select('id', 'type')) as Array<{ id: string; type: string }>;
-        console.log('[step] 271', Date.now() % 100000);
         expect(events.filter((e) => e.type === 'invoice.created')).toHaveLength(N + 1);
-        console.log('[step] 272', Date.now() % 100000);
         expect(events.filter((e) => e.type === 'invoice.paid')).toHaveLength(M);
-        console.log('[step] 273', Date.now() % 100000);
         await eventually(async () => expect(new Set(byWebhookId(path).keys())).toEqual(new Set(events.map((e) => e.id))), {
           timeoutMs: 30_000,
           intervalMs: 100,
         });
-        console.log('[step] 277', Date.now() % 100000);
         expect(proxy.accepted()).toBeGreaterThan(acceptedBeforeRestore);
 
         // Exactly once: nothing left to deliver, then one 2xx (the receiver only answers 200) per event id.
-        console.log('[step] 280', Date.now() % 100000);
         await flushed(h, [shop.id]);
-        console.log('[step] 281', Date.now() % 100000);
         const groups = byWebhookId(path);
-        console.log('[step] 282', Date.now() % 100000);
         expect(groups.size).toBe(1 + N + M);
-        console.log('[step] 283', Date.now() % 100000);
         expect([...groups.entries()].filter(([, n]) => n !== 1)).toEqual([]);
-        console.log('[step] 284', Date.now() % 100000);
         const deliveries = await h.core.db('deliveries').where({ tenant_id: shop.id });
-        console.log('[step] 285', Date.now() % 100000);
         expect(deliveries).toHaveLength(1 + N + M);
         for (const d of deliveries) expect(d).toMatchObject({ status: 'succeeded', attempts: 1 });
-        console.log('[step] 287', Date.now() % 100000);
         const attempts = await h.core.db('delivery_attempts').whereIn('event_id', events.map((e) => e.id));
-        console.log('[step] 288', Date.now() % 100000);
         expect(attempts).toHaveLength(1 + N + M);
-        console.log('[step] 289', Date.now() % 100000);
         expect(attempts.every((a) => a.succeeded && a.status_code === 200)).toBe(true);
       } finally {
-        console.log('[step] 291', Date.now() % 100000);
         proxy.restore();
-        console.log('[step] 292', Date.now() % 100000);
         await worker?.close();
-        console.log('[step] 293', Date.now() % 100000);
         await h.close();
-        console.log('[step] 294', Date.now() % 100000);
         await proxy.close();
       }
     },

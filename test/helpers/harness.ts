@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { expect } from 'vitest';
 import type { Express } from 'express';
@@ -84,6 +86,8 @@ export interface Harness {
   app: Express;
   client: Client;
   operatorToken: string;
+  /** Serves the app on a loopback port (for callers that are real HTTP clients, like upstream emulators). */
+  listen(): Promise<string>;
   /** A tenant with one test key and one live key, made through the operator API. */
   createTenant(name?: string): Promise<{ id: string; testKey: string; liveKey: string }>;
   close(): Promise<void>;
@@ -116,6 +120,7 @@ export async function startHarness(
   const app = await createApp(core);
   const client = createClient(app);
   const operatorToken = await signOperatorToken(config.operatorJwtSecret, 'tests', 3600);
+  let server: http.Server | undefined;
   return {
     config,
     env,
@@ -123,6 +128,13 @@ export async function startHarness(
     app,
     client,
     operatorToken,
+    async listen() {
+      if (!server) {
+        server = http.createServer(app);
+        await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+      }
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
     async createTenant(name = 'Test shop') {
       const tenant = await client.post('/admin/v1/tenants', { auth: operatorToken, body: { name } });
       expect(tenant.status).toBe(201);
@@ -133,6 +145,10 @@ export async function startHarness(
       return { id: tenant.body.id as string, testKey: keys[0]!.body.secret as string, liveKey: keys[1]!.body.secret as string };
     },
     async close() {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
       const keys = await core.redis.keys(`${config.queuePrefix}:*`);
       if (keys.length) await core.redis.del(...keys);
       await core.close();
