@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { fitDescription, toUpstreamEvents as walletPayEvents } from '../../src/connectors/walletpay/transformers.js';
+import { toCreateParams, toUpstreamEvents as cryptoPayEvents, toUpstreamInvoice } from '../../src/connectors/cryptopay/transformers.js';
+import { reconcileBackoffSeconds } from '../../src/invoices/reconcile.js';
+
+const input = {
+  invoiceId: 'inv_01ARZ3NDEKTSV4RRFFQ69G5FAV',
+  amount: '10',
+  currency: 'USD',
+  acceptedAssets: [],
+  description: null,
+  expiresAt: new Date(),
+  expiresInSeconds: 3600,
+  customer: null,
+  returnUrl: null,
+  failReturnUrl: null,
+};
+
+describe('Wallet Pay transformers', () => {
+  it('fits descriptions into 5…100 characters', () => {
+    expect(fitDescription('Premium plan', 'inv_1')).toBe('Premium plan');
+    expect(fitDescription('VIP', 'inv_1')).toBe('VIP — Invoice inv_1');
+    expect(fitDescription(null, 'inv_1')).toBe('Invoice inv_1');
+    const long = fitDescription('x'.repeat(300), 'inv_1');
+    expect(long).toHaveLength(100);
+    expect(long.endsWith('…')).toBe(true);
+  });
+
+  it('maps ORDER_PAID, ORDER_FAILED(EXPIRED), other failures and unknown types', () => {
+    const base = { eventDateTime: '2026-01-01T00:00:00Z', payload: { id: 7, orderAmount: { currencyCode: 'USDT', amount: '2' }, orderCompletedDateTime: '2026-01-01T00:00:00.123456Z' } };
+    const events = walletPayEvents([
+      { ...base, eventId: 1, type: 'ORDER_PAID', payload: { ...base.payload, selectedPaymentOption: { amount: { currencyCode: 'TON', amount: '0.5' }, amountFee: { currencyCode: 'TON', amount: '0.005' } } } },
+      { ...base, eventId: 2, type: 'ORDER_FAILED', payload: { ...base.payload, status: 'EXPIRED' } },
+      { ...base, eventId: 3, type: 'ORDER_FAILED', payload: { ...base.payload, status: 'REJECTED' } },
+      { ...base, eventId: 4, type: 'ORDER_REFUNDED' },
+    ]);
+    expect(events.map((e) => [e.dedupeKey, e.status])).toEqual([
+      ['1', 'paid'],
+      ['2', 'expired'],
+      ['3', 'failed'],
+      ['4', 'unknown'],
+    ]);
+    expect(events[0]!.paid).toMatchObject({ amount: '0.5', currency: 'TON', fee: '0.005' });
+  });
+});
+
+describe('Crypto Pay transformers', () => {
+  it('crypto vs fiat requests, with accepted assets and our id in payload', () => {
+    expect(toCreateParams({ ...input, currency: 'TON' })).toMatchObject({ currency_type: 'crypto', asset: 'TON', payload: input.invoiceId });
+    expect(toCreateParams({ ...input, acceptedAssets: ['USDT', 'TON'] })).toMatchObject({ currency_type: 'fiat', fiat: 'USD', accepted_assets: 'USDT,TON' });
+    expect(toCreateParams({ ...input, description: 'd'.repeat(2000) }).description).toHaveLength(1024);
+  });
+
+  it('accepts amounts as strings or numbers and maps unknown statuses to unknown', () => {
+    expect(toUpstreamInvoice({ invoice_id: 1, amount: 10.5, status: 'paid', asset: 'USDT', paid_amount: 10.5 }).paid).toMatchObject({ amount: '10.5', currency: 'USDT' });
+    expect(toUpstreamInvoice({ invoice_id: 1, amount: '1', status: 'refunded' }).status).toBe('unknown');
+    expect(cryptoPayEvents({ update_id: 1, update_type: 'something_new', request_date: '', payload: { invoice_id: 1, amount: '1', status: 'paid' } })).toEqual([]);
+  });
+});
+
+describe('reconciliation back-off', () => {
+  it('asks at the base interval at first, then doubles up to 16×', () => {
+    expect([0, 4, 5, 10, 15, 20, 100].map((n) => reconcileBackoffSeconds(60, n))).toEqual([60, 60, 120, 240, 480, 960, 960]);
+  });
+});
