@@ -164,6 +164,7 @@ describe('webhook delivery under faults', () => {
       try {
         const first = spawnWorker('first', h.env);
         await first.port();
+        console.log('MON first up', Date.now() % 100000);
         const { shop, path, endpoint } = await setupTenant(h, { events: ['invoice.created'] });
         // The first request hangs (the delivery is in flight); every later one gets 200.
         receiver.respond(path, 'hang');
@@ -185,8 +186,19 @@ describe('webhook delivery under faults', () => {
         expect(pending).toMatchObject({ endpoint_id: endpoint.id, status: 'pending', attempts: 0 });
         expect(await h.core.db('delivery_attempts').where({ event_id: event.id })).toHaveLength(0);
 
+        const pfx = `${h.config.queuePrefix}:webhook-deliveries`;
+        const t0 = Date.now();
+        const mon = setInterval(() => {
+          void (async () => {
+            const r = h.core.redis;
+            const active = await r.lrange(`${pfx}:active`, 0, -1);
+            const locks = await Promise.all(active.map((id) => r.pttl(`${pfx}:${id}:lock`)));
+            console.log('MON', Date.now() - t0, 'check-pttl', await r.pttl(`${pfx}:stalled-check`), 'stalled', await r.smembers(`${pfx}:stalled`), 'active', active, 'locks', locks, 'wait', await r.llen(`${pfx}:wait`));
+          })();
+        }, 1000);
         const second = spawnWorker('second', h.env);
         await second.port();
+        console.log('MON second up', Date.now() - t0);
         // BullMQ hands the dead worker's job on only once its lock (17 s) has expired and a stalled
         // check has seen it twice: up to ~35 s after the kill with these timings.
         const delivery = await eventually(
@@ -199,6 +211,7 @@ describe('webhook delivery under faults', () => {
           },
           { timeoutMs: 45_000, intervalMs: 250 },
         );
+        clearInterval(mon);
         console.log(`[faults] delivered ${Date.now() - killedAt} ms after the SIGKILL`);
         expect(delivery).toMatchObject({ id: pending.id, endpoint_id: endpoint.id, attempt_count: 1, next_attempt_at: null });
         expect(delivery.attempts).toHaveLength(1);
@@ -270,6 +283,7 @@ describe('webhook delivery under faults', () => {
       const logs: Array<Record<string, unknown>> = [];
       const h = await startHarness({ ...TIMINGS, REDIS_URL: proxy.url('redis') }, { logDestination: { write: (line) => void logs.push(JSON.parse(line)) } });
       let worker: RunningWorker | undefined;
+      let openBeforeCut = 0;
       try {
         worker = await startWorker(h.core);
         const { shop, path } = await setupTenant(h);
@@ -278,7 +292,8 @@ describe('webhook delivery under faults', () => {
         await createInvoice(h, shop.testKey);
         await eventually(async () => expect(receiver.on(path)).toHaveLength(1));
         await flushed(h, [shop.id]);
-        expect(proxy.open()).toBeGreaterThan(0);
+        openBeforeCut = proxy.open();
+        expect(openBeforeCut).toBeGreaterThan(0);
 
         await proxy.cut();
         const N = 6;
@@ -319,6 +334,8 @@ describe('webhook delivery under faults', () => {
         });
         console.log(`[faults] all ${events.length} events delivered ${Date.now() - restoredAt} ms after Redis came back`);
         expect(proxy.accepted()).toBeGreaterThan(acceptedBeforeRestore);
+        // Every Redis client (API, relay and sweeper queue, both BullMQ workers) is connected again.
+        await eventually(async () => expect(proxy.open()).toBeGreaterThanOrEqual(openBeforeCut), { timeoutMs: 10_000, intervalMs: 100 });
 
         // Exactly once: nothing left to deliver, then one 2xx (the receiver only answers 200) per event id.
         await flushed(h, [shop.id]);
@@ -333,7 +350,14 @@ describe('webhook delivery under faults', () => {
         expect(attempts.every((a) => a.succeeded && a.status_code === 200)).toBe(true);
       } finally {
         proxy.restore();
-        await worker?.close();
+        if (worker) {
+          // BullMQ's Worker.close() never resolves when called while its connection is down or still
+          // reconnecting: on a failure path, let the clients reconnect first and bound the wait.
+          await eventually(async () => expect(proxy.open()).toBeGreaterThanOrEqual(openBeforeCut), { timeoutMs: 10_000, intervalMs: 100 }).catch(() => undefined);
+          const closing = worker.close();
+          closing.catch(() => undefined);
+          await Promise.race([closing, new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())]);
+        }
         await h.close();
         await proxy.close();
       }
@@ -382,6 +406,7 @@ describe('webhook delivery under faults', () => {
         const split = await Promise.all(workers.map((w) => w.deliveries('succeeded')));
         console.log(`[faults] deliveries per worker: ${split.join(' + ')} = ${events.length}`);
         expect(split[0]! + split[1]!).toBe(events.length);
+        expect(Math.min(...split), 'one worker took every job').toBeGreaterThan(0);
         for (const w of workers) expect(isRunning(w), w.output()).toBe(true);
       } finally {
         await killAllWorkers();

@@ -140,8 +140,12 @@ describe('delivery', () => {
     expect(Object.keys(paid).sort()).toEqual(['data', 'id', 'timestamp', 'type']);
     expect(paid.id).toMatch(/^evt_/);
     expect(paid.data).toMatchObject({ id: invoice.id, object: 'invoice', status: 'paid', metadata: { order: 7 }, paid: { amount: '9.99' } });
-    // The event log says the same, with one successful attempt.
-    const deliveries = await deliveriesOf(shop.testKey, paid.id);
+    // The event log says the same, with one successful attempt (recorded once the answer is read).
+    const deliveries = await eventually(async () => {
+      const d = await deliveriesOf(shop.testKey, paid.id);
+      expect(d[0]?.status).toBe('succeeded');
+      return d;
+    });
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).toMatchObject({ status: 'succeeded', attempt_count: 1, endpoint_id: endpoint.id, next_attempt_at: null });
     expect(deliveries[0].attempts[0]).toMatchObject({ attempt: 1, succeeded: true, status_code: 200, response_body: 'ok', error: null });

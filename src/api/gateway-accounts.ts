@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { GatewayAccountInput, GatewayAccountService } from '../gateway-accounts/gateway-account-service.js';
-import { requestFingerprint, runIdempotently } from '../http/idempotency.js';
+import { createIdempotently } from '../http/idempotency.js';
 import { pageRequest, pathId, tenantScope, type Handler } from './handler.js';
 
 export function gatewayAccountHandlers(deps: { db: Db; secretBox: SecretBox; gatewayAccounts: GatewayAccountService }): Record<string, Handler> {
@@ -10,19 +10,7 @@ export function gatewayAccountHandlers(deps: { db: Db; secretBox: SecretBox; gat
     async createGatewayAccount(c, req, res) {
       const scope = tenantScope(res);
       const body = c.request.requestBody as GatewayAccountInput & { connector: string; credentials: Record<string, unknown> };
-      const key = req.get('Idempotency-Key');
-      if (!key) {
-        res.status(201).json(await gatewayAccounts.create(scope, body));
-        return;
-      }
-      const result = await runIdempotently(
-        deps,
-        { tenant_id: scope.tenantId, livemode: scope.livemode, key },
-        requestFingerprint(req.method, req.path, body),
-        async () => ({ status: 201, body: await gatewayAccounts.create(scope, body) }),
-      );
-      if (result.replayed) res.set('Idempotent-Replayed', 'true');
-      res.status(result.status).json(result.body);
+      await createIdempotently(deps, req, res, scope, body, () => gatewayAccounts.create(scope, body));
     },
     async listGatewayAccounts(c, _req, res) {
       const connector = (c.request.query as Record<string, string | undefined>).connector;

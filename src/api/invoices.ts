@@ -3,7 +3,7 @@ import type { SecretBox } from '../security/secret-box.js';
 import type { InvoiceService } from '../invoices/invoice-service.js';
 import type { InvoiceCreateBody } from '../invoices/invoice-input.js';
 import type { InvoiceStatus } from '../domain/invoice-status.js';
-import { requestFingerprint, runIdempotently } from '../http/idempotency.js';
+import { createIdempotently } from '../http/idempotency.js';
 import { pageRequest, pathId, tenantScope, type Handler } from './handler.js';
 
 export function invoiceHandlers(deps: { db: Db; secretBox: SecretBox; invoices: InvoiceService }): Record<string, Handler> {
@@ -12,19 +12,7 @@ export function invoiceHandlers(deps: { db: Db; secretBox: SecretBox; invoices: 
     async createInvoice(c, req, res) {
       const scope = tenantScope(res);
       const body = c.request.requestBody as InvoiceCreateBody;
-      const key = req.get('Idempotency-Key');
-      if (!key) {
-        res.status(201).json(await invoices.create(scope, body));
-        return;
-      }
-      const result = await runIdempotently(
-        deps,
-        { tenant_id: scope.tenantId, livemode: scope.livemode, key },
-        requestFingerprint(req.method, req.path, body),
-        async () => ({ status: 201, body: await invoices.create(scope, body) }),
-      );
-      if (result.replayed) res.set('Idempotent-Replayed', 'true');
-      res.status(result.status).json(result.body);
+      await createIdempotently(deps, req, res, scope, body, () => invoices.create(scope, body));
     },
     async getInvoice(c, _req, res) {
       res.json(await invoices.get(tenantScope(res), pathId(c)));

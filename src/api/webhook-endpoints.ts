@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { EndpointService } from '../webhooks/outbound/endpoint-service.js';
-import { requestFingerprint, runIdempotently } from '../http/idempotency.js';
+import { createIdempotently } from '../http/idempotency.js';
 import { pageRequest, pathId, tenantScope, type Handler } from './handler.js';
 
 type EndpointCreate = { url: string; events?: string[]; description?: string; enabled?: boolean };
@@ -12,19 +12,7 @@ export function webhookEndpointHandlers(deps: { db: Db; secretBox: SecretBox; en
     async createWebhookEndpoint(c, req, res) {
       const scope = tenantScope(res);
       const body = c.request.requestBody as EndpointCreate;
-      const key = req.get('Idempotency-Key');
-      if (!key) {
-        res.status(201).json(await endpoints.create(scope, body));
-        return;
-      }
-      const result = await runIdempotently(
-        deps,
-        { tenant_id: scope.tenantId, livemode: scope.livemode, key },
-        requestFingerprint(req.method, req.path, body),
-        async () => ({ status: 201, body: await endpoints.create(scope, body) }),
-      );
-      if (result.replayed) res.set('Idempotent-Replayed', 'true');
-      res.status(result.status).json(result.body);
+      await createIdempotently(deps, req, res, scope, body, () => endpoints.create(scope, body));
     },
     async listWebhookEndpoints(c, _req, res) {
       res.json(await endpoints.list(tenantScope(res), pageRequest(c)));

@@ -9,7 +9,7 @@ import { createAccountContexts, webhookUrlFor } from '../connectors/account-cont
 import { newId } from '../domain/ids.js';
 import { compareAmounts } from '../domain/money.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { assertUrlAllowed, OutboundAddressError } from '../security/outbound-guard.js';
+import { assertTenantUrlAllowed } from '../security/tenant-url.js';
 import { ApiError, validationError, type FieldError } from '../http/problem.js';
 
 export interface GatewayAccountInput {
@@ -73,17 +73,7 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
       if (url.username || url.password) errors.push({ field: '/body/config/base_url', message: 'must not carry credentials' });
     }
     if (errors.length) throw validationError(errors);
-    if (baseUrl !== undefined) {
-      try {
-        await assertUrlAllowed(new URL(baseUrl), { allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
-      } catch (err) {
-        if (err instanceof OutboundAddressError && err.reason !== 'unresolvable') {
-          throw new ApiError('url_not_allowed', `${err.host} is not a public address (${err.reason}); the operator has not allowed it`, {
-            errors: [{ field: '/body/config/base_url', message: 'resolves to a non-public address', code: 'url_not_allowed' }],
-          });
-        }
-      }
-    }
+    if (baseUrl !== undefined) await assertTenantUrlAllowed(new URL(baseUrl), config, '/body/config/base_url');
   }
 
   /** Asks the upstream whether the credentials work, where it offers a check. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
 import type { Db } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { idempotencyRepo } from '../db/idempotency-repo.js';
@@ -80,4 +81,31 @@ export async function runIdempotently(
   }
   await idempotencyRepo.complete(db, scope, result.status, seal(result.body));
   return { ...result, replayed: false };
+}
+
+/**
+ * The create-endpoint shape shared by every POST that creates (DESIGN §4): without a key, run and
+ * answer 201; with one, run at most once per key and replay the kept answer.
+ */
+export async function createIdempotently(
+  deps: { db: Db; secretBox: SecretBox },
+  req: Request,
+  res: Response,
+  scope: { tenantId: string; livemode: boolean },
+  body: unknown,
+  create: () => Promise<unknown>,
+): Promise<void> {
+  const key = req.get('Idempotency-Key');
+  if (!key) {
+    res.status(201).json(await create());
+    return;
+  }
+  const result = await runIdempotently(
+    deps,
+    { tenant_id: scope.tenantId, livemode: scope.livemode, key },
+    requestFingerprint(req.method, req.path, body),
+    async () => ({ status: 201, body: await create() }),
+  );
+  if (result.replayed) res.set('Idempotent-Replayed', 'true');
+  res.status(result.status).json(result.body);
 }

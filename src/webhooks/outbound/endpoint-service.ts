@@ -8,7 +8,7 @@ import { eventsRepo, type EventRow } from '../../db/events-repo.js';
 import { deliveriesRepo } from '../../db/deliveries-repo.js';
 import { newId } from '../../domain/ids.js';
 import type { SecretBox } from '../../security/secret-box.js';
-import { assertUrlAllowed, OutboundAddressError } from '../../security/outbound-guard.js';
+import { assertTenantUrlAllowed } from '../../security/tenant-url.js';
 import { ApiError, validationError } from '../../http/problem.js';
 import { generateEndpointSecret } from './signature.js';
 import type { DeliveryQueue } from './delivery-queue.js';
@@ -64,16 +64,7 @@ export function createEndpointService(deps: EndpointServiceDeps) {
       throw validationError([{ field: '/body/url', message: config.env === 'production' ? 'must be an https URL' : 'must be an http(s) URL', code: 'invalid_url' }]);
     }
     if (url.username || url.password) throw validationError([{ field: '/body/url', message: 'must not carry credentials', code: 'invalid_url' }]);
-    try {
-      await assertUrlAllowed(url, { allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
-    } catch (err) {
-      // A name that does not resolve yet is accepted: it is checked again at every delivery.
-      if (err instanceof OutboundAddressError && err.reason !== 'unresolvable') {
-        throw new ApiError('url_not_allowed', `${url.hostname} resolves to a non-public address (${err.reason}); the operator has not allowed it`, {
-          errors: [{ field: '/body/url', message: 'resolves to a non-public address', code: 'url_not_allowed' }],
-        });
-      }
-    }
+    await assertTenantUrlAllowed(url, config, '/body/url');
   }
 
   async function find(scope: TenantScope, id: string): Promise<WebhookEndpointRow> {
