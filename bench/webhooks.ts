@@ -30,43 +30,51 @@
  *
  * The same file is the baseline's worker process: `node dist/bench/webhooks.js baseline-worker`.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { request as undiciRequest } from 'undici';
 import { newId } from '../src/domain/ids.js';
 import { QUEUES } from '../src/jobs/queues.js';
-import { signOperatorToken } from '../src/security/operator-token.js';
+import {
+  CPU_PROF_DIR,
+  cpuProfArgs,
+  cpuSecondsOf,
+  cpuShare,
+  createTenantAndKey,
+  formatNumber,
+  hasExited,
+  intSetting,
+  machineInfo,
+  MAIN_JS,
+  migrateFreshDatabase,
+  mustCreate,
+  newBenchRun,
+  pct,
+  percentile,
+  printTable,
+  REDIS_URL,
+  runBenchmark,
+  startChild,
+  startSwitchyardApi,
+  stopChild,
+  switchyardEnv,
+  tail,
+  type Child,
+} from './bench-lib.js';
 
-const execFileAsync = promisify(execFile);
-
-// dist/bench/webhooks.js → dist/src/main.js, dist/bench/webhook-receiver.js, package root.
-const MAIN_JS = fileURLToPath(new URL('../src/main.js', import.meta.url));
+// dist/bench/webhooks.js → dist/bench/webhook-receiver.js, and itself (the baseline worker).
 const RECEIVER_JS = fileURLToPath(new URL('./webhook-receiver.js', import.meta.url));
 const SELF_JS = fileURLToPath(import.meta.url);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const BASELINE_QUEUE = 'deliveries';
 
 /** Wall-clock milliseconds with sub-millisecond precision, comparable across processes on this machine. */
 const nowMs = () => performance.timeOrigin + performance.now();
-
-function intSetting(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min} (got "${raw}")`);
-  return n;
-}
 
 // =============================================================================================
 // Role 1: the baseline worker (a child process): BullMQ Worker → undici POST, nothing else.
@@ -111,106 +119,10 @@ const CONCURRENCY = intSetting('BENCH_CONCURRENCY', 50, 1);
 const RATE = intSetting('BENCH_RATE', 0, 0);
 const WARMUP = intSetting('BENCH_WARMUP_EVENTS', 200, 1);
 const TIMEOUT_SECONDS = intSetting('BENCH_TIMEOUT_SECONDS', 300, 1);
-const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 
-const RUN_ID = randomBytes(4).toString('hex');
-const DB_NAME = `switchyard_bench_${RUN_ID}`;
-const QUEUE_PREFIX = `bench:${RUN_ID}`;
-const BASE_PREFIX = `bench-base:${RUN_ID}`;
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-
-function databaseUrl(name: string): string {
-  const url = new URL(process.env.DATABASE_URL || `postgres://${os.userInfo().username}@127.0.0.1:5432/postgres`);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-const BENCH_DB_URL = databaseUrl(DB_NAME);
-
-// ---------------------------------------------------------------------------------------------
-// Child processes
-
-interface Child {
-  name: string;
-  proc: ChildProcess;
-  output: string[];
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, ipc = false): Child {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])] });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString('utf8'));
-    if (output.length > 200) output.shift();
-  };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    proc.once('exit', (code, signal) => resolve({ code, signal }));
-    proc.once('error', (err) => {
-      output.push(`spawn error: ${err.message}\n`);
-      resolve({ code: -1, signal: null });
-    });
-  });
-  return { name, proc, output, exit };
-}
-
-const hasExited = (c: Child) => c.proc.exitCode !== null || c.proc.signalCode !== null;
-const tail = (c: Child) => c.output.join('').trimEnd().split('\n').slice(-40).join('\n') || '(no output)';
-
-/** SIGTERM, then wait for the exit (SIGKILL after 30 s: Switchyard's own shutdown gives up at 25 s). */
-async function stopChild(c: Child): Promise<void> {
-  if (hasExited(c)) return;
-  c.proc.kill('SIGTERM');
-  const timer = delay(30_000, 'timeout' as const);
-  if ((await Promise.race([c.exit.then(() => 'exited' as const), timer])) === 'timeout') {
-    console.error(`${c.name} did not exit within 30 s of SIGTERM; killing it`);
-    c.proc.kill('SIGKILL');
-    await c.exit;
-  }
-  const { code, signal } = await c.exit;
-  if (code !== 0) console.error(`${c.name} exited with ${signal ?? `code ${code}`} after SIGTERM:\n${tail(c)}`);
-}
-
-async function waitUntil(what: string, child: Child, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = '';
-  for (;;) {
-    if (hasExited(child)) throw new Error(`${child.name} exited while waiting for ${what}:\n${tail(child)}`);
-    try {
-      if (await check()) return;
-    } catch (err) {
-      lastError = (err as Error).message;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}:\n${tail(child)}`);
-    }
-    await delay(100);
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
-function cpuSecondsOf(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
+const run = newBenchRun();
+const BASE_PREFIX = `bench-base:${run.id}`;
+run.redisPrefixes.push(BASE_PREFIX);
 
 // ---------------------------------------------------------------------------------------------
 // The receiver (child process, IPC)
@@ -245,7 +157,7 @@ function ask<T>(c: Child, cmd: 'reset' | 'count' | 'dump', timeoutMs = 15_000): 
 
 async function startReceiver(): Promise<{ child: Child; url: string }> {
   const child = startChild('receiver', [RECEIVER_JS], { ...process.env, NODE_ENV: 'production' }, true);
-  children.push(child);
+  run.children.push(child);
   const port = await Promise.race([
     new Promise<number>((resolve) => {
       const onMessage = (m: { type?: string; port?: number }) => {
@@ -263,25 +175,6 @@ async function startReceiver(): Promise<{ child: Child; url: string }> {
     }),
   ]);
   return { child, url: `http://127.0.0.1:${port}` };
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTTP helpers (setup through Switchyard's API)
-
-async function request(method: string, url: string, token: string | undefined, body?: unknown) {
-  const res = await fetch(url, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return { status: res.status, text: await res.text() };
-}
-
-async function mustCreate(what: string, url: string, token: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await request('POST', url, token, body);
-  if (res.status !== 201) throw new Error(`${what}: expected 201, got ${res.status}: ${res.text}`);
-  return JSON.parse(res.text) as Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,8 +263,6 @@ interface Outcome {
   workerCpu?: number;
   receiverCpu?: number;
 }
-
-const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]! : NaN);
 
 async function produceAll(target: Target, events: BenchEvent[], sentAt: Float64Array | undefined, t0: number): Promise<void> {
   for (let start = 0, b = 0; start < events.length; start += BATCH, b++) {
@@ -484,71 +375,16 @@ async function measure(target: Target, receiver: Child, events: BenchEvent[], se
     duplicateSamples: dump.duplicateSamples,
     unknown,
     unidentified: dump.unidentified,
-    workerCpu: workerCpuBefore !== undefined && workerCpuAfter !== undefined ? (workerCpuAfter - workerCpuBefore) / cpuWall : undefined,
-    receiverCpu: receiverCpuBefore !== undefined && receiverCpuAfter !== undefined ? (receiverCpuAfter - receiverCpuBefore) / cpuWall : undefined,
+    workerCpu: cpuShare(workerCpuBefore, workerCpuAfter, cpuWall),
+    receiverCpu: cpuShare(receiverCpuBefore, receiverCpuAfter, cpuWall),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Setup and cleanup
-
-const children: Child[] = [];
-const closers: Array<() => Promise<unknown>> = [];
-let databaseMayExist = false;
-
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const close of closers) await close().catch(() => undefined);
-    for (const c of children) {
-      try {
-        await stopChild(c);
-      } catch (err) {
-        console.error(`could not stop ${c.name}:`, err);
-        process.exitCode = 1;
-      }
-    }
-    if (databaseMayExist) {
-      const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
-      try {
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
-      } catch (err) {
-        console.error(`could not drop database ${DB_NAME}:`, err);
-        process.exitCode = 1;
-      } finally {
-        await admin.end().catch(() => undefined);
-      }
-    }
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      for (const prefix of [QUEUE_PREFIX, BASE_PREFIX]) {
-        let cursor = '0';
-        let deleted = 0;
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length) deleted += await redis.unlink(...keys);
-        } while (cursor !== '0');
-        if (deleted) console.log(`cleanup: deleted ${deleted} Redis key(s) under ${prefix}:`);
-      }
-    } catch (err) {
-      console.error('could not delete the Redis keys:', err);
-      process.exitCode = 1;
-    } finally {
-      redis.disconnect();
-    }
-  })();
-  return cleaning;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
-const pct = (n: number | undefined) => (n === undefined ? 'n/a' : `${Math.round(n * 100)}%`);
+/** Like formatNumber, but n/a for the NaN percentiles of a run where nothing arrived (and for a null from SQL). */
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? formatNumber(n, digits) : 'n/a');
 
 function printReport(rows: Outcome[], lines: string[]): void {
   const header = ['target', 'deliveries/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'produced in s', 'last arrival s', 'duplicates', 'worker CPU', 'receiver CPU'];
@@ -565,14 +401,7 @@ function printReport(rows: Outcome[], lines: string[]): void {
     pct(r.workerCpu),
     pct(r.receiverCpu),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((l) => l[i]!.length)));
-  const row = (c: string[]) => c.map((s, i) => (i === 0 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ');
-  console.log('');
-  for (const l of lines) console.log(l);
-  console.log('');
-  console.log(row(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const c of cells) console.log(row(c));
+  printTable(lines, header, cells);
   const sy = rows.find((r) => r.label === 'Switchyard');
   const base = rows.find((r) => r.label === 'baseline');
   if (sy && base) {
@@ -591,50 +420,29 @@ function printReport(rows: Outcome[], lines: string[]): void {
 async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = os.loadavg().map((n) => n.toFixed(2)).join(' ');
-  const cpus = os.cpus();
-  const machine = `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`;
+  const machine = machineInfo();
   const operatorSecret = randomBytes(32).toString('hex');
-  const switchyardEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    DATABASE_URL: BENCH_DB_URL,
-    REDIS_URL,
-    LOG_LEVEL: 'warn',
-    QUEUE_PREFIX,
+  const syEnv = switchyardEnv(run, operatorSecret, {
     PORT: '0',
-    RATE_LIMIT_MAX: '100000000',
-    OPERATOR_JWT_SECRET: operatorSecret,
-    MASTER_KEY: randomBytes(32).toString('base64'),
     ALLOW_PRIVATE_WEBHOOK_URLS: 'true',
     WEBHOOK_CONCURRENCY: String(CONCURRENCY),
-  };
-  delete switchyardEnv.OPERATOR_JWT_PUBLIC_KEY;
+  });
 
   // 1. A fresh database; `migrate` creates it.
-  console.log(`database ${DB_NAME}, Redis prefixes ${QUEUE_PREFIX}: and ${BASE_PREFIX}:`);
-  databaseMayExist = true;
-  try {
-    await execFileAsync(process.execPath, [MAIN_JS, 'migrate'], { cwd: ROOT, env: switchyardEnv, timeout: 60_000 });
-  } catch (err) {
-    const e = err as { message: string; stdout?: string; stderr?: string };
-    throw new Error(`migrate failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
-  }
+  console.log(`database ${run.dbName}, Redis prefixes ${run.queuePrefix}: and ${BASE_PREFIX}:`);
+  await migrateFreshDatabase(run, syEnv);
 
   // 2. The receiver.
   const receiver = await startReceiver();
 
   // 3. Setup through a Switchyard API process: tenant, test key, endpoint. NODE_ENV=development only
   //    here, because production refuses plain-http endpoint URLs; the worker runs in production.
-  const apiPort = await freePort();
-  const apiBase = `http://127.0.0.1:${apiPort}`;
-  const api = startChild('switchyard api', [MAIN_JS, 'api'], { ...switchyardEnv, NODE_ENV: 'development', PORT: String(apiPort) });
-  children.push(api);
-  await waitUntil('Switchyard api GET /readyz = 200', api, 30_000, async () => (await request('GET', `${apiBase}/readyz`, undefined)).status === 200);
-  const operatorToken = await signOperatorToken(operatorSecret, 'bench', 600);
-  const tenant = await mustCreate('create tenant', `${apiBase}/admin/v1/tenants`, operatorToken, { name: 'bench' });
-  const key = await mustCreate('create API key', `${apiBase}/admin/v1/tenants/${String(tenant.id)}/api-keys`, operatorToken, { mode: 'test', name: 'bench' });
-  const apiKey = String(key.secret);
-  if (!apiKey.startsWith('sy_test_')) throw new Error(`unexpected API key answer: ${JSON.stringify(key)}`);
+  const { child: api, base: apiBase } = await startSwitchyardApi(run, {
+    name: 'switchyard api',
+    label: 'Switchyard api',
+    env: { ...syEnv, NODE_ENV: 'development' },
+  });
+  const { tenant, apiKey } = await createTenantAndKey(apiBase, operatorSecret);
   const endpoint = await mustCreate('create webhook endpoint', `${apiBase}/v1/webhook-endpoints`, apiKey, {
     url: `${receiver.url}/switchyard`,
     events: ['invoice.created'],
@@ -644,9 +452,9 @@ async function main(): Promise<void> {
   const tenantId = String(tenant.id);
   const gatewayAccountId = `ga_${randomBytes(13).toString('hex').slice(0, 26).toUpperCase()}`;
 
-  const db = new pg.Client({ connectionString: BENCH_DB_URL });
+  const db = new pg.Client({ connectionString: run.dbUrl });
   await db.connect();
-  closers.push(() => db.end());
+  run.closers.push(() => db.end());
   const { rows: versionRows } = await db.query<{ server_version: string }>('SHOW server_version');
   const redisInfo = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
   const redisVersion = /redis_version:(\S+)/.exec(await redisInfo.info('server'))?.[1] ?? '?';
@@ -663,7 +471,7 @@ async function main(): Promise<void> {
     prefix: BASE_PREFIX,
     defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
   });
-  closers.push(() => baseQueue.close());
+  run.closers.push(() => baseQueue.close());
   const baseWorker = startChild('baseline worker', [SELF_JS, 'baseline-worker'], {
     ...process.env,
     NODE_ENV: 'production',
@@ -672,7 +480,7 @@ async function main(): Promise<void> {
     RECEIVER_URL: `${receiver.url}/baseline`,
     CONCURRENCY: String(CONCURRENCY),
   });
-  children.push(baseWorker);
+  run.children.push(baseWorker);
   const baseTarget: Target = {
     label: 'baseline',
     worker: baseWorker,
@@ -689,14 +497,14 @@ async function main(): Promise<void> {
   const baseFailed = await baseQueue.getJobCounts('failed', 'waiting', 'active', 'delayed');
 
   // 5. Switchyard: event rows straight into the outbox table, one transaction per batch; the worker does the rest.
-  const syQueue = new Queue(QUEUES.deliveries, { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX });
-  closers.push(() => syQueue.close());
+  const syQueue = new Queue(QUEUES.deliveries, { connection: { url: REDIS_URL }, prefix: run.queuePrefix });
+  run.closers.push(() => syQueue.close());
   const syWorker = startChild(
     'switchyard worker',
-    [...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []), MAIN_JS, 'worker'],
-    switchyardEnv,
+    [...cpuProfArgs(CPU_PROF_DIR), MAIN_JS, 'worker'],
+    syEnv,
   );
-  children.push(syWorker);
+  run.children.push(syWorker);
   const INSERT = `
     INSERT INTO events (id, tenant_id, livemode, type, invoice_id, data, created_at)
     SELECT t.id, $2, false, 'invoice.created', NULL, t.data::jsonb, clock_timestamp()
@@ -812,19 +620,5 @@ async function main(): Promise<void> {
 if (process.argv[2] === 'baseline-worker') {
   await baselineWorker();
 } else {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.error(`\n${signal}: cleaning up …`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
-  try {
-    await main();
-  } catch (err) {
-    console.error('\nBENCHMARK FAILED:', err instanceof Error ? err.message : err);
-    process.exitCode = 1;
-  } finally {
-    await cleanup();
-  }
-  process.exit();
+  await runBenchmark(run, main);
 }

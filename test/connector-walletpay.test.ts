@@ -135,6 +135,31 @@ describe('Wallet Pay', () => {
     expect(stored.body.data[0].verification_error).toBe('source_not_allowed');
   });
 
+  it('`webhook_ip_allowlist: true` means the two documented Wallet Pay addresses', async () => {
+    const { shop, account } = await connect({ webhook_ip_allowlist: true });
+    const inv = (await createInvoice(shop.testKey, { amount: '2', currency: 'USDT' })).body;
+    await holdReconciliation(inv.id);
+    emu.pay(orderId(inv));
+    const { url, signPath } = target(account.id);
+    expect((await emu.sendWebhook(orderId(inv), url, { signPath })).status).toBe(401);
+  });
+
+  it('with a timestamp tolerance, a stale (or unreadable) timestamp is refused and a fresh one accepted', async () => {
+    const { shop, account } = await connect({ webhook_timestamp_tolerance_seconds: 300 });
+    const inv = (await createInvoice(shop.testKey, { amount: '2', currency: 'USDT' })).body;
+    await holdReconciliation(inv.id);
+    emu.pay(orderId(inv));
+    const { url, signPath } = target(account.id);
+    const ns = (ms: number) => `${BigInt(ms) * 1_000_000n}`;
+    expect((await emu.sendWebhook(orderId(inv), url, { signPath, timestamp: ns(Date.now() - 3600_000) })).status).toBe(401);
+    expect((await emu.sendWebhook(orderId(inv), url, { signPath, timestamp: 'yesterday' })).status).toBe(401);
+    const stored = await h.client.get(`/admin/v1/upstream-webhooks?gateway_account_id=${account.id}&verified=false`, { auth: h.operatorToken });
+    expect(stored.body.data.map((w: { verification_error: string }) => w.verification_error)).toEqual(['stale', 'stale']);
+    expect((await statusOf(shop.testKey, inv.id)).status).toBe('pending');
+    expect((await emu.sendWebhook(orderId(inv), url, { signPath, timestamp: ns(Date.now()) })).status).toBe(200);
+    await eventually(async () => expect((await statusOf(shop.testKey, inv.id)).status).toBe('paid'));
+  });
+
   it('an order paid without a webhook is settled by reconciliation (order preview)', async () => {
     const { shop } = await connect();
     const inv = (await createInvoice(shop.testKey, { amount: '2', currency: 'USDT' })).body;

@@ -210,7 +210,10 @@ describe('webhook delivery under faults', () => {
             return res.body.data[0];
           },
           { timeoutMs: 45_000, intervalMs: 250 },
-        );
+        ).catch((err) => {
+          console.log('SECOND OUTPUT\n' + second.output());
+          throw err;
+        });
         clearInterval(mon);
         console.log(`[faults] delivered ${Date.now() - killedAt} ms after the SIGKILL`);
         expect(delivery).toMatchObject({ id: pending.id, endpoint_id: endpoint.id, attempt_count: 1, next_attempt_at: null });

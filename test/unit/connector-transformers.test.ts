@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fitDescription, toUpstreamEvents as walletPayEvents } from '../../src/connectors/walletpay/transformers.js';
 import { toCreateParams, toUpstreamEvents as cryptoPayEvents, toUpstreamInvoice } from '../../src/connectors/cryptopay/transformers.js';
 import { reconcileBackoffSeconds } from '../../src/invoices/reconcile.js';
+import { walletPayTimestampMs } from '../../src/connectors/walletpay/index.js';
 
 const input = {
   invoiceId: 'inv_01ARZ3NDEKTSV4RRFFQ69G5FAV',
@@ -55,6 +56,20 @@ describe('Crypto Pay transformers', () => {
     expect(toUpstreamInvoice({ invoice_id: 1, amount: 10.5, status: 'paid', asset: 'USDT', paid_amount: 10.5 }).paid).toMatchObject({ amount: '10.5', currency: 'USDT' });
     expect(toUpstreamInvoice({ invoice_id: 1, amount: '1', status: 'refunded' }).status).toBe('unknown');
     expect(cryptoPayEvents({ update_id: 1, update_type: 'something_new', request_date: '', payload: { invoice_id: 1, amount: '1', status: 'paid' } })).toEqual([]);
+  });
+});
+
+describe('Wallet Pay timestamps', () => {
+  it('reads seconds, ms, µs and ns from the magnitude', () => {
+    const ms = Date.parse('2026-11-23T12:00:00Z');
+    expect(walletPayTimestampMs(String(ms / 1000))).toBe(ms);
+    expect(walletPayTimestampMs(String(ms))).toBe(ms);
+    expect(walletPayTimestampMs(String(ms * 1000))).toBe(ms);
+    expect(walletPayTimestampMs(`${BigInt(ms) * 1_000_000n}`)).toBe(ms);
+    // The docs' own example (15 digits, July 2023 in units of 10 µs) fits no unit: one reason the
+    // tolerance check is off unless an operator turns it on.
+    expect(walletPayTimestampMs('168824905680291')).toBeLessThan(Date.parse('2000-01-01'));
+    expect(walletPayTimestampMs('soon')).toBeUndefined();
   });
 });
 

@@ -54,8 +54,10 @@ export function createCryptoPayConnector(deps: { http: UpstreamHttp }): Connecto
       ];
     },
     validateConfig(config) {
-      const env = config.environment;
-      return env === undefined || env === 'mainnet' || env === 'testnet' ? [] : [{ field: '/config/environment', message: 'must be mainnet or testnet' }];
+      // Wallet Pay's webhook settings mean nothing here: refuse them rather than ignore them.
+      return ['webhook_ip_allowlist', 'webhook_timestamp_tolerance_seconds']
+        .filter((k) => config[k] !== undefined)
+        .map((k) => ({ field: `/config/${k}`, message: 'applies to Wallet Pay accounts only' }));
     },
     async checkCredentials(account) {
       await call(account, 'getMe');

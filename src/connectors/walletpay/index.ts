@@ -15,6 +15,19 @@ export function walletPayWebhookSignature(apiKey: string, method: string, path: 
   return createHmac('sha256', apiKey).update(`${method}.${path}.${timestamp}.${rawBody.toString('base64')}`).digest('base64');
 }
 
+/**
+ * WalletPay-Timestamp as milliseconds. Documented as "nano time", shown with 15 digits in the docs'
+ * own example: the unit is read from the magnitude rather than assumed.
+ */
+export function walletPayTimestampMs(value: string): number | undefined {
+  if (!/^\d{9,20}$/.test(value)) return undefined;
+  const n = Number(value);
+  if (n >= 1e17) return n / 1e6; // nanoseconds
+  if (n >= 1e14) return n / 1e3; // microseconds
+  if (n >= 1e11) return n; // milliseconds
+  return n * 1000; // seconds
+}
+
 /** `webhook_ip_allowlist: true` means the documented addresses; a list means that list; absent means off. */
 function allowedSources(account: AccountContext): string[] | undefined {
   const v = account.config.webhook_ip_allowlist;
@@ -49,6 +62,7 @@ export function createWalletPayConnector(deps: { http: UpstreamHttp }): Connecto
     validateConfig(config) {
       const list = config.webhook_ip_allowlist;
       if (config.environment !== undefined) return [{ field: '/config/environment', message: 'Wallet Pay has no environments' }];
+      if (list === false) return [];
       return list === undefined || list === true || (Array.isArray(list) && list.every((x) => typeof x === 'string'))
         ? []
         : [{ field: '/config/webhook_ip_allowlist', message: 'must be a list of addresses or ranges' }];
@@ -67,7 +81,13 @@ export function createWalletPayConnector(deps: { http: UpstreamHttp }): Connecto
       const received = request.headers['walletpay-signature'];
       if (!timestamp || !received) return { ok: false, reason: 'missing_signature' };
       const expected = walletPayWebhookSignature(account.credentials.api_key ?? '', request.method, request.publicPath, timestamp, request.rawBody);
-      return timingSafeEqualStrings(received, expected) ? { ok: true } : { ok: false, reason: 'bad_signature' };
+      if (!timingSafeEqualStrings(received, expected)) return { ok: false, reason: 'bad_signature' };
+      const tolerance = account.config.webhook_timestamp_tolerance_seconds as number | undefined;
+      if (tolerance) {
+        const sentAt = walletPayTimestampMs(timestamp);
+        if (sentAt === undefined || Math.abs(request.receivedAt.getTime() - sentAt) > tolerance * 1000) return { ok: false, reason: 'stale' };
+      }
+      return { ok: true };
     },
     parseWebhook(rawBody) {
       const parsed = JSON.parse(rawBody.toString('utf8')) as WalletPayWebhookMessage[] | WalletPayWebhookMessage;
