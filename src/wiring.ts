@@ -25,7 +25,15 @@ import { createGatewayAccountService } from './gateway-accounts/gateway-account-
  */
 export function createCore(config: Config, logger: Logger, overrides: { db?: Db; redis?: Redis } = {}) {
   const db = overrides.db ?? createDb(config.databaseUrl);
-  const redis = overrides.redis ?? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  // No offline queue: while Redis is away, commands fail at once (the rate limiter falls back to
+  // memory, /readyz says so) instead of holding every API request until Redis returns.
+  const redis =
+    overrides.redis ??
+    new Redis(config.redisUrl, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      retryStrategy: (times: number) => Math.min(times * 200, 2000),
+    });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const metrics: Metrics = createMetrics();
   const secretBox = createSecretBox(config.masterKey);

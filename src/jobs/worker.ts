@@ -13,6 +13,21 @@ import { createReconciler } from '../invoices/reconcile.js';
 /** A stored webhook not processed this long after it was acknowledged is queued again. */
 const UPSTREAM_SWEEP_GRACE_MS = 5000;
 
+/** How long a graceful close may wait for running jobs before giving up on them. */
+const CLOSE_GRACE_MS = 20_000;
+
+/**
+ * BullMQ's graceful close never resolves while its Redis connection is down; after the grace
+ * period force it. An unfinished job is not lost: it is retried (stalled-job check, sweepers).
+ */
+async function closeWorker(worker: Worker): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_GRACE_MS)));
+  const result = await Promise.race([worker.close().then(() => 'closed' as const), timedOut]);
+  clearTimeout(timer);
+  if (result === 'timeout') await worker.close(true);
+}
+
 export interface RunningWorker {
   /** Stops taking jobs and waits for the running ones to finish. */
   close(): Promise<void>;
@@ -27,6 +42,7 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
   const connection = bullConnection(config);
   const prefix = config.queuePrefix;
   const queue = new Queue<MaintenanceJobs[keyof MaintenanceJobs], unknown, keyof MaintenanceJobs>(QUEUES.maintenance, { connection, prefix });
+  queue.on('error', (err) => logger.warn({ err: err.message }, 'maintenance queue connection error'));
   await queue.upsertJobScheduler('expire-invoices', { every: config.expireIntervalSeconds * 1000 }, { name: 'expire-invoices', data: {} });
   await queue.upsertJobScheduler('purge-idempotency-keys', { every: 3600 * 1000 }, { name: 'purge-idempotency-keys', data: {} });
   await queue.upsertJobScheduler('reconcile-invoices', { every: config.reconcileIntervalSeconds * 1000 }, { name: 'reconcile-invoices', data: {} });
@@ -94,7 +110,7 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
       sweeper.close();
       clearInterval(upstreamSweep);
       await relay.close();
-      await Promise.all([worker.close(), deliveries.close(), upstream.close()]);
+      await Promise.all([worker, deliveries, upstream].map((w) => closeWorker(w)));
       await queue.close();
     },
   };

@@ -18,7 +18,8 @@ export function createRateLimiter(redis: Redis, opts: { max: number; windowSecon
     keyPrefix: `${opts.keyPrefix}:rl`,
     points: opts.max,
     duration: opts.windowSeconds,
-    // While Redis is unreachable each process limits on its own instead of failing requests.
+    // While Redis is unreachable each process limits on its own, at once, instead of waiting for it.
+    rejectIfRedisNotReady: true,
     insuranceLimiter: new RateLimiterMemory({ points: opts.max, duration: opts.windowSeconds }),
   });
   const headersFor = (res: RateLimiterRes) => ({

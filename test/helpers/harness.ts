@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
+import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import type { Express } from 'express';
 import { OpenAPIBackend } from 'openapi-backend';
@@ -149,9 +150,15 @@ export async function startHarness(
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
-      const keys = await core.redis.keys(`${config.queuePrefix}:*`);
-      if (keys.length) await core.redis.del(...keys);
       await core.close();
+      // Its own connection to the real Redis: the app's may be cut or reconnecting (fault tests).
+      const redis = new Redis(TEST_REDIS_URL);
+      try {
+        const keys = await redis.keys(`${config.queuePrefix}:*`);
+        if (keys.length) await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
       await dropDatabase(dbName);
     },
   };
