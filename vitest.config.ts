@@ -8,6 +8,8 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
     pool: 'forks',
+    // Most time is spent waiting on PostgreSQL, Redis and child processes: two files at once on 2 cores.
+    maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },
