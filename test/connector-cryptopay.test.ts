@@ -151,6 +151,23 @@ describe('Crypto Pay: invoices end to end', () => {
     expect(stored.body.data[0]).toMatchObject({ verification_error: 'unknown_connector', body: 'x' });
   });
 
+  it('a genuine webhook for an invoice we do not know is stored, logged and acknowledged', async () => {
+    const { account } = await connect();
+    // An invoice made in the upstream's own dashboard, not through Switchyard.
+    const made = await fetch(`${emu.baseUrl}/api/createInvoice`, {
+      method: 'POST',
+      headers: { 'Crypto-Pay-API-Token': emu.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ asset: 'TON', amount: '1' }),
+    });
+    const foreign = ((await made.json()) as { result: { invoice_id: number } }).result.invoice_id;
+    emu.pay(foreign);
+    expect((await emu.sendWebhook(foreign, hookUrl(account.id))).status).toBe(200);
+    await eventually(async () => {
+      const stored = await h.client.get(`/admin/v1/upstream-webhooks?gateway_account_id=${account.id}`, { auth: h.operatorToken });
+      expect(stored.body.data[0]).toMatchObject({ verified: true, processed_at: expect.any(String), process_error: `unknown upstream invoice(s): ${foreign}` });
+    });
+  });
+
   it('an invoice whose webhook never comes is paid by reconciliation', async () => {
     const { shop } = await connect();
     const inv = (await createInvoice(shop.testKey, { amount: '3', currency: 'USDT' })).body;
