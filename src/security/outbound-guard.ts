@@ -15,16 +15,10 @@
  * Use it as:
  *   const dispatcher = createGuardedDispatcher(policy);
  *   await request(url, { dispatcher, ... })            // undici's request / fetch
- * or, with node:http / node:https:
- *   const agents = createGuardedAgents(policy);
- *   http.request(url, { agent: url.protocol === 'https:' ? agents.https : agents.http })
  * and validate at registration time with `await assertUrlAllowed(new URL(input), policy)`.
  */
 import dns from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
-import type { Duplex } from 'node:stream';
 import { Agent, buildConnector } from 'undici';
 
 // ---------------------------------------------------------------------------------------------
@@ -489,47 +483,4 @@ export function createGuardedDispatcher(policy: OutboundPolicy, opts: { connectT
     base(options, callback);
   };
   return new Agent({ connect });
-}
-
-/**
- * The same guard for node:http / node:https: agents with the guarded lookup installed and a
- * `createConnection` that refuses forbidden IP-literal hosts (for which Node skips `lookup`).
- */
-export function createGuardedAgents(
-  policy: OutboundPolicy,
-  opts: { keepAlive?: boolean } = {},
-): { http: http.Agent; https: https.Agent } {
-  const agentOptions = { lookup: guardedLookup(policy), keepAlive: opts.keepAlive ?? false };
-
-  class GuardedHttpAgent extends http.Agent {
-    override createConnection(
-      options: http.ClientRequestArgs,
-      callback?: (err: Error | null, stream: Duplex) => void,
-    ): Duplex | null | undefined {
-      const err = literalHostError(options.host ?? options.hostname, policy);
-      if (err) {
-        if (!callback) throw err;
-        (callback as (e: Error) => void)(err);
-        return undefined;
-      }
-      return super.createConnection(options, callback);
-    }
-  }
-
-  class GuardedHttpsAgent extends https.Agent {
-    override createConnection(
-      options: https.RequestOptions,
-      callback?: (err: Error | null, stream: Duplex) => void,
-    ): Duplex | null | undefined {
-      const err = literalHostError(options.host ?? options.hostname, policy);
-      if (err) {
-        if (!callback) throw err;
-        (callback as (e: Error) => void)(err);
-        return undefined;
-      }
-      return super.createConnection(options, callback);
-    }
-  }
-
-  return { http: new GuardedHttpAgent(agentOptions), https: new GuardedHttpsAgent(agentOptions) };
 }
