@@ -69,6 +69,8 @@ const schema = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
   DELIVERY_SWEEP_MS: z.coerce.number().int().min(100).default(5000),
+  CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  CIRCUIT_BREAKER_OPEN_SECONDS: z.coerce.number().min(0.1).default(30),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
   EXPIRE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
@@ -101,6 +103,8 @@ export interface Config {
     /** How often deliveries due but absent from the queue (Redis was down, a job was lost) are re-enqueued. */
     sweepMs: number;
   };
+  /** Consecutive retryable failures that open an account's circuit, and how long it stays open. */
+  circuitBreaker: { failures: number; openSeconds: number };
   /** Requests allowed per API key in each window. */
   rateLimit: { max: number; windowSeconds: number };
   expireIntervalSeconds: number;
@@ -155,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outboxPollMs: e.OUTBOX_POLL_MS,
       sweepMs: e.DELIVERY_SWEEP_MS,
     },
+    circuitBreaker: { failures: e.CIRCUIT_BREAKER_FAILURES, openSeconds: e.CIRCUIT_BREAKER_OPEN_SECONDS },
     rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
     expireIntervalSeconds: e.EXPIRE_INTERVAL_SECONDS,
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,

@@ -38,6 +38,18 @@ export function createMetrics() {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
       registers: [registry],
     }),
+    circuitOpened: new Counter({
+      name: 'switchyard_circuit_opened_total',
+      help: 'Gateway account circuits opened after consecutive retryable upstream failures, by connector',
+      labelNames: ['connector'] as const,
+      registers: [registry],
+    }),
+    routingSkipped: new Counter({
+      name: 'switchyard_routing_skipped_total',
+      help: 'Gateway accounts skipped while routing an invoice because their circuit was open, by connector',
+      labelNames: ['connector'] as const,
+      registers: [registry],
+    }),
     upstreamCalls: new Histogram({
       name: 'switchyard_upstream_call_duration_seconds',
       help: 'Upstream gateway calls, by connector, operation and outcome',

@@ -18,6 +18,7 @@ import { createUpstreamHttp } from './connectors/upstream-http.js';
 import { createUpstreamWebhookQueue } from './webhooks/inbound/upstream-webhook-queue.js';
 import { createWebhookIngress } from './webhooks/inbound/ingress.js';
 import { createGatewayAccountService } from './gateway-accounts/gateway-account-service.js';
+import { createCircuitBreaker } from './routing/circuit-breaker.js';
 
 /**
  * Everything a process needs, built once and passed down (no module-level singletons):
@@ -41,7 +42,8 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
   const outboundDispatcher = createGuardedDispatcher({ allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
   const connectors = createConnectorRegistry({ db, publicBaseUrl: config.publicBaseUrl, http: createUpstreamHttp(outboundDispatcher) });
   const operatorTokens = createOperatorTokenVerifier(config);
-  const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl });
+  const breaker = createCircuitBreaker(redis, { keyPrefix: config.queuePrefix, ...config.circuitBreaker, logger });
+  const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl, breaker });
   const deliveryQueue = createDeliveryQueue(config, logger);
   registerWebhookGauges(metrics, { db, deliveryQueue });
   const upstreamWebhookQueue = createUpstreamWebhookQueue(config, logger);
@@ -58,7 +60,8 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     deliveryQueue,
     upstreamWebhookQueue,
     ingress: createWebhookIngress({ db, connectors, secretBox, publicBaseUrl: config.publicBaseUrl, upstreamWebhookQueue, logger }),
-    gatewayAccounts: createGatewayAccountService({ db, config, secretBox, connectors }),
+    breaker,
+    gatewayAccounts: createGatewayAccountService({ db, config, secretBox, connectors, breaker }),
     endpoints: createEndpointService({ db, config, secretBox, deliveryQueue, logger }),
     admin: createTenantAdmin(db),
     authenticator: createAuthenticator({ db, operatorTokens, logger }),

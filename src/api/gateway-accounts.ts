@@ -17,7 +17,7 @@ export function gatewayAccountHandlers(deps: { db: Db; secretBox: SecretBox; gat
       res.json(await gatewayAccounts.list(tenantScope(res), pageRequest(c), connector));
     },
     async getGatewayAccount(c, _req, res) {
-      res.json(gatewayAccounts.toObject(await gatewayAccounts.find(tenantScope(res), pathId(c))));
+      res.json(await gatewayAccounts.toObject(await gatewayAccounts.find(tenantScope(res), pathId(c))));
     },
     async updateGatewayAccount(c, _req, res) {
       res.json(await gatewayAccounts.update(tenantScope(res), pathId(c), c.request.requestBody as GatewayAccountInput));

@@ -11,6 +11,7 @@ import { compareAmounts } from '../domain/money.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { assertTenantUrlAllowed } from '../security/tenant-url.js';
 import { ApiError, validationError, type FieldError } from '../http/problem.js';
+import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 
 export interface GatewayAccountInput {
   connector?: string;
@@ -25,11 +26,11 @@ export interface GatewayAccountInput {
   max_amount?: string | null;
 }
 
-export function createGatewayAccountService(deps: { db: Db; config: Config; secretBox: SecretBox; connectors: ConnectorRegistry }) {
+export function createGatewayAccountService(deps: { db: Db; config: Config; secretBox: SecretBox; connectors: ConnectorRegistry; breaker: CircuitBreaker }) {
   const { db, config, secretBox, connectors } = deps;
   const accountContext = createAccountContexts({ secretBox, publicBaseUrl: config.publicBaseUrl });
 
-  function toObject(row: GatewayAccountRow) {
+  async function toObject(row: GatewayAccountRow) {
     return {
       id: row.id,
       object: 'gateway_account' as const,
@@ -44,6 +45,7 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
       min_amount: row.min_amount,
       max_amount: row.max_amount,
       webhook_url: connectors.get(row.connector)?.manifest.capabilities.webhooks ? webhookUrlFor(config.publicBaseUrl, row) : null,
+      circuit: await deps.breaker.view(row.id),
       created_at: row.created_at.toISOString(),
       updated_at: row.updated_at.toISOString(),
     };
@@ -123,7 +125,7 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
     },
     async list(scope: TenantScope, page: PageRequest, connector?: string) {
       const result = await gatewayAccountsRepo.list(db, scope.tenantId, scope.livemode, page, connector);
-      return { object: 'list' as const, data: result.data.map(toObject), has_more: result.has_more };
+      return { object: 'list' as const, data: await Promise.all(result.data.map(toObject)), has_more: result.has_more };
     },
     async update(scope: TenantScope, id: string, input: GatewayAccountInput) {
       const current = await find(scope, id);

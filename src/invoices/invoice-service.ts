@@ -14,6 +14,8 @@ import { checkAmount } from '../domain/money.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { ApiError, validationError } from '../http/problem.js';
 import { selectAccounts } from '../routing/select-accounts.js';
+import { orderByPriorityAndWeight } from '../routing/weighted-order.js';
+import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 import type { Metrics } from '../metrics.js';
 import { checkInvoiceSemantics, DEFAULT_EXPIRES_IN, type InvoiceCreateBody } from './invoice-input.js';
 import { toInvoiceObject } from './invoice-view.js';
@@ -25,6 +27,7 @@ export interface InvoiceServiceDeps {
   metrics: Metrics;
   logger: Logger;
   publicBaseUrl: string;
+  breaker: CircuitBreaker;
 }
 
 /** What an upstream told us about an invoice, from a verified webhook, a sync or a simulation. */
@@ -143,8 +146,15 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     const invoiceId = newId('inv');
     const expiresAt = new Date(Date.now() + expiresIn * 1000);
     const attempts: GatewayAttempt[] = [];
+    const skipped: Array<{ account_id: string; reason: string }> = [];
     let created: { account: GatewayAccountRow; upstream: UpstreamInvoice } | undefined;
-    for (const account of candidates) {
+    // Priority first, weighted among equals; retryable failures move on to the next account.
+    for (const account of orderByPriorityAndWeight(candidates)) {
+      if (!(await deps.breaker.allow(account.id))) {
+        skipped.push({ account_id: account.id, reason: 'circuit open after repeated upstream failures' });
+        metrics.routingSkipped.inc({ connector: account.connector });
+        continue;
+      }
       const connector = connectors.get(account.connector)!;
       const started = performance.now();
       try {
@@ -163,6 +173,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
           }),
         );
         attempts.push({ account_id: account.id, connector: account.connector, outcome: 'succeeded', code: null, duration_ms: Math.round(performance.now() - started) });
+        await deps.breaker.recordSuccess(account.id);
         created = { account, upstream };
         break;
       } catch (err) {
@@ -174,10 +185,18 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
           code: e.upstreamCode ?? null,
           duration_ms: Math.round(performance.now() - started),
         });
+        // A decline or a non-retryable error is about this request: another gateway would not fix it.
+        if (!e.retryable) break;
+        if (await deps.breaker.recordFailure(account.id)) metrics.circuitOpened.inc({ connector: account.connector });
       }
     }
     if (!created) {
-      throw new ApiError('upstream_error', 'Every gateway that could take this invoice failed; nothing was created', { attempts });
+      if (!attempts.length) {
+        throw new ApiError('no_gateway_available', 'Every gateway that could take this invoice is paused after repeated upstream failures; retry shortly', {
+          rejected: [...rejected, ...skipped],
+        });
+      }
+      throw new ApiError('upstream_error', 'The gateway(s) tried could not create the invoice; nothing was created', { attempts });
     }
 
     const { account, upstream } = created;
