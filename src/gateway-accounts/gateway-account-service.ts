@@ -97,7 +97,8 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
     find,
     toObject,
     async create(scope: TenantScope, input: GatewayAccountInput & { connector: string; credentials: Record<string, unknown> }) {
-      const connector = connectors.get(input.connector)!;
+      const connector = connectors.get(input.connector);
+      if (!connector) throw validationError([{ field: '/body/connector', message: `${input.connector} is not available in this build` }]);
       if (input.connector === 'sandbox') throw validationError([{ field: '/body/connector', message: 'the sandbox account is built in (test mode)' }]);
       await validate(connector, input, scope);
       const id = newId('ga');
