@@ -3,6 +3,7 @@ import type { Connector, ConnectorId } from './types.js';
 import { createSandboxConnector, type SandboxConnector } from './sandbox/index.js';
 import { createCryptoPayConnector } from './cryptopay/index.js';
 import { createWalletPayConnector } from './walletpay/index.js';
+import { createXthonPayConnector } from './xthonpay/index.js';
 import type { UpstreamHttp } from './upstream-http.js';
 
 export interface ConnectorRegistry {
@@ -18,6 +19,7 @@ export function createConnectorRegistry(deps: { db: Db; publicBaseUrl: string; h
     ['sandbox', sandbox],
     ['cryptopay', createCryptoPayConnector(deps)],
     ['walletpay', createWalletPayConnector(deps)],
+    ['xthonpay', createXthonPayConnector(deps)],
   ]);
   return {
     get: (id) => connectors.get(id as ConnectorId),

@@ -32,11 +32,16 @@ export function createReconciler(deps: {
   intervalSeconds: number;
 }) {
   const accountContext = createAccountContexts(deps);
+  const noStatusQuery = deps.connectors
+    .all()
+    .filter((c) => !c.manifest.capabilities.sync)
+    .map((c) => c.manifest.id);
   return async function reconcile(maxInvoices = 500): Promise<{ checked: number; changed: number }> {
     const due = (await deps
       .db('invoices')
       .whereIn('status', ['pending', 'processing'])
-      .whereNot('connector', 'sandbox')
+      // Upstreams without a status query (and the sandbox) are settled by their webhooks only.
+      .whereNotIn('connector', ['sandbox', ...noStatusQuery])
       .whereNotNull('upstream_id')
       .andWhere((q) => q.whereNull('next_reconcile_at').orWhere('next_reconcile_at', '<=', deps.db.fn.now()))
       .orderByRaw('next_reconcile_at NULLS FIRST')

@@ -1,0 +1,26 @@
+import type { ConnectorManifest } from '../types.js';
+
+export const manifest: ConnectorManifest = {
+  id: 'xthonpay',
+  name: 'XthonPay (USDT on BSC)',
+  modes: ['live', 'test'],
+  credentialFields: [
+    { name: 'api_key', secret: true, description: 'API key id (xpk_live_…) from @XthonPayBot → API Keys' },
+    { name: 'api_secret', secret: true, description: 'API secret (xps_live_…) of the same key pair; signs every request' },
+    { name: 'webhook_secret', secret: true, description: 'secret XthonPay signs webhooks with (X-Xthon-Signature)' },
+  ],
+  configFields: [{ name: 'base_url', description: 'override the API address (default https://xthonpay.com/api/v1; a proxy or an emulator)', required: false }],
+  capabilities: {
+    // USDT on BSC (BEP-20) only, per the quick-start guide.
+    currencies: ['USDT'],
+    currencyKinds: ['crypto'],
+    // assumption: the guide documents no invoice lifetime; these bounds are ours, not the upstream's.
+    minExpiresIn: 60,
+    maxExpiresIn: 2678400,
+    cancel: false,
+    // No status query in the guide: reconciliation cannot ask, only webhooks move XthonPay invoices.
+    sync: false,
+    balance: true,
+    webhooks: true,
+  },
+};
