@@ -4,6 +4,7 @@ import { createSandboxConnector, type SandboxConnector } from './sandbox/index.j
 import { createCryptoPayConnector } from './cryptopay/index.js';
 import { createWalletPayConnector } from './walletpay/index.js';
 import { createXthonPayConnector } from './xthonpay/index.js';
+import { createPayStablecoinConnector } from './paystablecoin/index.js';
 import type { UpstreamHttp } from './upstream-http.js';
 
 export interface ConnectorRegistry {
@@ -20,6 +21,7 @@ export function createConnectorRegistry(deps: { db: Db; publicBaseUrl: string; h
     ['cryptopay', createCryptoPayConnector(deps)],
     ['walletpay', createWalletPayConnector(deps)],
     ['xthonpay', createXthonPayConnector(deps)],
+    ['paystablecoin', createPayStablecoinConnector(deps)],
   ]);
   return {
     get: (id) => connectors.get(id as ConnectorId),

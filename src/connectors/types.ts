@@ -1,7 +1,7 @@
 import type { InvoiceStatus } from '../domain/invoice-status.js';
 
 /** Connector ids that tenants may use; later upstreams add members (and rows in the OpenAPI enum). */
-export type ConnectorId = 'sandbox' | 'cryptopay' | 'walletpay' | 'xthonpay';
+export type ConnectorId = 'sandbox' | 'cryptopay' | 'walletpay' | 'xthonpay' | 'paystablecoin';
 
 export interface CredentialField {
   name: string;

@@ -105,6 +105,7 @@ const FIAT: readonly Row[] = [
 const CRYPTO: readonly Row[] = [
   ['USDT', 6, 'Tether USD'],
   ['USDC', 6, 'USD Coin'],
+  ['USD1', 6, 'World Liberty USD1'],
   ['DAI', 18, 'Dai'],
   ['BTC', 8, 'Bitcoin'],
   ['ETH', 18, 'Ether'],

@@ -1,11 +1,10 @@
-import type { ConnectorId, ConnectorManifest } from '../types.js';
+import type { ConnectorManifest } from '../types.js';
 
 /** orderAmount.currency must be one of these (seed guide, Step 2). */
 export const STABLECOINS = ['USDC', 'USDT', 'USD1'];
 
 export const manifest: ConnectorManifest = {
-  // 'paystablecoin' is added to the ConnectorId union (and the OpenAPI enum) when the connector is registered.
-  id: 'paystablecoin' as ConnectorId,
+  id: 'paystablecoin',
   name: 'PayStablecoin (API Checkout)',
   modes: ['live'],
   credentialFields: [
