@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { request } from 'undici';
+import { createFailureQueue, tamperBytes } from './emulator-kit.js';
 
 export interface CryptoPayInvoice {
   invoice_id: number;
@@ -246,21 +247,6 @@ function ordered(inv: CryptoPayInvoice, extra: Record<string, unknown> = {}): Re
   return out;
 }
 
-/** Change one byte while keeping JSON valid where possible: the first digit becomes another non-zero digit. */
-function tamperBytes(body: Buffer): Buffer {
-  const out = Buffer.from(body);
-  const i = out.findIndex((b) => b >= 0x30 && b <= 0x39);
-  if (i >= 0) {
-    const d = out[i]! - 0x30;
-    out[i] = 0x30 + (d === 0 ? 1 : d === 9 ? 8 : d + 1);
-  } else if (out.length > 0) {
-    out[out.length - 1] = out[out.length - 1]! ^ 0x01;
-  } else {
-    return Buffer.from(' ');
-  }
-  return out;
-}
-
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -327,7 +313,7 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
   const hashes = new Set<string>();
   /** The update each paid invoice is delivered as (stable, so webhookBody() and sendWebhook() agree). */
   const updates = new Map<number, { updateId: number; requestDate: string }>();
-  const failures = new Map<string, Array<{ status: number; name?: string; raw?: string; times: number }>>();
+  const failures = createFailureQueue<{ status: number; name?: string; raw?: string }>();
   const balances = new Map<string, Decimal>(DEFAULT_BALANCES.map(([c, v]) => [c, new Decimal(v)]));
   let nextInvoiceId = 20_000_000_000 + randomInt(0, 1_000_000_000);
   let nextUpdateId = 60_000_000 + randomInt(0, 10_000_000);
@@ -513,10 +499,8 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
     if (paramError) return sendError(res, paramError.code, paramError.errorName);
     const fn = Object.hasOwn(methods, apiMethod) ? methods[apiMethod] : undefined;
     if (!fn || (req.method !== 'GET' && req.method !== 'POST')) return sendError(res, 405, 'METHOD_NOT_FOUND');
-    const queue = failures.get(apiMethod);
-    const failure = queue?.[0];
-    if (queue && failure) {
-      if (--failure.times <= 0) queue.shift();
+    const failure = failures.take(apiMethod);
+    if (failure) {
       if (failure.raw !== undefined) {
         res.writeHead(failure.status, { 'content-type': 'text/html; charset=utf-8' }).end(failure.raw);
         return;
@@ -614,9 +598,8 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
   }
 
   function failNext(apiMethod: string, failure: { status: number; name?: string; raw?: string; times?: number }): void {
-    const queue = failures.get(apiMethod) ?? [];
-    queue.push({ ...failure, times: failure.times ?? 1 });
-    failures.set(apiMethod, queue);
+    const { times, ...rest } = failure;
+    failures.add(apiMethod, rest, times ?? 1);
   }
 
   return {

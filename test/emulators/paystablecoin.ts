@@ -15,6 +15,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import { request } from 'undici';
+import { createFailureQueue } from './emulator-kit.js';
 
 export interface PayStablecoinMethod {
   cryptoCurrency: string;
@@ -130,7 +131,7 @@ export async function startPayStablecoinEmulator(opts: { merchantId?: string; ap
   const methods = (opts.methods ?? DEFAULT_METHODS).map((m) => ({ ...m }));
   const orders = new Map<string, PayStablecoinOrder>();
   const requests: PayStablecoinRequest[] = [];
-  const failures = new Map<string, Array<{ status: number; code?: string; raw?: string; times: number }>>();
+  const failures = createFailureQueue<{ status: number; code?: string; raw?: string }>();
   const prefix = `/api/v1/merchants/`;
 
   function mustGet(id: string): PayStablecoinOrder {
@@ -222,11 +223,9 @@ export async function startPayStablecoinEmulator(opts: { merchantId?: string; ap
       // The signature covers the path only (the guide signs GETs "with no query string").
       authenticate(req, url.pathname, body);
       record.authorized = true;
-      const key = [...failures.keys()].find((k) => url.pathname.endsWith(k));
-      const queue = key ? failures.get(key) : undefined;
-      if (queue && queue.length) {
-        const f = queue[0]!;
-        if (--f.times <= 0) queue.shift();
+      const key = failures.keys().find((k) => url.pathname.endsWith(k));
+      const f = key ? failures.take(key) : undefined;
+      if (f) {
         if (f.raw !== undefined) {
           res.writeHead(f.status, { 'content-type': 'text/plain' });
           res.end(f.raw);
@@ -299,9 +298,8 @@ export async function startPayStablecoinEmulator(opts: { merchantId?: string; ap
       return { status: res.statusCode, body: await res.body.text(), sent: { headers, body } };
     },
     failNext(pathSuffix, failure) {
-      const queue = failures.get(pathSuffix) ?? [];
-      queue.push({ ...failure, times: failure.times ?? 1 });
-      failures.set(pathSuffix, queue);
+      const { times, ...rest } = failure;
+      failures.add(pathSuffix, rest, times ?? 1);
     },
     stop: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };

@@ -19,6 +19,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createFailureQueue } from './emulator-kit.js';
 
 export type WalletPayCurrency = 'TON' | 'BTC' | 'USDT' | 'EUR' | 'USD' | 'RUB' | 'NOT';
 export type WalletPayOrderStatus = 'ACTIVE' | 'EXPIRED' | 'PAID' | 'CANCELLED';
@@ -427,7 +428,7 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
   const requests: WalletPayRequest[] = [];
   const orders = new Map<number, WalletPayOrder>();
   const byExternalId = new Map<string, number>();
-  const failures = new Map<WalletPayEndpoint, Array<WalletPayFailure & { left: number }>>();
+  const failures = createFailureQueue<WalletPayFailure>();
   const events = new Map<string, { eventId: number; eventDateTime: string }>();
   let nextOrderId = FIRST_ORDER_ID;
   let nextEventId = FIRST_EVENT_ID;
@@ -499,11 +500,8 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
 
   /** Answers with an injected failure if one is queued for the endpoint. */
   function injected(endpoint: WalletPayEndpoint, res: http.ServerResponse): boolean {
-    const queue = failures.get(endpoint);
-    const failure = queue?.[0];
-    if (!queue || !failure) return false;
-    failure.left -= 1;
-    if (failure.left <= 0) queue.shift();
+    const failure = failures.take(endpoint);
+    if (!failure) return false;
     if (failure.raw !== undefined) {
       res.writeHead(failure.httpStatus, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(failure.raw) });
       res.end(failure.raw);
@@ -769,9 +767,7 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
     failNext(endpoint, failure) {
       const times = failure.times ?? 1;
       if (times <= 0) return;
-      const queue = failures.get(endpoint) ?? [];
-      queue.push({ ...failure, left: times });
-      failures.set(endpoint, queue);
+      failures.add(endpoint, failure, times);
     },
     async close() {
       server.closeAllConnections();

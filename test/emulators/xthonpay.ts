@@ -22,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { request } from 'undici';
+import { createFailureQueue, tamperBytes } from './emulator-kit.js';
 
 export interface XthonPayInvoice {
   invoice_id: string;
@@ -95,15 +96,6 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function tamperBytes(body: Buffer): Buffer {
-  const out = Buffer.from(body);
-  const i = out.findIndex((b) => b >= 0x30 && b <= 0x39);
-  if (i >= 0) out[i] = out[i] === 0x39 ? 0x38 : out[i]! + 1;
-  else if (out.length > 0) out[out.length - 1] = out[out.length - 1]! ^ 0x01;
-  else return Buffer.from(' ');
-  return out;
-}
-
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -128,7 +120,7 @@ export async function startXthonPayEmulator(
   const tolerance = opts.timestampToleranceSeconds ?? 300; // assumption: 5 minutes
   const requests: XthonPayRequest[] = [];
   const invoices = new Map<string, XthonPayInvoice>();
-  const failures = new Map<string, Array<{ status: number; code?: string; raw?: string; times: number }>>();
+  const failures = createFailureQueue<{ status: number; code?: string; raw?: string }>();
   let nextId = 100_000 + Math.floor(Math.random() * 100_000);
   const state = { balance: new Decimal(opts.balance ?? '125.50') };
 
@@ -196,10 +188,8 @@ export async function startXthonPayEmulator(
         }
         if (!url.pathname.startsWith(prefix)) throw new ApiError(404, 'NOT_FOUND', 'not found');
         authenticate(req);
-        const queue = failures.get(path);
-        const failure = queue?.[0];
+        const failure = failures.take(path);
         if (failure) {
-          if (--failure.times <= 0) queue!.shift();
           status = failure.status;
           if (failure.raw !== undefined) {
             contentType = 'text/html';
@@ -261,9 +251,8 @@ export async function startXthonPayEmulator(
   }
 
   function failNext(path: string, failure: { status: number; code?: string; raw?: string; times?: number }): void {
-    const queue = failures.get(path) ?? [];
-    queue.push({ ...failure, times: failure.times ?? 1 });
-    failures.set(path, queue);
+    const { times, ...rest } = failure;
+    failures.add(path, rest, times ?? 1);
   }
 
   return {

@@ -1,0 +1,35 @@
+/** Pieces every upstream emulator needs; each keeps its own protocol (envelopes, error shapes). */
+
+/** Injected failures per route, each used `times` times in order (`failNext` in every emulator). */
+export function createFailureQueue<F>() {
+  const queues = new Map<string, Array<{ failure: F; left: number }>>();
+  return {
+    add(key: string, failure: F, times = 1): void {
+      queues.set(key, [...(queues.get(key) ?? []), { failure, left: times }]);
+    },
+    /** The failure to answer with now for `key`, if one is queued; uses one of its `times`. */
+    take(key: string): F | undefined {
+      const queue = queues.get(key);
+      const head = queue?.[0];
+      if (!queue || !head) return undefined;
+      if (--head.left <= 0) queue.shift();
+      return head.failure;
+    },
+    keys: (): string[] => [...queues.keys()],
+  };
+}
+
+/** Change one byte while keeping JSON valid where possible: the first digit becomes another non-zero digit. */
+export function tamperBytes(body: Buffer): Buffer {
+  const out = Buffer.from(body);
+  const i = out.findIndex((b) => b >= 0x30 && b <= 0x39);
+  if (i >= 0) {
+    const d = out[i]! - 0x30;
+    out[i] = 0x30 + (d === 0 ? 1 : d === 9 ? 8 : d + 1);
+  } else if (out.length > 0) {
+    out[out.length - 1] = out[out.length - 1]! ^ 0x01;
+  } else {
+    return Buffer.from(' ');
+  }
+  return out;
+}
