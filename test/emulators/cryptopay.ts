@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { request } from 'undici';
-import { createFailureQueue, tamperBytes } from './emulator-kit.js';
+import { createFailureQueue, readBody, tamperBytes } from './emulator-kit.js';
 
 export interface CryptoPayInvoice {
   invoice_id: number;
@@ -100,7 +100,6 @@ export function cryptoPaySignature(token: string, body: Buffer): string {
 const TOKEN_SHAPE = /^\d+:[A-Za-z0-9]{35}$/;
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const BOT = 'CryptoBot'; // mainnet, since the emulator stands in for pay.crypt.bot
-const MAX_BODY = 1024 * 1024;
 
 /** USD price of each asset (made up, stable). The asset list is §1.4's. */
 const ASSET_USD: Record<string, string> = {
@@ -247,22 +246,12 @@ function ordered(inv: CryptoPayInvoice, extra: Record<string, unknown> = {}): Re
   return out;
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > MAX_BODY) throw new ApiError(413, 'REQUEST_TOO_LARGE');
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks);
-}
 
 /** Query first, then the body (JSON, urlencoded or multipart); other content types are ignored (assumption). */
 async function readParams(req: http.IncomingMessage, url: URL): Promise<Record<string, unknown>> {
   const params: Record<string, unknown> = {};
   for (const [k, v] of url.searchParams) params[k] = v;
-  const raw = await readBody(req);
+  const raw = await readBody(req, () => new ApiError(413, 'REQUEST_TOO_LARGE'));
   if (raw.length === 0) return params;
   const ct = String(req.headers['content-type'] ?? '').toLowerCase();
   const mime = ct.split(';')[0]!.trim();

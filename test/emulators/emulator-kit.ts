@@ -33,3 +33,18 @@ export function tamperBytes(body: Buffer): Buffer {
   }
   return out;
 }
+
+/** Like the upstreams, refuse bodies over 1 MiB. */
+export const MAX_BODY = 1024 * 1024;
+
+/** The request body as bytes; over MAX_BODY, throws what `tooLarge` makes (each upstream's own error). */
+export async function readBody(req: AsyncIterable<Buffer>, tooLarge: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += c.length;
+    if (size > MAX_BODY) throw tooLarge();
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks);
+}

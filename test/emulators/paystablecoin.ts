@@ -15,7 +15,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import { request } from 'undici';
-import { createFailureQueue } from './emulator-kit.js';
+import { createFailureQueue, readBody } from './emulator-kit.js';
 
 export interface PayStablecoinMethod {
   cryptoCurrency: string;
@@ -80,7 +80,6 @@ export interface PayStablecoinEmulator {
 
 export const STABLECOINS = ['USDC', 'USDT', 'USD1'];
 const TOLERANCE_MS = 5 * 60_000; // assumption: same window as the webhook rule
-const MAX_BODY = 1024 * 1024;
 
 export const DEFAULT_METHODS: PayStablecoinMethod[] = [
   { cryptoCurrency: 'USDT', network: 'tron', networkDisplayName: 'Tron (TRC-20)', minAmount: '1', maxAmount: '100000', estimatedConfirmationTimeSec: 60, displayOrder: 1 },
@@ -112,16 +111,6 @@ class ApiError extends Error {
   }
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > MAX_BODY) throw new ApiError(413, 'REQUEST_TOO_LARGE', 'request too large');
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks);
-}
 
 const isAmount = (v: unknown): v is string => typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) && Number(v) > 0;
 
@@ -218,7 +207,7 @@ export async function startPayStablecoinEmulator(opts: { merchantId?: string; ap
     const record: PayStablecoinRequest = { method: req.method ?? 'GET', path: url.pathname, headers: req.headers, body, authorized: false };
     requests.push(record);
     try {
-      body = await readBody(req);
+      body = await readBody(req, () => new ApiError(413, 'REQUEST_TOO_LARGE', 'request too large'));
       record.body = body;
       // The signature covers the path only (the guide signs GETs "with no query string").
       authenticate(req, url.pathname, body);

@@ -22,7 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { request } from 'undici';
-import { createFailureQueue, tamperBytes } from './emulator-kit.js';
+import { createFailureQueue, readBody, tamperBytes } from './emulator-kit.js';
 
 export interface XthonPayInvoice {
   invoice_id: string;
@@ -73,7 +73,6 @@ export function xthonPaySignature(secret: string, data: string | Buffer): string
   return createHmac('sha256', secret).update(data).digest('hex');
 }
 
-const MAX_BODY = 1024 * 1024;
 
 class ApiError extends Error {
   constructor(
@@ -96,16 +95,6 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > MAX_BODY) throw new ApiError(413, 'REQUEST_TOO_LARGE', 'request body too large');
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks);
-}
 
 function bscAddress(): string {
   return `0x${randomBytes(20).toString('hex')}`;
@@ -178,7 +167,7 @@ export async function startXthonPayEmulator(
       let text: string;
       let contentType = 'application/json';
       try {
-        const raw = await readBody(req);
+        const raw = await readBody(req, () => new ApiError(413, 'REQUEST_TOO_LARGE', 'request body too large'));
         if (raw.length) {
           try {
             entry.body = JSON.parse(raw.toString('utf8'));
