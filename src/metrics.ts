@@ -19,6 +19,12 @@ export function createMetrics() {
       labelNames: ['connector', 'status'] as const,
       registers: [registry],
     }),
+    latePayments: new Counter({
+      name: 'switchyard_late_payments_total',
+      help: 'Payments reported for invoices already expired, cancelled or failed (invoice.late_payment), by connector',
+      labelNames: ['connector'] as const,
+      registers: [registry],
+    }),
     invoiceTransitions: new Counter({
       name: 'switchyard_invoice_transitions_total',
       help: 'Invoice status changes, by connector and new status',

@@ -76,10 +76,14 @@ describe('PayStablecoin end to end', () => {
     await eventually(async () => expect((await statusOf(shop.liveKey, inv.id)).status).toBe('paid'), { timeoutMs: 15_000 });
   });
 
-  it('a stablecoin without a payment method is refused, listing the valid pairs', async () => {
-    const { shop } = await connect();
+  it('a stablecoin without a payment method is a 422 listing the valid pairs, and nothing is created', async () => {
+    const { shop, account } = await connect();
+    const orders = emu.orders.size;
     const res = await createInvoice(shop.liveKey, { amount: '5', currency: 'USD1' });
-    expect(res.status).toBe(502);
-    expect(res.body.attempts[0]).toMatchObject({ outcome: 'declined', code: 'NETWORK_NOT_AVAILABLE' });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('no_gateway_available');
+    expect(res.body.rejected).toEqual([{ account_id: account.id, reason: expect.stringMatching(/no network for USD1; valid currency\/network pairs: .*USDT\/\w+.*USDC\/\w+/) }]);
+    expect(emu.orders.size).toBe(orders);
+    expect(await h.core.db('invoices').where({ tenant_id: shop.id })).toHaveLength(0);
   });
 });

@@ -13,6 +13,7 @@ function toConnectorObject(m: ConnectorManifest) {
     capabilities: {
       currencies: m.capabilities.currencies,
       currency_kinds: m.capabilities.currencyKinds,
+      payment_assets: m.capabilities.paymentAssets ?? null,
       min_expires_in: m.capabilities.minExpiresIn,
       max_expires_in: m.capabilities.maxExpiresIn,
       cancel: m.capabilities.cancel,

@@ -3,6 +3,7 @@ import type { Connector, ConnectorId } from './types.js';
 import { createSandboxConnector, type SandboxConnector } from './sandbox/index.js';
 import { createCryptoPayConnector } from './cryptopay/index.js';
 import { createWalletPayConnector } from './walletpay/index.js';
+import { createBtcPayConnector } from './btcpay/index.js';
 import { createXthonPayConnector } from './xthonpay/index.js';
 import { createPayStablecoinConnector } from './paystablecoin/index.js';
 import type { UpstreamHttp } from './upstream-http.js';
@@ -20,6 +21,7 @@ export function createConnectorRegistry(deps: { db: Db; publicBaseUrl: string; h
     ['sandbox', sandbox],
     ['cryptopay', createCryptoPayConnector(deps)],
     ['walletpay', createWalletPayConnector(deps)],
+    ['btcpay', createBtcPayConnector(deps)],
     ['xthonpay', createXthonPayConnector(deps)],
     ['paystablecoin', createPayStablecoinConnector(deps)],
   ]);

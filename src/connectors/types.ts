@@ -1,7 +1,7 @@
-import type { InvoiceStatus } from '../domain/invoice-status.js';
+import type { InvoiceStatus, PaymentException } from '../domain/invoice-status.js';
 
 /** Connector ids that tenants may use; later upstreams add members (and rows in the OpenAPI enum). */
-export type ConnectorId = 'sandbox' | 'cryptopay' | 'walletpay' | 'xthonpay' | 'paystablecoin';
+export type ConnectorId = 'sandbox' | 'cryptopay' | 'walletpay' | 'btcpay' | 'xthonpay' | 'paystablecoin';
 
 export interface CredentialField {
   name: string;
@@ -26,6 +26,11 @@ export interface ConnectorManifest {
     /** Currency codes the upstream accepts; empty means every code in our currency table of the kinds below. */
     currencies: string[];
     currencyKinds: Array<'fiat' | 'crypto'>;
+    /**
+     * The accepted_assets entries this upstream understands, where it is choosy (BTCPay: BTC,
+     * BTC-CHAIN, BTC-LN). Absent: any plain crypto asset code is passed on.
+     */
+    paymentAssets?: string[];
     minExpiresIn: number;
     maxExpiresIn: number;
     cancel: boolean;
@@ -75,6 +80,8 @@ export interface PaidDetails {
   currency: string;
   paidAt: Date;
   fee: string | null;
+  /** How the payment differs from the invoice, when the upstream says so (else derived from the amounts). */
+  exception?: PaymentException | null;
 }
 
 /** The upstream's view of one invoice, already mapped to our status table. */
@@ -96,6 +103,11 @@ export interface UpstreamEvent {
   status: InvoiceStatus | 'unknown';
   paid: PaidDetails | null;
   raw: Record<string, unknown>;
+  /**
+   * The webhook only says that something changed (BTCPay's events carry no amounts): ask the
+   * upstream for the invoice (getInvoice) and apply its answer instead of this event's status.
+   */
+  refetch?: boolean;
 }
 
 export interface InboundWebhookRequest {
@@ -118,12 +130,14 @@ export interface WebhookAcknowledgement {
 
 /**
  * Integration errors (our call failed: network, bad response, auth) as opposed to declines
- * (the upstream said no to this invoice). Both carry the upstream's own reason.
+ * (the upstream said no to this invoice). Both carry the upstream's own reason. `unsuitable`:
+ * the account cannot take this invoice at all, found out before anything was created upstream
+ * (e.g. no network for the currency); routing treats it like an ineligible account.
  */
 export class UpstreamError extends Error {
   constructor(
     message: string,
-    readonly kind: 'decline' | 'integration',
+    readonly kind: 'decline' | 'integration' | 'unsuitable',
     readonly retryable: boolean,
     readonly upstreamCode?: string,
   ) {

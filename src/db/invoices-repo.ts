@@ -1,6 +1,6 @@
 import type { DbOrTx } from './knex.js';
 import { fetchPage, type PageRequest } from './pagination.js';
-import type { InvoiceStatus } from '../domain/invoice-status.js';
+import type { InvoiceStatus, PaymentException } from '../domain/invoice-status.js';
 
 export interface GatewayAttempt {
   account_id: string;
@@ -28,7 +28,7 @@ export interface InvoiceRow {
   gateway_attempts: GatewayAttempt[];
   pay_url: string | null;
   payment: Record<string, string> | null;
-  paid: { amount: string; currency: string; paid_at: string; fee: string | null } | null;
+  paid: { amount: string; currency: string; paid_at: string; fee: string | null; exception?: PaymentException | null } | null;
   return_url: string | null;
   fail_return_url: string | null;
   upstream_data: Record<string, unknown> | null;
@@ -59,6 +59,7 @@ export const invoicesRepo = {
   /** Scoped lookup: another tenant's (or the other mode's) invoice simply does not exist. */
   find: async (db: DbOrTx, scope: TenantScope, id: string): Promise<InvoiceRow | undefined> =>
     db('invoices').where({ id, tenant_id: scope.tenantId, livemode: scope.livemode }).first(),
+  findById: async (db: DbOrTx, id: string): Promise<InvoiceRow | undefined> => db('invoices').where({ id }).first(),
   findForUpdate: async (db: DbOrTx, id: string): Promise<InvoiceRow | undefined> => db('invoices').where({ id }).forUpdate().first(),
   findByUpstream: async (db: DbOrTx, gatewayAccountId: string, upstreamId: string): Promise<InvoiceRow | undefined> =>
     db('invoices').where({ gateway_account_id: gatewayAccountId, upstream_id: upstreamId }).first(),

@@ -85,7 +85,20 @@ export type InvoiceEventType =
   | 'invoice.paid'
   | 'invoice.expired'
   | 'invoice.cancelled'
-  | 'invoice.failed';
+  | 'invoice.failed'
+  /** Money arrived for an invoice that no longer takes it (expired, cancelled, failed); its status stays. */
+  | 'invoice.late_payment';
+
+/**
+ * How a recorded payment differs from what the invoice asked: less, more, or after the invoice
+ * stopped taking payments. Recorded in `paid.exception`, never hidden.
+ */
+export type PaymentException = 'underpaid' | 'overpaid' | 'late';
+
+/** States in which money can still arrive late (the buyer paid an address or order that lived on upstream). */
+export function isClosedUnpaid(s: InvoiceStatus): boolean {
+  return s === 'expired' || s === 'cancelled' || s === 'failed';
+}
 
 const EVENT_TYPES: { readonly [S in InvoiceStatus]: InvoiceEventType } = {
   pending: 'invoice.created',

@@ -85,7 +85,7 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
       await connector.checkCredentials(accountContext(row));
     } catch (err) {
       if (err instanceof UpstreamError && !err.retryable) {
-        throw new ApiError('upstream_credentials_invalid', `${connector.manifest.name} refused the credentials: ${err.upstreamCode ?? err.message}`, {
+        throw new ApiError('upstream_credentials_invalid', `${connector.manifest.name} refused the credentials: ${err.message}`, {
           upstream_code: err.upstreamCode ?? null,
         });
       }
@@ -100,7 +100,8 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
       const connector = connectors.get(input.connector);
       if (!connector) throw validationError([{ field: '/body/connector', message: `${input.connector} is not available in this build` }]);
       if (input.connector === 'sandbox') throw validationError([{ field: '/body/connector', message: 'the sandbox account is built in (test mode)' }]);
-      await validate(connector, input, scope);
+      // Connector config rules (e.g. BTCPay's required base_url) apply to an absent config too.
+      await validate(connector, { ...input, config: input.config ?? {} }, scope);
       const id = newId('ga');
       const row: GatewayAccountRow = {
         id,

@@ -38,7 +38,9 @@ export function checkInvoiceSemantics(body: InvoiceCreateBody): { currency?: Cur
     if (currency && currency.kind !== 'fiat') {
       errors.push({ field: '/body/accepted_assets', message: 'accepted_assets applies only to fiat invoices', code: 'not_allowed' });
     }
-    body.accepted_assets.forEach((asset, i) => {
+    body.accepted_assets.forEach((entry, i) => {
+      // An entry may name a rail (BTC-LN): the asset is the part before it.
+      const asset = entry.replace(/-(CHAIN|LN)$/, '');
       if (findCurrency(asset)?.kind !== 'crypto') {
         errors.push({ field: `/body/accepted_assets/${i}`, message: `${asset} is not a supported crypto asset`, code: 'unsupported_asset' });
       }

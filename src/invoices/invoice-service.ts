@@ -7,13 +7,13 @@ import type { PageRequest } from '../db/pagination.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { createAccountContexts } from '../connectors/account-context.js';
 import { UpstreamError, type Connector, type PaidDetails, type UpstreamInvoice } from '../connectors/types.js';
-import { canCancel, canExpire, canTransition, eventTypeForStatus, type InvoiceStatus } from '../domain/invoice-status.js';
+import { canCancel, canExpire, canTransition, eventTypeForStatus, isClosedUnpaid, type InvoiceStatus, type PaymentException } from '../domain/invoice-status.js';
 import { newId } from '../domain/ids.js';
 import { findCurrency } from '../domain/currencies.js';
-import { checkAmount } from '../domain/money.js';
+import { checkAmount, compareAmounts } from '../domain/money.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { ApiError, validationError } from '../http/problem.js';
-import { selectAccounts } from '../routing/select-accounts.js';
+import { assetsFor, selectAccounts } from '../routing/select-accounts.js';
 import { orderByPriorityAndWeight } from '../routing/weighted-order.js';
 import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 import type { Metrics } from '../metrics.js';
@@ -90,24 +90,66 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     return row;
   }
 
-  /** Applies an upstream's view; late, repeated or backward news changes nothing. */
+  /**
+   * Applies an upstream's view; repeated or backward news changes nothing. Money reported for an
+   * invoice that no longer takes it (expired, cancelled, failed) keeps the status and is
+   * surfaced as `invoice.late_payment` instead of being dropped.
+   */
   async function applyUpstreamUpdate(invoiceId: string, update: UpstreamUpdate): Promise<InvoiceRow> {
     return db.transaction(async (trx) => {
       const row = await invoicesRepo.findForUpdate(trx, invoiceId);
       if (!row) throw new Error(`invoice ${invoiceId} vanished`);
       const upstream_data = { ...(row.upstream_data ?? {}), ...update.raw };
-      if (update.status === 'unknown' || update.status === row.status || !canTransition(row.status, update.status)) {
+      if (update.status === 'unknown') return invoicesRepo.update(trx, row.id, { upstream_data });
+      const paid = update.paid ? paidRecord(row, update.paid) : null;
+
+      if (paid && isClosedUnpaid(row.status) && (update.status === 'paid' || paid.exception === 'late')) {
+        const late = { ...paid, exception: paid.exception === 'overpaid' || paid.exception === 'underpaid' ? paid.exception : 'late' } as const;
+        if (row.paid && row.paid.amount === late.amount && row.paid.exception === late.exception) return invoicesRepo.update(trx, row.id, { upstream_data });
+        logger.warn({ invoice: row.id, status: row.status, paid: late.amount, currency: late.currency }, 'payment arrived for an invoice that no longer takes payments');
+        return recordLatePayment(trx, row, { upstream_data, paid: late });
+      }
+      if (update.status === row.status || !canTransition(row.status, update.status)) {
         return invoicesRepo.update(trx, row.id, { upstream_data });
       }
-      const paid =
-        update.status === 'paid' && update.paid
-          ? { amount: update.paid.amount, currency: update.paid.currency, paid_at: update.paid.paidAt.toISOString(), fee: update.paid.fee }
-          : row.paid;
-      if (paid && update.status === 'paid' && paid.amount !== row.amount) {
-        logger.warn({ invoice: row.id, expected: row.amount, paid: paid.amount }, 'paid amount differs from the invoice amount');
-      }
-      return transition(trx, row, update.status, { upstream_data, paid });
+      // `paid` is set when an invoice is paid, or expires after a partial payment; never while it is open.
+      const recorded = paid && (update.status === 'paid' || update.status === 'expired') ? paid : row.paid;
+      if (recorded?.exception) logger.warn({ invoice: row.id, expected: row.amount, paid: recorded.amount, exception: recorded.exception }, 'paid amount differs from the invoice amount');
+      return transition(trx, row, update.status, { upstream_data, paid: recorded });
     });
+  }
+
+  /** The stored `paid`: the upstream's exception when it names one, else derived from the amounts (same currency only). */
+  function paidRecord(row: InvoiceRow, p: PaidDetails): NonNullable<InvoiceRow['paid']> {
+    let exception: PaymentException | null = p.exception ?? null;
+    if (!exception && p.currency.toUpperCase() === row.currency.toUpperCase()) {
+      const cmp = compareAmounts(p.amount, row.amount);
+      exception = cmp < 0 ? 'underpaid' : cmp > 0 ? 'overpaid' : null;
+    }
+    return { amount: p.amount, currency: p.currency, paid_at: p.paidAt.toISOString(), fee: p.fee, exception };
+  }
+
+  async function recordLatePayment(trx: DbOrTx, row: InvoiceRow, patch: Partial<InvoiceRow>): Promise<InvoiceRow> {
+    const updated = await invoicesRepo.update(trx, row.id, patch);
+    await eventsRepo.insert(trx, {
+      tenant_id: row.tenant_id,
+      livemode: row.livemode,
+      type: 'invoice.late_payment',
+      invoice_id: row.id,
+      data: toInvoiceObject(updated),
+    });
+    metrics.latePayments.inc({ connector: row.connector });
+    return updated;
+  }
+
+  /** Asks the upstream for one invoice and applies the answer (a webhook that only says "something changed"). */
+  async function refresh(invoiceId: string): Promise<InvoiceRow> {
+    const row = await invoicesRepo.findById(db, invoiceId);
+    if (!row?.upstream_id) throw new Error(`invoice ${invoiceId} has no upstream invoice`);
+    const { account, connector } = await loadAccountAndConnector(row);
+    const upstreamId = row.upstream_id;
+    const upstream = await callUpstream(row.connector, 'get_invoice', () => connector.getInvoice(accountContext(account), upstreamId));
+    return applyUpstreamUpdate(row.id, upstream);
   }
 
   async function create(scope: TenantScope, body: InvoiceCreateBody) {
@@ -124,6 +166,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       amount: body.amount,
       livemode: scope.livemode,
       expiresIn,
+      acceptedAssets: body.accepted_assets ?? [],
       gateway: body.gateway,
       gatewayAccountId: body.gateway_account_id,
       provided: (path) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], body) !== undefined,
@@ -147,6 +190,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     const expiresAt = new Date(Date.now() + expiresIn * 1000);
     const attempts: GatewayAttempt[] = [];
     const skipped: Array<{ account_id: string; reason: string }> = [];
+    const unsuitable: Array<{ account_id: string; reason: string }> = [];
     let created: { account: GatewayAccountRow; upstream: UpstreamInvoice } | undefined;
     // Priority first, weighted among equals; retryable failures move on to the next account.
     for (const account of orderByPriorityAndWeight(candidates)) {
@@ -163,7 +207,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
             invoiceId,
             amount: body.amount,
             currency: currency.code,
-            acceptedAssets: body.accepted_assets ?? [],
+            acceptedAssets: assetsFor(connector, body.accepted_assets ?? []),
             description: body.description ?? null,
             expiresAt,
             expiresInSeconds: expiresIn,
@@ -178,6 +222,12 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         break;
       } catch (err) {
         const e = err as UpstreamError;
+        if (e.kind === 'unsuitable') {
+          // Nothing was created and the upstream answered: like an ineligible account, try the next.
+          await deps.breaker.recordSuccess(account.id);
+          unsuitable.push({ account_id: account.id, reason: e.message });
+          continue;
+        }
         attempts.push({
           account_id: account.id,
           connector: account.connector,
@@ -192,9 +242,13 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     }
     if (!created) {
       if (!attempts.length) {
-        throw new ApiError('no_gateway_available', 'Every gateway that could take this invoice is paused after repeated upstream failures; retry shortly', {
-          rejected: [...rejected, ...skipped],
-        });
+        throw new ApiError(
+          'no_gateway_available',
+          skipped.length
+            ? 'Every gateway that could take this invoice is paused after repeated upstream failures; retry shortly'
+            : 'No connected gateway account can take this invoice',
+          { rejected: [...rejected, ...unsuitable, ...skipped] },
+        );
       }
       throw new ApiError('upstream_error', 'The gateway(s) tried could not create the invoice; nothing was created', { attempts });
     }
@@ -333,6 +387,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     sync,
     simulate,
     applyUpstreamUpdate,
+    refresh,
     expireOverdue,
   };
 }

@@ -29,7 +29,7 @@ export function toInvoiceObject(row: InvoiceRow) {
     },
     pay_url: row.pay_url,
     payment: row.payment,
-    paid: row.paid && { amount: row.paid.amount, currency: row.paid.currency, paid_at: row.paid.paid_at, fee: row.paid.fee },
+    paid: row.paid && { amount: row.paid.amount, currency: row.paid.currency, paid_at: row.paid.paid_at, fee: row.paid.fee, exception: row.paid.exception ?? null },
     return_url: row.return_url,
     fail_return_url: row.fail_return_url,
     expires_at: row.expires_at.toISOString(),

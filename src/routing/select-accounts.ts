@@ -8,6 +8,8 @@ export interface RoutingRequest {
   amount: string;
   livemode: boolean;
   expiresIn: number;
+  /** The invoice's accepted_assets (empty = any). */
+  acceptedAssets?: string[];
   gateway?: string | undefined;
   gatewayAccountId?: string | undefined;
   /** Whether the invoice carries a field (by body path, e.g. customer.telegram_user_id). */
@@ -21,6 +23,15 @@ export interface RejectedAccount {
   missing_field?: string;
 }
 
+/**
+ * The accepted_assets entries a connector understands: those in its paymentAssets, or plain asset
+ * codes (no rail suffix) when it declares none. Empty input stays empty (= not restricted).
+ */
+export function assetsFor(connector: Connector, acceptedAssets: string[]): string[] {
+  const known = connector.manifest.capabilities.paymentAssets;
+  return acceptedAssets.filter((a) => (known ? known.includes(a) : !a.includes('-')));
+}
+
 /** Why an account cannot take this invoice, or undefined when it can. */
 export function whyUnsuitable(account: GatewayAccountRow, connector: Connector | undefined, req: RoutingRequest): string | undefined {
   if (!connector) return `connector ${account.connector} is not available in this build`;
@@ -31,6 +42,8 @@ export function whyUnsuitable(account: GatewayAccountRow, connector: Connector |
   if (account.currencies && !account.currencies.includes(req.currency.code)) return `account is not configured for ${req.currency.code}`;
   if (req.expiresIn < caps.minExpiresIn || req.expiresIn > caps.maxExpiresIn)
     return `${account.connector} accepts expires_in between ${caps.minExpiresIn} and ${caps.maxExpiresIn}`;
+  const assets = req.acceptedAssets ?? [];
+  if (assets.length && !assetsFor(connector, assets).length) return `${account.connector} cannot take payment in ${assets.join(', ')}`;
   const upstreamMin = caps.minAmounts?.[req.currency.code];
   if (upstreamMin && compareAmounts(req.amount, upstreamMin) < 0) return `${account.connector} takes at least ${upstreamMin} ${req.currency.code}`;
   if (account.min_amount && compareAmounts(req.amount, account.min_amount) < 0) return `amount is below the account minimum ${account.min_amount}`;

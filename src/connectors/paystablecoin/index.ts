@@ -104,11 +104,11 @@ export function createPayStablecoinConnector(deps: { http: UpstreamHttp }): Conn
       const methods = await paymentMethods(account);
       const pairs = methods.map((m) => `${m.cryptoCurrency}/${m.network}`).join(', ') || 'none';
       if (!STABLECOINS.includes(currency)) {
-        throw new UpstreamError(`PayStablecoin takes only stablecoins (${STABLECOINS.join(', ')}); valid currency/network pairs: ${pairs}`, 'decline', false, 'CURRENCY_NOT_SUPPORTED');
+        throw new UpstreamError(`PayStablecoin takes only stablecoins (${STABLECOINS.join(', ')}); valid currency/network pairs: ${pairs}`, 'unsuitable', false, 'CURRENCY_NOT_SUPPORTED');
       }
       // The invoice carries no network choice: take the first method for the currency by displayOrder.
       const method = methods.find((m) => m.cryptoCurrency.toUpperCase() === currency);
-      if (!method) throw new UpstreamError(`PayStablecoin offers no network for ${currency}; valid currency/network pairs: ${pairs}`, 'decline', false, 'NETWORK_NOT_AVAILABLE');
+      if (!method) throw new UpstreamError(`PayStablecoin offers no network for ${currency}; valid currency/network pairs: ${pairs}`, 'unsuitable', false, 'NETWORK_NOT_AVAILABLE');
       const order = await call<PayStablecoinOrder>(account, 'POST', '/orders', toOrderBody(input, method, account.webhookUrl));
       // The create answer may omit the id and network name; fill them from what we sent.
       return toUpstreamInvoice({ ...order, merchantOrderId: order.merchantOrderId ?? input.invoiceId, network: order.network ?? method.network, networkDisplayName: order.networkDisplayName ?? method.networkDisplayName }, currency);

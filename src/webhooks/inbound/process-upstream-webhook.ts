@@ -2,13 +2,15 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/knex.js';
 import { upstreamWebhooksRepo } from '../../db/upstream-webhooks-repo.js';
 import { invoicesRepo } from '../../db/invoices-repo.js';
+import { upstreamEventKeysRepo } from '../../db/upstream-event-keys-repo.js';
 import type { ConnectorRegistry } from '../../connectors/registry.js';
 import type { InvoiceService } from '../../invoices/invoice-service.js';
 
 /**
  * Turns one stored, verified upstream webhook into invoice changes. Idempotent: the invoice only
  * moves forward and our events derive from its new state, so the same upstream event twice (or a
- * late one) changes nothing the second time.
+ * late one) changes nothing the second time. Events already applied from another webhook (same
+ * dedupe key, e.g. a BTCPay redelivery) are skipped and noted.
  */
 export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: ConnectorRegistry; invoices: InvoiceService; logger: Logger }) {
   return async function process(webhookId: string): Promise<'processed' | 'skipped'> {
@@ -25,6 +27,7 @@ export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: Conne
       return 'processed';
     }
     const unknown: string[] = [];
+    const duplicates: string[] = [];
     try {
       for (const event of events) {
         const invoice = await invoicesRepo.findByUpstream(deps.db, row.gateway_account_id, event.upstreamId);
@@ -32,14 +35,27 @@ export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: Conne
           unknown.push(event.upstreamId);
           continue;
         }
-        await deps.invoices.applyUpstreamUpdate(invoice.id, event);
+        const seenIn = await upstreamEventKeysRepo.find(deps.db, row.gateway_account_id, event.dedupeKey);
+        if (seenIn && seenIn !== row.id) {
+          duplicates.push(`${event.dedupeKey} (first in ${seenIn})`);
+          continue;
+        }
+        // A trigger-only event: the upstream's answer to a status query is what counts.
+        if (event.refetch && connector.manifest.capabilities.sync) await deps.invoices.refresh(invoice.id);
+        else await deps.invoices.applyUpstreamUpdate(invoice.id, event);
+        // Recorded after applying: a crash in between only means applying again, which is harmless.
+        await upstreamEventKeysRepo.record(deps.db, row.gateway_account_id, event.dedupeKey, row.id);
       }
     } catch (err) {
       await upstreamWebhooksRepo.markFailed(deps.db, row.id, (err as Error).message);
       throw err;
     }
+    const notes = [
+      ...(unknown.length ? [`unknown upstream invoice(s): ${unknown.join(', ')}`] : []),
+      ...(duplicates.length ? [`duplicate event(s) skipped: ${duplicates.join(', ')}`] : []),
+    ];
     if (unknown.length) deps.logger.warn({ webhook: row.id, upstream_ids: unknown }, 'upstream webhook for invoices we do not know');
-    await upstreamWebhooksRepo.markProcessed(deps.db, row.id, unknown.length ? `unknown upstream invoice(s): ${unknown.join(', ')}` : null);
+    await upstreamWebhooksRepo.markProcessed(deps.db, row.id, notes.length ? notes.join('; ') : null);
     return 'processed';
   };
 }
