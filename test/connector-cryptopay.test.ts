@@ -176,6 +176,26 @@ describe('Crypto Pay: invoices end to end', () => {
     expect(emu.requests.some((r) => r.apiMethod === 'getInvoices' && String(r.params.invoice_ids).split(',').includes(String(upstreamId(inv))))).toBe(true);
   });
 
+  it('a payment webhook for an invoice our expiry job already expired is surfaced as invoice.late_payment, status unchanged', async () => {
+    const { shop, account } = await connect();
+    const path = `/late/${randomBytes(4).toString('hex')}`;
+    const endpoint = await h.client.post('/v1/webhook-endpoints', { auth: shop.testKey, body: { url: receiver.url(path), events: ['invoice.late_payment'] } });
+    expect(endpoint.status).toBe(201);
+    const inv = (await createInvoice(shop.testKey, { amount: '3', currency: 'USDT' })).body;
+    await h.core.db('invoices').where({ id: inv.id }).update({ expires_at: new Date(Date.now() - 1000), next_reconcile_at: new Date(Date.now() + 3600_000) });
+    expect(await h.core.invoices.expireOverdue()).toBeGreaterThanOrEqual(1);
+    expect((await statusOf(shop.testKey, inv.id)).status).toBe('expired');
+    emu.pay(upstreamId(inv));
+    expect((await emu.sendWebhook(upstreamId(inv), hookUrl(account.id))).status).toBe(200);
+    await eventually(async () => expect((await statusOf(shop.testKey, inv.id)).paid).toMatchObject({ amount: '3', currency: 'USDT', exception: 'late' }));
+    expect((await statusOf(shop.testKey, inv.id)).status).toBe('expired');
+    await eventually(async () => expect(receiver.on(path).map((r) => JSON.parse(r.body).type)).toEqual(['invoice.late_payment']));
+    // The same webhook again changes nothing and sends nothing more.
+    expect((await emu.sendWebhook(upstreamId(inv), hookUrl(account.id))).status).toBe(200);
+    await eventually(async () => expect(await h.core.db('upstream_webhooks').where({ gateway_account_id: account.id, verified: true }).whereNull('processed_at')).toHaveLength(0));
+    expect(await h.core.db('events').where({ invoice_id: inv.id, type: 'invoice.late_payment' })).toHaveLength(1);
+  });
+
   it('sync asks the upstream now; cancel deletes the upstream invoice', async () => {
     const { shop } = await connect();
     const a = (await createInvoice(shop.testKey, { amount: '1', currency: 'BTC' })).body;

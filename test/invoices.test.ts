@@ -278,9 +278,18 @@ describe('cancel, sync and simulate', () => {
   it('an underpayment is recorded as paid with the amount actually paid, not hidden', async () => {
     const inv = await createInvoice({ amount: '10.00', currency: 'USD' });
     const res = await h.client.post(`/v1/invoices/${inv.body.id}/simulate`, { auth: shop.testKey, body: { status: 'paid', paid_amount: '9.50' } });
-    expect(res.body.paid.amount).toBe('9.50');
+    expect(res.body.paid).toMatchObject({ amount: '9.50', exception: 'underpaid' });
     const event = await h.core.db('events').where({ invoice_id: inv.body.id, type: 'invoice.paid' }).first();
-    expect(event.data.paid.amount).toBe('9.50');
+    expect(event.data.paid).toMatchObject({ amount: '9.50', exception: 'underpaid' });
+  });
+
+  it('paid.exception compares amounts as decimals: equal is null, more is overpaid', async () => {
+    const exact = await createInvoice({ amount: '10.00', currency: 'USD' });
+    const same = await h.client.post(`/v1/invoices/${exact.body.id}/simulate`, { auth: shop.testKey, body: { status: 'paid', paid_amount: '10' } });
+    expect(same.body.paid).toMatchObject({ amount: '10', exception: null });
+    const over = await createInvoice({ amount: '10.00', currency: 'USD' });
+    const more = await h.client.post(`/v1/invoices/${over.body.id}/simulate`, { auth: shop.testKey, body: { status: 'paid', paid_amount: '10.01' } });
+    expect(more.body.paid).toMatchObject({ amount: '10.01', exception: 'overpaid' });
   });
 
   it('processing then paid; a paid invoice never moves back', async () => {

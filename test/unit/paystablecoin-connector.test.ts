@@ -123,13 +123,13 @@ describe('PayStablecoin connector: createInvoice / getInvoice', () => {
     expect(get.headers['x-signature']).toBe(createHmac('sha256', emu.apiSecret).update(`${get.headers['x-timestamp'] as string}\nGET\n${get.path}`).digest('base64'));
   });
 
-  it('a currency without a method is a non-retryable decline listing the valid pairs', async () => {
+  it('a currency without a method makes the account unsuitable (nothing created), listing the valid pairs', async () => {
     const e = await expectUpstreamError(connector.createInvoice(account, input({ currency: 'USD1' })));
-    expect(e).toMatchObject({ kind: 'decline', retryable: false, upstreamCode: 'NETWORK_NOT_AVAILABLE' });
+    expect(e).toMatchObject({ kind: 'unsuitable', retryable: false, upstreamCode: 'NETWORK_NOT_AVAILABLE' });
     expect(e.message).toContain('USDT/tron');
     expect(e.message).toContain('USDC/solana');
     const eur = await expectUpstreamError(connector.createInvoice(account, input({ currency: 'EUR' })));
-    expect(eur).toMatchObject({ kind: 'decline', retryable: false });
+    expect(eur).toMatchObject({ kind: 'unsuitable', retryable: false });
   });
 
   it('classifies upstream failures: 5xx/429 retryable, 401/403 non-retryable integration, other 4xx decline', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { selectAccounts } from '../../src/routing/select-accounts.js';
+import { assetsFor, selectAccounts } from '../../src/routing/select-accounts.js';
+import { manifest as btcpayManifest } from '../../src/connectors/btcpay/manifest.js';
 import type { GatewayAccountRow } from '../../src/db/gateway-accounts-repo.js';
 import type { Connector } from '../../src/connectors/types.js';
 import { manifest as sandboxManifest } from '../../src/connectors/sandbox/manifest.js';
@@ -75,5 +76,19 @@ describe('selectAccounts', () => {
 
   it('respects the connector’s expiry bounds', () => {
     expect(selectAccounts([account({})], connectorFor, req({ expiresIn: 59 })).candidates).toEqual([]);
+  });
+
+  it('accepted_assets: a connector needs at least one entry it understands (a rail only where it lists rails)', () => {
+    const btcpay = { manifest: btcpayManifest } as Connector;
+    const both = (id: string) => (id === 'btcpay' ? btcpay : id === 'sandbox' ? sandbox : undefined);
+    const accounts = [account({ id: 'ga_sbx' }), account({ id: 'ga_btc', connector: 'btcpay' })];
+    const ln = selectAccounts(accounts, both, req({ acceptedAssets: ['BTC-LN'] }));
+    expect(ln.candidates.map((a) => a.id)).toEqual(['ga_btc']);
+    expect(ln.rejected).toEqual([{ account_id: 'ga_sbx', reason: 'sandbox cannot take payment in BTC-LN' }]);
+    const usdt = selectAccounts(accounts, both, req({ acceptedAssets: ['USDT'] }));
+    expect(usdt.candidates.map((a) => a.id)).toEqual(['ga_sbx']);
+    expect(selectAccounts(accounts, both, req({ acceptedAssets: ['USDT', 'BTC'] })).candidates).toHaveLength(2);
+    expect(assetsFor(sandbox, ['USDT', 'BTC-LN', 'TON'])).toEqual(['USDT', 'TON']);
+    expect(assetsFor(btcpay, ['USDT', 'BTC-LN', 'BTC'])).toEqual(['BTC-LN', 'BTC']);
   });
 });

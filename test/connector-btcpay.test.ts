@@ -1,0 +1,382 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startHarness, type Harness } from './helpers/harness.js';
+import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { btcPaySignature, startBtcPayEmulator, type BtcPayEmulator } from './emulators/btcpay.js';
+import { startWorker, type RunningWorker } from '../src/jobs/worker.js';
+
+/** REFERENCE §8.3: a real BTCPay delivery (indented JSON) and its signature. */
+const VECTOR_BODY = readFileSync(new URL('../../shared/upstreams/vectors/btcpay_vector_body.json', import.meta.url));
+const VECTOR_SECRET = 'Y6Tio3rXRT4dGqpk43GvBPK9fHQ';
+const VECTOR_SIG = 'sha256=237906b0175aa4de911eba91ec0791e7482333a5de9f81a179442fc602b0d1be';
+
+let h: Harness;
+let worker: RunningWorker;
+let emu: BtcPayEmulator;
+let receiver: Receiver;
+let appUrl: string;
+
+beforeAll(async () => {
+  h = await startHarness({ WEBHOOK_RETRY_SCHEDULE: '0,0', OUTBOX_POLL_MS: '200', DELIVERY_SWEEP_MS: '500', RECONCILE_INTERVAL_SECONDS: '1' });
+  [emu, receiver, appUrl] = await Promise.all([startBtcPayEmulator(), startReceiver(), h.listen()]);
+  worker = await startWorker(h.core);
+});
+afterAll(async () => {
+  await worker?.close();
+  await Promise.all([emu?.close(), receiver?.close()]);
+  await h?.close();
+});
+
+const credentials = (o: Partial<Record<'api_key' | 'store_id' | 'webhook_secret', string>> = {}) => ({
+  api_key: emu.apiKey,
+  store_id: emu.storeId,
+  webhook_secret: emu.webhookSecret,
+  ...o,
+});
+const hookUrl = (accountId: string) => `${appUrl}/hooks/btcpay/${accountId}`;
+
+/**
+ * A tenant with a BTCPay account on the emulator (test mode: a testnet server), the store webhook
+ * pointed at it, and a webhook endpoint of the tenant's own.
+ */
+async function connect(config: Record<string, unknown> = {}) {
+  const shop = await h.createTenant(`BTCPay shop ${randomBytes(3).toString('hex')}`);
+  const account = await h.client.post('/v1/gateway-accounts', {
+    auth: shop.testKey,
+    body: { connector: 'btcpay', name: 'Node', credentials: credentials(), config: { base_url: emu.serverUrl, ...config } },
+  });
+  expect(account.status).toBe(201);
+  emu.webhookUrl = hookUrl(account.body.id);
+  const path = `/tenant/${randomBytes(4).toString('hex')}`;
+  await h.client.post('/v1/webhook-endpoints', { auth: shop.testKey, body: { url: receiver.url(path) } });
+  return { shop, account: account.body as { id: string; webhook_url: string }, path };
+}
+
+const createInvoice = (key: string, body: Record<string, unknown>) => h.client.post('/v1/invoices', { auth: key, body: { gateway: 'btcpay', ...body } });
+const invoiceOf = async (key: string, id: string) => (await h.client.get(`/v1/invoices/${id}`, { auth: key })).body;
+const eventsOf = async (invoiceId: string) => (await h.core.db('events').where({ invoice_id: invoiceId }).orderBy('id')).map((e: { type: string }) => e.type);
+/** Keeps reconciliation away so that only webhooks move the invoice. */
+const hold = (id: string) => h.core.db('invoices').where({ id }).update({ next_reconcile_at: new Date(Date.now() + 3600_000) });
+const allProcessed = (accountId: string) =>
+  eventually(async () => expect(await h.core.db('upstream_webhooks').where({ gateway_account_id: accountId, verified: true }).whereNull('processed_at')).toHaveLength(0));
+
+describe('BTCPay Server: connecting an account', () => {
+  it('checks the key by reading the store’s invoices with `Authorization: token …`, never returns secrets, gives the webhook URL', async () => {
+    const before = emu.requests.length;
+    const { shop, account } = await connect();
+    const check = emu.requests.slice(before).find((r) => r.path.startsWith(`/stores/${emu.storeId}/invoices`))!;
+    expect(check).toMatchObject({ method: 'GET', status: 200 });
+    expect(check.headers.authorization).toBe(`token ${emu.apiKey}`);
+    expect(account.webhook_url).toBe(`http://switchyard.test/hooks/btcpay/${account.id}`);
+    const got = await h.client.get(`/v1/gateway-accounts/${account.id}`, { auth: shop.testKey });
+    for (const secret of [emu.apiKey, emu.webhookSecret]) expect(JSON.stringify(got.body)).not.toContain(secret);
+  });
+
+  it('a key without the view permission is 422 naming the permission BTCPay asked for', async () => {
+    const shop = await h.createTenant('BTCPay create-only key');
+    const res = await h.client.post('/v1/gateway-accounts', {
+      auth: shop.testKey,
+      body: { connector: 'btcpay', credentials: credentials({ api_key: emu.addApiKey(['btcpay.store.cancreateinvoice']) }), config: { base_url: emu.serverUrl } },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'upstream_credentials_invalid', upstream_code: 'missing-permission' });
+    expect(res.body.detail).toContain('btcpay.store.canviewinvoices');
+  });
+
+  it('an unknown key is 422 upstream_credentials_invalid', async () => {
+    const shop = await h.createTenant('BTCPay wrong key');
+    const res = await h.client.post('/v1/gateway-accounts', {
+      auth: shop.testKey,
+      body: { connector: 'btcpay', credentials: credentials({ api_key: 'not-a-key' }), config: { base_url: emu.serverUrl } },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'upstream_credentials_invalid', upstream_code: 'unauthenticated' });
+  });
+
+  it('refuses a missing base_url, missing and unknown credentials, and a bad speed_policy, without calling anyone', async () => {
+    const shop = await h.createTenant('BTCPay malformed');
+    const before = emu.requests.length;
+    const noUrl = await h.client.post('/v1/gateway-accounts', { auth: shop.testKey, body: { connector: 'btcpay', credentials: credentials() } });
+    expect(noUrl.status).toBe(422);
+    expect(noUrl.body.errors).toEqual([expect.objectContaining({ field: '/body/config/base_url' })]);
+    const bad = await h.client.post('/v1/gateway-accounts', {
+      auth: shop.testKey,
+      body: { connector: 'btcpay', credentials: { api_key: 'k', token: 'x' }, config: { base_url: emu.serverUrl } },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['/body/credentials/store_id', '/body/credentials/webhook_secret', '/body/credentials/token']),
+    );
+    const speed = await h.client.post('/v1/gateway-accounts', {
+      auth: shop.testKey,
+      body: { connector: 'btcpay', credentials: credentials(), config: { base_url: emu.serverUrl, speed_policy: 'Warp' } },
+    });
+    expect(speed.status).toBe(422);
+    expect(speed.body.errors.map((e: { field: string }) => e.field)).toContain('/body/config/speed_policy');
+    expect(emu.requests.length).toBe(before);
+    expect(await h.core.db('gateway_accounts').where({ tenant_id: shop.id, connector: 'btcpay' })).toHaveLength(0);
+  });
+});
+
+describe('BTCPay Server: creating invoices', () => {
+  it('sends amount as a string, metadata.orderId, itemDesc, expirationMinutes and redirectURL; pay_url is the checkout link; payment has the address and the BOLT11', async () => {
+    const { shop } = await connect({ speed_policy: 'MediumSpeed' });
+    const res = await createInvoice(shop.testKey, {
+      amount: '12.50',
+      currency: 'USD',
+      description: 'Sticker pack',
+      expires_in: 900,
+      return_url: 'https://shop.example/thanks',
+      customer: { email: 'buyer@example.com' },
+    });
+    expect(res.status).toBe(201);
+    const inv = res.body;
+    const call = emu.requests.filter((r) => r.method === 'POST' && r.path === `/stores/${emu.storeId}/invoices`).at(-1)!;
+    expect(call.headers.authorization).toBe(`token ${emu.apiKey}`);
+    expect(call.body).toEqual({
+      amount: '12.50',
+      currency: 'USD',
+      metadata: { orderId: inv.id, itemDesc: 'Sticker pack', buyerEmail: 'buyer@example.com' },
+      checkout: { expirationMinutes: 15, speedPolicy: 'MediumSpeed', redirectURL: 'https://shop.example/thanks', redirectAutomatically: true },
+    });
+    const upstream = emu.invoices.get(inv.gateway.upstream_id)!;
+    expect(upstream.metadata.orderId).toBe(inv.id);
+    expect(inv.pay_url).toBe(upstream.checkoutLink);
+    const chain = upstream.paymentMethods.find((m) => m.paymentMethodId === 'BTC-CHAIN')!;
+    const ln = upstream.paymentMethods.find((m) => m.paymentMethodId === 'BTC-LN')!;
+    expect(inv.payment).toEqual({ address: chain.destination, network: 'bitcoin', asset: 'BTC', amount: chain.amount, bolt11: ln.destination });
+    expect(inv.payment.bolt11).toMatch(/^ln/);
+  });
+
+  it('accepted_assets [BTC-LN] asks BTCPay for Lightning only; a gateway without rails is not considered', async () => {
+    const { shop } = await connect();
+    const res = await createInvoice(shop.testKey, { amount: '3', currency: 'EUR', accepted_assets: ['BTC-LN'] });
+    expect(res.status).toBe(201);
+    const call = emu.requests.filter((r) => r.method === 'POST').at(-1)!;
+    expect((call.body as { checkout: { paymentMethods: string[] } }).checkout.paymentMethods).toEqual(['BTC-LN']);
+    expect(res.body.payment).toMatchObject({ network: 'lightning', bolt11: expect.stringMatching(/^ln/) });
+    expect(res.body.payment.address).toBeUndefined();
+
+    const sandboxOnly = await h.createTenant('No rails');
+    const refused = await h.client.post('/v1/invoices', { auth: sandboxOnly.testKey, body: { amount: '3', currency: 'EUR', accepted_assets: ['BTC-LN'] } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('no_gateway_available');
+    expect(refused.body.rejected[0].reason).toContain('cannot take payment in BTC-LN');
+  });
+
+  it('reads a 1.x server’s legacy payment method ids (BTC, BTC-LightningNetwork)', async () => {
+    const { shop } = await connect();
+    emu.options.legacyPaymentMethodIds = true;
+    try {
+      const res = await createInvoice(shop.testKey, { amount: '7', currency: 'USD' });
+      expect(res.status).toBe(201);
+      expect(res.body.payment).toMatchObject({ address: expect.any(String), bolt11: expect.stringMatching(/^ln/), network: 'bitcoin' });
+    } finally {
+      emu.options.legacyPaymentMethodIds = false;
+    }
+  });
+
+  it('a 503 from BTCPay is a retryable failure: 502 upstream_error with the attempt, nothing created', async () => {
+    const { shop } = await connect();
+    emu.failNext(`/stores/${emu.storeId}/invoices`, { status: 503, times: 1 });
+    const failed = await createInvoice(shop.testKey, { amount: '7', currency: 'USD' });
+    expect(failed.status).toBe(502);
+    expect(failed.body.attempts).toEqual([expect.objectContaining({ outcome: 'failed', code: expect.any(String) })]);
+    const ok = await createInvoice(shop.testKey, { amount: '7', currency: 'USD' });
+    expect(ok.status).toBe(201);
+  });
+});
+
+describe('BTCPay Server: webhooks move the invoice', () => {
+  it('on-chain: paid in full → processing, confirmed → paid, with one invoice.paid to the tenant', async () => {
+    const { shop, account, path } = await connect();
+    const inv = (await createInvoice(shop.testKey, { amount: '20', currency: 'USD' })).body;
+    await hold(inv.id);
+    const upstreamId = inv.gateway.upstream_id as string;
+
+    const first = await emu.pay(upstreamId);
+    expect(first.map((d) => d.status)).toEqual(first.map(() => 200));
+    await eventually(async () => expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('processing'));
+    await emu.confirm(upstreamId);
+    await eventually(async () => expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('paid'));
+    const paid = await invoiceOf(shop.testKey, inv.id);
+    expect(paid.paid).toMatchObject({ amount: emu.invoices.get(upstreamId)!.paidAmount, currency: 'USD', exception: null });
+    await allProcessed(account.id);
+    expect(await eventsOf(inv.id)).toEqual(['invoice.created', 'invoice.processing', 'invoice.paid']);
+    await eventually(async () => expect(receiver.on(path).filter((r) => JSON.parse(r.body).type === 'invoice.paid')).toHaveLength(1));
+  });
+
+  it('Lightning: settled at once → paid', async () => {
+    const { shop, account } = await connect();
+    const inv = (await createInvoice(shop.testKey, { amount: '2', currency: 'USD' })).body;
+    await hold(inv.id);
+    await emu.pay(inv.gateway.upstream_id, { method: 'BTC-LN' });
+    await eventually(async () => expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('paid'));
+    await allProcessed(account.id);
+    expect((await eventsOf(inv.id)).filter((t) => t === 'invoice.paid')).toHaveLength(1);
+  });
+
+  it('an overpayment is paid with paid.exception overpaid', async () => {
+    const { shop } = await connect();
+    const inv = (await createInvoice(shop.testKey, { amount: '10', currency: 'USD' })).body;
+    await hold(inv.id);
+    await emu.pay(inv.gateway.upstream_id, { amount: '12' });
+    await emu.confirm(inv.gateway.upstream_id);
+    await eventually(async () => expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('paid'));
+    expect((await invoiceOf(shop.testKey, inv.id)).paid).toMatchObject({ exception: 'overpaid' });
+    expect(emu.invoices.get(inv.gateway.upstream_id)!.additionalStatus).toBe('PaidOver');
+  });
+
+  it('a partial payment that expires is expired with what came in (paid.exception underpaid) in invoice.expired', async () => {
+    const { shop, account } = await connect();
+    const inv = (await createInvoice(shop.testKey, { amount: '10', currency: 'USD' })).body;
+    await hold(inv.id);
+    await emu.pay(inv.gateway.upstream_id, { amount: '4' });
+    await emu.expire(inv.gateway.upstream_id);
+    await eventually(async () => expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('expired'));
+    await allProcessed(account.id);
+    const expired = await invoiceOf(shop.testKey, inv.id);
+    expect(expired.paid).toMatchObject({ currency: 'USD', exception: 'underpaid' });
+    expect(Number(expired.paid.amount)).toBe(4);
+    const event = await h.core.db('events').where({ invoice_id: inv.id, type: 'invoice.expired' }).first();
+    expect(event.data.paid).toMatchObject({ exception: 'underpaid' });
+  });
+
+  it('a payment after expiry is surfaced as invoice.late_payment; the invoice stays expired', async () => {
+    const { shop, account, path } = await connect();
+    const inv = (await createInvoice(shop.testKey, { amount: '5', currency: 'USD' })).body;
+    await hold(inv.id);
+    await emu.expire(inv.gateway.upstream_id);
+    await eventually(async () => expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('expired'));
+    await emu.pay(inv.gateway.upstream_id);
+    await eventually(async () => expect((await invoiceOf(shop.testKey, inv.id)).paid).toMatchObject({ exception: 'late' }));
+    await allProcessed(account.id);
+    expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('expired');
+    expect(await eventsOf(inv.id)).toEqual(['invoice.created', 'invoice.expired', 'invoice.late_payment']);
+    await eventually(async () => expect(receiver.on(path).filter((r) => JSON.parse(r.body).type === 'invoice.late_payment')).toHaveLength(1));
+  });
+
+  it('cancel is ours only (BTCPay has no cancel); money that still arrives is a late payment, not lost', async () => {
+    const { shop, account } = await connect();
+    const inv = (await createInvoice(shop.testKey, { amount: '5', currency: 'USD' })).body;
+    await hold(inv.id);
+    const before = emu.requests.length;
+    const cancelled = await h.client.post(`/v1/invoices/${inv.id}/cancel`, { auth: shop.testKey });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(emu.requests.length).toBe(before);
+    await emu.pay(inv.gateway.upstream_id, { method: 'BTC-LN' });
+    await eventually(async () => expect((await invoiceOf(shop.testKey, inv.id)).paid).toMatchObject({ exception: 'late' }));
+    await allProcessed(account.id);
+    expect(await eventsOf(inv.id)).toEqual(['invoice.created', 'invoice.cancelled', 'invoice.late_payment']);
+  });
+
+  it('a payment that never confirms → failed', async () => {
+    const { shop } = await connect();
+    const inv = (await createInvoice(shop.testKey, { amount: '5', currency: 'USD' })).body;
+    await hold(inv.id);
+    await emu.pay(inv.gateway.upstream_id);
+    await emu.invalidate(inv.gateway.upstream_id);
+    await eventually(async () => expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('failed'));
+  });
+
+  it('a redelivery (new deliveryId, same originalDeliveryId) is acknowledged, stored and skipped without asking BTCPay again', async () => {
+    const { shop, account } = await connect();
+    const inv = (await createInvoice(shop.testKey, { amount: '5', currency: 'USD' })).body;
+    await hold(inv.id);
+    const deliveries = await emu.pay(inv.gateway.upstream_id, { method: 'BTC-LN' });
+    await eventually(async () => expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('paid'));
+    await allProcessed(account.id);
+    const settled = deliveries.at(-1)!;
+    const queries = () => emu.requests.filter((r) => r.method === 'GET' && r.path.includes(inv.gateway.upstream_id)).length;
+    const getsBefore = queries();
+    const again = await emu.redeliver(settled.deliveryId);
+    expect(again.status).toBe(200);
+    expect(again.deliveryId).not.toBe(settled.deliveryId);
+    expect(again.originalDeliveryId).toBe(settled.originalDeliveryId);
+    await allProcessed(account.id);
+    const rows = await h.core.db('upstream_webhooks').where({ gateway_account_id: account.id, verified: true }).orderBy('id', 'desc');
+    expect(rows[0].process_error).toContain('duplicate');
+    expect(queries()).toBe(getsBefore);
+    expect((await eventsOf(inv.id)).filter((t) => t === 'invoice.paid')).toHaveLength(1);
+  });
+});
+
+describe('BTCPay Server: webhook verification', () => {
+  it.each([
+    ['forged', { forge: true }],
+    ['unsigned', { unsigned: true }],
+    ['tampered', { tamper: true }],
+  ])('a %s webhook is 401, stored as unverified, and changes nothing', async (_name, opts) => {
+    const { shop, account } = await connect();
+    const inv = (await createInvoice(shop.testKey, { amount: '5', currency: 'USD' })).body;
+    await hold(inv.id);
+    emu.webhookUrl = null; // drive the state without deliveries, then send one by hand
+    await emu.pay(inv.gateway.upstream_id, { method: 'BTC-LN' });
+    const answer = await emu.sendWebhook(inv.gateway.upstream_id, 'InvoiceSettled', { url: hookUrl(account.id), ...opts });
+    expect(answer.status).toBe(401);
+    const stored = await h.client.get(`/admin/v1/upstream-webhooks?gateway_account_id=${account.id}&verified=false`, { auth: h.operatorToken });
+    expect(stored.body.data).toHaveLength(1);
+    expect(['missing_signature', 'bad_signature']).toContain(stored.body.data[0].verification_error);
+    expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('pending');
+  });
+
+  it('the signature covers the indented bytes: the same event re-serialised compactly is refused', async () => {
+    const { shop, account } = await connect();
+    const inv = (await createInvoice(shop.testKey, { amount: '5', currency: 'USD' })).body;
+    await hold(inv.id);
+    const { body } = emu.webhookBody(inv.gateway.upstream_id, 'InvoiceSettled');
+    expect(body.toString()).toContain('\n  "');
+    const compact = Buffer.from(JSON.stringify(JSON.parse(body.toString())));
+    const res = await request(hookUrl(account.id), { method: 'POST', headers: { 'content-type': 'application/json', 'btcpay-sig': btcPaySignature(emu.webhookSecret, body) }, body: compact });
+    expect(res.statusCode).toBe(401);
+    await res.body.dump();
+    expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('pending');
+  });
+
+  it('accepts the real BTCPay delivery of REFERENCE §8.3 (and refuses it one byte changed)', async () => {
+    const shop = await h.createTenant('BTCPay vector');
+    const account = await h.client.post('/v1/gateway-accounts', {
+      auth: shop.testKey,
+      body: { connector: 'btcpay', credentials: credentials({ webhook_secret: VECTOR_SECRET }), config: { base_url: emu.serverUrl } },
+    });
+    expect(account.status).toBe(201);
+    const post = async (body: Buffer) => {
+      const res = await request(hookUrl(account.body.id), { method: 'POST', headers: { 'content-type': 'application/json', 'btcpay-sig': VECTOR_SIG }, body });
+      await res.body.dump();
+      return res.statusCode;
+    };
+    expect(await post(VECTOR_BODY)).toBe(200);
+    const changed = Buffer.from(VECTOR_BODY);
+    changed[changed.indexOf('2')] = '3'.charCodeAt(0);
+    expect(await post(changed)).toBe(401);
+    // Its invoice is not ours: stored, acknowledged, noted.
+    await eventually(async () => {
+      const row = await h.core.db('upstream_webhooks').where({ gateway_account_id: account.body.id, verified: true }).first();
+      expect(row.process_error).toContain('6wmoR7p5UFVzCYuwyiViKX');
+    });
+  });
+});
+
+describe('BTCPay Server: without webhooks', () => {
+  it('reconciliation pays an invoice whose webhook never came (get invoice)', async () => {
+    const { shop } = await connect();
+    emu.webhookUrl = null;
+    const inv = (await createInvoice(shop.testKey, { amount: '5', currency: 'USD' })).body;
+    await emu.pay(inv.gateway.upstream_id, { method: 'BTC-LN' });
+    await eventually(async () => expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('paid'), { timeoutMs: 15_000 });
+  });
+
+  it('POST /v1/invoices/{id}/sync asks BTCPay now', async () => {
+    const { shop } = await connect();
+    emu.webhookUrl = null;
+    const inv = (await createInvoice(shop.testKey, { amount: '5', currency: 'USD' })).body;
+    await hold(inv.id);
+    await emu.pay(inv.gateway.upstream_id);
+    const synced = await h.client.post(`/v1/invoices/${inv.id}/sync`, { auth: shop.testKey });
+    expect(synced.status).toBe(200);
+    expect(synced.body.status).toBe('processing');
+  });
+});
