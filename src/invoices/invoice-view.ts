@@ -1,5 +1,12 @@
 import type { InvoiceRow } from '../db/invoices-repo.js';
 
+const PAYMENT_FIELDS = ['address', 'network', 'asset', 'amount', 'bolt11'] as const;
+
+/** The fields present, in the documented order (jsonb does not keep key order). */
+function paymentInOrder(payment: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(PAYMENT_FIELDS.filter((k) => payment[k] !== undefined).map((k) => [k, payment[k]!]));
+}
+
 /** The public Invoice object (DESIGN §4): what the API answers and what every event carries. */
 export function toInvoiceObject(row: InvoiceRow) {
   return {
@@ -28,7 +35,7 @@ export function toInvoiceObject(row: InvoiceRow) {
       })),
     },
     pay_url: row.pay_url,
-    payment: row.payment,
+    payment: row.payment && paymentInOrder(row.payment),
     paid: row.paid && { amount: row.paid.amount, currency: row.paid.currency, paid_at: row.paid.paid_at, fee: row.paid.fee, exception: row.paid.exception ?? null },
     return_url: row.return_url,
     fail_return_url: row.fail_return_url,
