@@ -91,8 +91,13 @@ export function createBtcPayConnector(deps: { http: UpstreamHttp }): Connector {
       return toUpstreamInvoice(invoice, await paymentMethods(account, invoice.id));
     },
     async getInvoice(account, upstreamId) {
-      const invoice = await call<BtcPayInvoiceData>(account, 'GET', `${store(account)}/invoices/${encodeURIComponent(upstreamId)}`);
-      return toUpstreamInvoice(invoice, await paymentMethods(account, upstreamId));
+      // One call: the payment methods ride along (their payment times give paid_at; 1.x ignores the flag).
+      const invoice = await call<BtcPayInvoiceData & { paymentMethods?: BtcPayPaymentMethod[] }>(
+        account,
+        'GET',
+        `${store(account)}/invoices/${encodeURIComponent(upstreamId)}?includePaymentMethods=true`,
+      );
+      return toUpstreamInvoice(invoice, invoice.paymentMethods);
     },
     verifyWebhook(account, request) {
       const received = header(request, 'btcpay-sig');
