@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { btcPayVector } from './vectors/index.js';
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,9 +8,7 @@ import { btcPaySignature, startBtcPayEmulator, type BtcPayEmulator } from './emu
 import { startWorker, type RunningWorker } from '../src/jobs/worker.js';
 
 /** REFERENCE §8.3: a real BTCPay delivery (indented JSON) and its signature. */
-const VECTOR_BODY = readFileSync(new URL('../../shared/upstreams/vectors/btcpay_vector_body.json', import.meta.url));
-const VECTOR_SECRET = 'Y6Tio3rXRT4dGqpk43GvBPK9fHQ';
-const VECTOR_SIG = 'sha256=237906b0175aa4de911eba91ec0791e7482333a5de9f81a179442fc602b0d1be';
+const { body: VECTOR_BODY, secret: VECTOR_SECRET, signature: VECTOR_SIG } = btcPayVector;
 
 let h: Harness;
 let worker: RunningWorker;

@@ -1,16 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { btcPayVector } from '../vectors/index.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { btcPaySignature, startBtcPayEmulator, type BtcPayEmulator, type BtcPayEventType } from './btcpay.js';
 
 /** Independent of the emulator: REFERENCE §3.9 signing written out with node:crypto. */
 const sig = (secret: string, body: Buffer | string) => `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('hex')}`;
 
-const VECTOR_SECRET = 'Y6Tio3rXRT4dGqpk43GvBPK9fHQ';
-const VECTOR_SIG = 'sha256=237906b0175aa4de911eba91ec0791e7482333a5de9f81a179442fc602b0d1be';
-const VECTOR_BODY = readFileSync('/work/shared/upstreams/vectors/btcpay_vector_body.json');
+const { secret: VECTOR_SECRET, signature: VECTOR_SIG, body: VECTOR_BODY } = btcPayVector;
 
 const COMMON_KEYS = ['deliveryId', 'webhookId', 'originalDeliveryId', 'isRedelivery', 'type', 'timestamp', 'storeId', 'invoiceId', 'metadata'];
 const EXTRA_KEYS: Record<BtcPayEventType, string[]> = {

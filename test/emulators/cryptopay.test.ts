@@ -1,14 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { cryptoPayVector } from '../vectors/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cryptoPaySignature, startCryptoPayEmulator, type CryptoPayEmulator, type CryptoPayInvoice } from './cryptopay.js';
 
-const VECTOR_PATH = '/work/shared/upstreams/vectors/cryptopay_vector_body.json';
-const VECTOR_TOKEN = '1234:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
-const VECTOR_SECRET_HEX = '252ca67609711ccb3de9616c5c248592497a931e639b3acc219c89f4f1543492';
-const VECTOR_SIGNATURE = '1b244e488779e1399aa2fad0ce2bd8ae76775fd6c407256fde4fc807f2337091';
+const { token: VECTOR_TOKEN, secretHex: VECTOR_SECRET_HEX, signature: VECTOR_SIGNATURE } = cryptoPayVector;
 
 /** Independent of the emulator: REFERENCE §1.8 written out with node:crypto. */
 function independentSignature(token: string, body: Buffer): string {
@@ -405,7 +402,7 @@ describe('Crypto Pay emulator: webhooks', () => {
   });
 
   it('reproduces the real 2024 delivery byte for byte when given its data', async () => {
-    const vector = readFileSync(VECTOR_PATH);
+    const vector = Buffer.from(cryptoPayVector.body);
     const { update_id, request_date, payload } = JSON.parse(vector.toString('utf8')) as { update_id: number; request_date: string; payload: Record<string, unknown> };
     const inv = await create({ asset: 'USDT', amount: '10' });
     const stored = emu.pay(inv.invoice_id) as unknown as Record<string, unknown>;
@@ -462,7 +459,7 @@ describe('Crypto Pay emulator: webhooks', () => {
 });
 
 describe('Crypto Pay published vector (REFERENCE §8.1)', () => {
-  const vector = readFileSync(VECTOR_PATH);
+  const vector = Buffer.from(cryptoPayVector.body);
 
   it('verifies with cryptoPaySignature and with the algorithm written out', () => {
     expect(vector.length).toBe(823);

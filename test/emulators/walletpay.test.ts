@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { walletPayVector } from '../vectors/index.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -543,7 +543,7 @@ describe('Wallet Pay emulator: webhooks', () => {
 });
 
 describe('Wallet Pay signature: official docs vector (REFERENCE §8.2)', () => {
-  const body = readFileSync('/work/shared/upstreams/vectors/walletpay_vector_body.json');
+  const body = walletPayVector.body;
   const key = 'your_secret_api_key_sYIpNypce5sls6Ik';
   const expected = 'MGfJzeEprADZbihhRcGcCY5pYTI/IEJ91ejyA+XOWAs=';
 

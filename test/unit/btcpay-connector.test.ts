@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { btcPayVector } from '../vectors/index.js';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
@@ -7,9 +7,7 @@ import { createBtcPayConnector } from '../../src/connectors/btcpay/index.js';
 import { canonicalPaymentMethod, mapStatus, toCreateBody, toPayment, toUpstreamEvents, toUpstreamInvoice } from '../../src/connectors/btcpay/transformers.js';
 import type { AccountContext, CreateInvoiceInput, InboundWebhookRequest } from '../../src/connectors/types.js';
 
-const VECTOR_BODY = readFileSync(new URL('../../../shared/upstreams/vectors/btcpay_vector_body.json', import.meta.url));
-const VECTOR_SECRET = 'Y6Tio3rXRT4dGqpk43GvBPK9fHQ';
-const VECTOR_SIG = 'sha256=237906b0175aa4de911eba91ec0791e7482333a5de9f81a179442fc602b0d1be';
+const { body: VECTOR_BODY, secret: VECTOR_SECRET, signature: VECTOR_SIG } = btcPayVector;
 
 const connector = createBtcPayConnector({ http: createUpstreamHttp(new Agent()) });
 const account: AccountContext = {
