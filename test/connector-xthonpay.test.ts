@@ -138,17 +138,48 @@ describe('XthonPay: invoices end to end', () => {
     expect(await paidEvents(inv.id)).toHaveLength(0);
   });
 
-  it('without a status query, reconciliation leaves the invoice alone (only the webhook pays it)', async () => {
+  it('without a status query, reconciliation never asks (only the webhook pays it) and sync is 422 sync_not_supported', async () => {
     const { shop } = await connect();
     const inv = (await createInvoice(shop.testKey, { amount: '3', currency: 'USDT' })).body;
     emu.pay(inv.id);
     const reconcile = createReconciler({ ...h.core, publicBaseUrl: h.config.publicBaseUrl, intervalSeconds: 1 });
     const calls = emu.requests.length;
     await reconcile();
-    const row = await h.core.db('invoices').where({ id: inv.id }).first();
-    expect(row.reconcile_attempts).toBe(0);
     expect(emu.requests.length).toBe(calls);
     expect((await statusOf(shop.testKey, inv.id)).status).toBe('pending');
+    const sync = await h.client.post(`/v1/invoices/${inv.id}/sync`, { auth: shop.testKey });
+    expect(sync.status).toBe(422);
+    expect(sync.body.code).toBe('sync_not_supported');
+    expect(emu.requests.length).toBe(calls);
+  });
+
+  it('an account that names a status query (config.status_path) can sync, and reconciliation pays a webhook-less invoice', async () => {
+    const shop = await h.createTenant('Xthon with status query');
+    const bad = await h.client.post('/v1/gateway-accounts', {
+      auth: shop.testKey,
+      body: { connector: 'xthonpay', credentials: credentials(), config: { base_url: emu.baseUrl, status_path: '/invoices/latest' } },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors[0].field).toBe('/body/config/status_path');
+    const account = await h.client.post('/v1/gateway-accounts', {
+      auth: shop.testKey,
+      body: { connector: 'xthonpay', credentials: credentials(), config: { base_url: emu.baseUrl, status_path: '/invoices/{external_id}' } },
+    });
+    expect(account.status).toBe(201);
+    const first = (await createInvoice(shop.testKey, { amount: '4', currency: 'USDT' })).body;
+    await h.core.db('invoices').where({ id: first.id }).update({ next_reconcile_at: new Date(Date.now() + 3600_000) });
+    const pending = await h.client.post(`/v1/invoices/${first.id}/sync`, { auth: shop.testKey });
+    expect(pending.body.status).toBe('pending');
+    const query = emu.requests.at(-1)!;
+    expect(query).toMatchObject({ method: 'GET', path: `/invoices/${first.id}`, status: 200 });
+    expect(query.headers['x-signature']).toBe(xthonPaySignature(emu.apiSecret, query.headers['x-timestamp'] as string));
+    emu.pay(first.id);
+    const paid = await h.client.post(`/v1/invoices/${first.id}/sync`, { auth: shop.testKey });
+    expect(paid.body).toMatchObject({ status: 'paid', paid: { amount: '4.00', currency: 'USDT' } });
+
+    const second = (await createInvoice(shop.testKey, { amount: '6', currency: 'USDT' })).body;
+    emu.pay(second.id);
+    await eventually(async () => expect((await statusOf(shop.testKey, second.id)).status).toBe('paid'), { timeoutMs: 15_000 });
   });
 
   it('refuses currencies other than USDT and amounts with more than 2 decimals without creating anything upstream', async () => {

@@ -155,6 +155,8 @@ export interface Connector {
   checkCredentials?(account: AccountContext): Promise<void>;
   createInvoice(account: AccountContext, input: CreateInvoiceInput): Promise<UpstreamInvoice>;
   getInvoice(account: AccountContext, upstreamId: string): Promise<UpstreamInvoice>;
+  /** Whether this account can be asked for an invoice's state, where that depends on its config (default: capabilities.sync). */
+  canSync?(account: AccountContext): boolean;
   /** Batched status query for reconciliation, where the upstream has one. */
   getInvoices?(account: AccountContext, upstreamIds: string[]): Promise<UpstreamInvoice[]>;
   cancelInvoice?(account: AccountContext, upstreamId: string): Promise<void>;
@@ -163,4 +165,9 @@ export interface Connector {
   parseWebhook(rawBody: Buffer): UpstreamEvent[];
   /** Exactly what the upstream expects back once a webhook is stored. */
   acknowledgement(): WebhookAcknowledgement;
+}
+
+/** Whether getInvoice works for this account (sync, reconciliation). */
+export function accountCanSync(connector: Connector, account: AccountContext): boolean {
+  return connector.canSync ? connector.canSync(account) : connector.manifest.capabilities.sync;
 }

@@ -18,6 +18,7 @@ export const PROBLEM_CODES = {
   invoice_not_cancellable: { status: 409, title: 'Invoice cannot be cancelled' },
   invalid_transition: { status: 409, title: 'Invalid status transition' },
   simulation_not_supported: { status: 422, title: 'Simulation not supported' },
+  sync_not_supported: { status: 422, title: 'Status query not supported' },
   no_gateway_available: { status: 422, title: 'No gateway available' },
   url_not_allowed: { status: 422, title: 'URL not allowed' },
   upstream_credentials_invalid: { status: 422, title: 'Upstream refused the credentials' },

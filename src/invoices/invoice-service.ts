@@ -6,7 +6,7 @@ import { gatewayAccountsRepo, type GatewayAccountRow } from '../db/gateway-accou
 import type { PageRequest } from '../db/pagination.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { createAccountContexts } from '../connectors/account-context.js';
-import { UpstreamError, type Connector, type PaidDetails, type UpstreamInvoice } from '../connectors/types.js';
+import { accountCanSync, UpstreamError, type Connector, type PaidDetails, type UpstreamInvoice } from '../connectors/types.js';
 import { canCancel, canExpire, canTransition, eventTypeForStatus, isClosedUnpaid, type InvoiceStatus, type PaymentException } from '../domain/invoice-status.js';
 import { newId } from '../domain/ids.js';
 import { findCurrency } from '../domain/currencies.js';
@@ -333,6 +333,9 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     const row = await find(scope, id);
     if (!row.upstream_id) return toInvoiceObject(row);
     const { account, connector } = await loadAccountAndConnector(row);
+    if (!accountCanSync(connector, accountContext(account))) {
+      throw new ApiError('sync_not_supported', `${connector.manifest.name} cannot be asked for an invoice's state; its webhooks update the invoice`);
+    }
     const upstreamId = row.upstream_id;
     let upstream: UpstreamInvoice;
     try {

@@ -3,7 +3,7 @@ import type { Db } from '../db/knex.js';
 import type { InvoiceRow } from '../db/invoices-repo.js';
 import { gatewayAccountsRepo } from '../db/gateway-accounts-repo.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
-import type { UpstreamInvoice } from '../connectors/types.js';
+import { accountCanSync, type UpstreamInvoice } from '../connectors/types.js';
 import { createAccountContexts } from '../connectors/account-context.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { InvoiceService } from './invoice-service.js';
@@ -32,9 +32,10 @@ export function createReconciler(deps: {
   intervalSeconds: number;
 }) {
   const accountContext = createAccountContexts(deps);
+  // Connectors that can never be asked; those whose accounts may opt in (canSync) are checked per account.
   const noStatusQuery = deps.connectors
     .all()
-    .filter((c) => !c.manifest.capabilities.sync)
+    .filter((c) => !c.manifest.capabilities.sync && !c.canSync)
     .map((c) => c.manifest.id);
   return async function reconcile(maxInvoices = 500): Promise<{ checked: number; changed: number }> {
     const due = (await deps
@@ -54,11 +55,15 @@ export function createReconciler(deps: {
       const connector = account && deps.connectors.get(account.connector);
       if (!account || !connector) continue;
       const ctx = accountContext(account);
+      const queryable = accountCanSync(connector, ctx);
       for (let i = 0; i < rows.length; i += BATCH) {
         const chunk = rows.slice(i, i + BATCH);
         let answers: UpstreamInvoice[] = [];
         try {
-          answers = connector.getInvoices
+          // An account without a status query only gets its back-off moved on.
+          answers = !queryable
+            ? []
+            : connector.getInvoices
             ? await connector.getInvoices(ctx, chunk.map((r) => r.upstream_id!))
             : await Promise.all(chunk.map((r) => connector.getInvoice(ctx, r.upstream_id!)));
         } catch (err) {

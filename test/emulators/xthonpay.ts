@@ -152,6 +152,14 @@ export async function startXthonPayEmulator(
   function route(method: string, path: string, body: unknown): unknown {
     if (method === 'POST' && path === '/invoices') return createInvoice(body);
     if (method === 'GET' && path === '/balance') return { balance: state.balance.toFixed(2), currency: 'USDT' };
+    // assumption: the guide documents no status query; this one (by XthonPay id or external_id) backs config.status_path.
+    const byId = /^\/invoices\/([^/]+)$/.exec(path);
+    if (method === 'GET' && byId) {
+      const id = decodeURIComponent(byId[1]!);
+      const inv = invoices.get(id) ?? [...invoices.values()].find((i) => i.external_id === id);
+      if (!inv) throw new ApiError(404, 'INVOICE_NOT_FOUND', 'invoice not found');
+      return inv;
+    }
     throw new ApiError(404, 'NOT_FOUND', `no route ${method} ${path}`);
   }
 

@@ -4,10 +4,12 @@ import { UpstreamError } from '../types.js';
 import type { UpstreamHttp } from '../upstream-http.js';
 import { timingSafeEqualStrings } from '../signature-compare.js';
 import { manifest } from './manifest.js';
-import { toAmount, toCreateBody, toUpstreamEvents, toUpstreamInvoice, type XthonPayInvoice, type XthonPayWebhook } from './transformers.js';
+import { toAmount, toCreateBody, toQueriedInvoice, toUpstreamEvents, toUpstreamInvoice, type XthonPayInvoice, type XthonPayWebhook } from './transformers.js';
 
 const BASE_URL = 'https://xthonpay.com/api/v1';
 const FIELDS = ['api_key', 'api_secret', 'webhook_secret'] as const;
+/** A path (and optional query) under base_url; `{external_id}` becomes our invoice id. */
+const STATUS_PATH = /^\/[A-Za-z0-9/_.\-{}?=&]{1,200}$/;
 
 /** Request signature: lowercase hex HMAC-SHA256(api_secret, timestamp string). Covers neither body nor path. */
 export function xthonPayRequestSignature(apiSecret: string, timestamp: string): string {
@@ -62,9 +64,14 @@ export function createXthonPayConnector(deps: { http: UpstreamHttp }): Connector
       ];
     },
     validateConfig(config) {
-      return ['environment', 'webhook_ip_allowlist', 'webhook_timestamp_tolerance_seconds']
+      const errors = ['environment', 'webhook_ip_allowlist', 'webhook_timestamp_tolerance_seconds', 'speed_policy']
         .filter((k) => config[k] !== undefined)
         .map((k) => ({ field: `/config/${k}`, message: 'does not apply to XthonPay accounts' }));
+      const path = config.status_path;
+      if (path !== undefined && (typeof path !== 'string' || !STATUS_PATH.test(path) || !path.includes('{external_id}'))) {
+        errors.push({ field: '/config/status_path', message: 'must be a path under base_url containing {external_id}, e.g. /invoices/{external_id}' });
+      }
+      return errors;
     },
     async checkCredentials(account) {
       // GET /balance is the cheapest signed call the guide documents.
@@ -78,9 +85,13 @@ export function createXthonPayConnector(deps: { http: UpstreamHttp }): Connector
       }
       return toUpstreamInvoice(data, input.invoiceId, amount);
     },
-    async getInvoice() {
-      // The guide has no status query: reconciliation logs this and retries later; webhooks drive status.
-      throw new UpstreamError('XthonPay has no invoice status query', 'integration', false, 'NOT_SUPPORTED');
+    // The guide documents no status query; an account may name one (config.status_path), else webhooks alone drive status.
+    canSync: (account) => typeof account.config.status_path === 'string',
+    async getInvoice(account, upstreamId) {
+      const template = account.config.status_path;
+      if (typeof template !== 'string') throw new UpstreamError('XthonPay has no invoice status query (set config.status_path)', 'integration', false, 'NOT_SUPPORTED');
+      const data = await call<XthonPayInvoice>(account, 'GET', template.replaceAll('{external_id}', encodeURIComponent(upstreamId)));
+      return toQueriedInvoice(data, upstreamId);
     },
     async getBalance(account) {
       const data = await call<{ balance: string | number }>(account, 'GET', '/balance');

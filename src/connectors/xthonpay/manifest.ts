@@ -9,7 +9,14 @@ export const manifest: ConnectorManifest = {
     { name: 'api_secret', secret: true, description: 'API secret (xps_live_…) of the same key pair; signs every request' },
     { name: 'webhook_secret', secret: true, description: 'secret XthonPay signs webhooks with (X-Xthon-Signature)' },
   ],
-  configFields: [{ name: 'base_url', description: 'override the API address (default https://xthonpay.com/api/v1; a proxy or an emulator)', required: false }],
+  configFields: [
+    { name: 'base_url', description: 'override the API address (default https://xthonpay.com/api/v1; a proxy or an emulator)', required: false },
+    {
+      name: 'status_path',
+      description: 'the invoice status query, if your XthonPay API has one (the guide documents none): a path under base_url with {external_id}, e.g. /invoices/{external_id}; enables sync and reconciliation',
+      required: false,
+    },
+  ],
   capabilities: {
     // USDT on BSC (BEP-20) only, per the quick-start guide.
     currencies: ['USDT'],
@@ -18,7 +25,7 @@ export const manifest: ConnectorManifest = {
     minExpiresIn: 60,
     maxExpiresIn: 2678400,
     cancel: false,
-    // No status query in the guide: reconciliation cannot ask, only webhooks move XthonPay invoices.
+    // No status query in the guide: only accounts that configure one (status_path) can sync.
     sync: false,
     balance: true,
     webhooks: true,

@@ -57,6 +57,23 @@ export function toUpstreamInvoice(data: XthonPayInvoice, externalId: string, amo
   };
 }
 
+/** assumption: a status query (config.status_path) answers the create shape plus `status` pending | paid. */
+const STATUS: Record<string, 'pending' | 'paid'> = { pending: 'pending', paid: 'paid' };
+
+/** The answer of the configured status query; statuses other than pending/paid stay unknown. */
+export function toQueriedInvoice(data: XthonPayInvoice & { paid_at?: string | number; tx_hash?: string }, externalId: string): UpstreamInvoice {
+  const status = (data.status && STATUS[data.status.toLowerCase()]) || 'unknown';
+  const amount = data.amount === undefined ? undefined : String(data.amount);
+  return {
+    upstreamId: externalId,
+    status,
+    payUrl: null,
+    payment: data.deposit_address ? { address: data.deposit_address, network: NETWORK, asset: ASSET, ...(amount ? { amount } : {}) } : null,
+    paid: status === 'paid' && amount ? { amount, currency: ASSET, paidAt: paidAt(data.paid_at), fee: null } : null,
+    raw: { xthonpay_status: data.status ?? null, ...(data.tx_hash ? { tx_hash: data.tx_hash } : {}) },
+  };
+}
+
 function paidAt(v: string | number | undefined): Date {
   if (v === undefined) return new Date();
   const d = typeof v === 'number' ? new Date(v < 1e12 ? v * 1000 : v) : new Date(v);
