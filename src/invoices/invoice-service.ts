@@ -103,8 +103,10 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       if (update.status === 'unknown') return invoicesRepo.update(trx, row.id, { upstream_data });
       const paid = update.paid ? paidRecord(row, update.paid) : null;
 
-      if (paid && isClosedUnpaid(row.status) && (update.status === 'paid' || paid.exception === 'late')) {
-        const late = { ...paid, exception: paid.exception === 'overpaid' || paid.exception === 'underpaid' ? paid.exception : 'late' } as const;
+      // Money reported for a closed invoice: a late payment, or a partial one whose news lost the race with our expiry.
+      if (paid && isClosedUnpaid(row.status)) {
+        // The upstream's own word (BTCPay PaidPartial, PaidLate) if it has one, else `late`: the amount shows any difference.
+        const late = { ...paid, exception: update.paid!.exception ?? 'late' };
         if (row.paid && row.paid.amount === late.amount && row.paid.exception === late.exception) return invoicesRepo.update(trx, row.id, { upstream_data });
         logger.warn({ invoice: row.id, status: row.status, paid: late.amount, currency: late.currency }, 'payment arrived for an invoice that no longer takes payments');
         return recordLatePayment(trx, row, { upstream_data, paid: late });
