@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseUrl, dropDatabase, withAdminClient } from './helpers/databases.js';
-import { eventually, TEST_REDIS_URL } from './helpers/harness.js';
+import { deleteRedisKeys, eventually, TEST_REDIS_URL } from './helpers/harness.js';
 
 /** The built entry point, as `npm start` and the Docker image run it. */
 function runMain(mode: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
@@ -34,7 +34,10 @@ const env = {
   LOG_LEVEL: 'info',
   NODE_ENV: 'test',
 };
-afterAll(() => dropDatabase(dbName));
+afterAll(async () => {
+  await dropDatabase(dbName);
+  await deleteRedisKeys(env.QUEUE_PREFIX);
+});
 
 describe('the process', () => {
   it('migrate creates the database when it is missing, applies migrations and exits 0; a second run is a no-op', async () => {

@@ -151,17 +151,21 @@ export async function startHarness(
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
       await core.close();
-      // Its own connection to the real Redis: the app's may be cut or reconnecting (fault tests).
-      const redis = new Redis(TEST_REDIS_URL);
-      try {
-        const keys = await redis.keys(`${config.queuePrefix}:*`);
-        if (keys.length) await redis.del(...keys);
-      } finally {
-        redis.disconnect();
-      }
+      await deleteRedisKeys(config.queuePrefix);
       await dropDatabase(dbName);
     },
   };
+}
+
+/** Removes a test's queue keys, through its own connection (the app's may be cut or reconnecting in fault tests). */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Polls until `check` passes or the deadline ends; never a bare sleep. */
