@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
-import type { AccountContext, Connector, InboundWebhookRequest } from '../types.js';
+import type { AccountContext, Connector } from '../types.js';
 import { UpstreamError } from '../types.js';
 import type { UpstreamHttp } from '../upstream-http.js';
 import { timingSafeEqualStrings } from '../signature-compare.js';
+import { headerOf } from '../inbound-headers.js';
 import { manifest, SPEED_POLICIES } from './manifest.js';
 import { toCreateBody, toUpstreamEvents, toUpstreamInvoice, type BtcPayInvoiceData, type BtcPayPaymentMethod } from './transformers.js';
 
@@ -15,11 +16,6 @@ export function btcPayWebhookSignature(secret: string, rawBody: Buffer | string)
 
 function apiBase(account: AccountContext): string {
   return `${String(account.config.base_url ?? '').replace(/\/+$/, '')}/api/v1`;
-}
-
-function header(request: InboundWebhookRequest, name: string): string | undefined {
-  for (const [k, v] of Object.entries(request.headers)) if (k.toLowerCase() === name && v !== undefined) return v;
-  return undefined;
 }
 
 export function createBtcPayConnector(deps: { http: UpstreamHttp }): Connector {
@@ -100,7 +96,7 @@ export function createBtcPayConnector(deps: { http: UpstreamHttp }): Connector {
       return toUpstreamInvoice(invoice, invoice.paymentMethods);
     },
     verifyWebhook(account, request) {
-      const received = header(request, 'btcpay-sig');
+      const received = headerOf(request, 'btcpay-sig');
       if (!received) return { ok: false, reason: 'missing_signature' };
       if (!/^sha256=[0-9a-fA-F]{64}$/.test(received)) return { ok: false, reason: 'malformed' };
       // Over the exact bytes received: BTCPay sends indented JSON, a re-serialisation would not match.

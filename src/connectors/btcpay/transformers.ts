@@ -36,9 +36,6 @@ export interface BtcPayWebhook {
   timestamp?: number;
   storeId?: string;
   invoiceId?: string;
-  overPaid?: boolean;
-  partiallyPaid?: boolean;
-  afterExpiration?: boolean;
 }
 
 /** The one status table (§3.5). Unknown values stay unknown rather than guessed. */

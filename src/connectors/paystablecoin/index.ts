@@ -1,8 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { AccountContext, Connector, InboundWebhookRequest, UpstreamInvoice } from '../types.js';
+import type { AccountContext, Connector, UpstreamInvoice } from '../types.js';
 import { UpstreamError } from '../types.js';
 import type { UpstreamHttp } from '../upstream-http.js';
 import { timingSafeEqualStrings } from '../signature-compare.js';
+import { headerOf } from '../inbound-headers.js';
 import { manifest, STABLECOINS } from './manifest.js';
 import { sortMethods, toOrderBody, toUpstreamEvents, toUpstreamInvoice, type PayStablecoinMethod, type PayStablecoinOrder } from './transformers.js';
 
@@ -28,12 +29,6 @@ export function payStablecoinWebhookSignature(secret: string, timestamp: string,
 
 function baseUrl(account: AccountContext): string {
   return ((account.config.base_url as string | undefined) ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-}
-
-function header(request: InboundWebhookRequest, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [k, v] of Object.entries(request.headers)) if (k.toLowerCase() === lower && v !== undefined) return v;
-  return undefined;
 }
 
 export function createPayStablecoinConnector(deps: { http: UpstreamHttp }): Connector {
@@ -115,8 +110,8 @@ export function createPayStablecoinConnector(deps: { http: UpstreamHttp }): Conn
     },
     getInvoice,
     verifyWebhook(account, request) {
-      const timestamp = header(request, 'x-timestamp');
-      const received = header(request, 'x-signature');
+      const timestamp = headerOf(request, 'x-timestamp');
+      const received = headerOf(request, 'x-signature');
       if (!timestamp || !received) return { ok: false, reason: 'missing_signature' };
       if (!/^\d{1,16}$/.test(timestamp)) return { ok: false, reason: 'malformed' };
       const expected = payStablecoinWebhookSignature(account.credentials.api_secret ?? '', timestamp, request.rawBody);
