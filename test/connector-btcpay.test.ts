@@ -1,31 +1,26 @@
-import { btcPayVector } from './vectors/index.js';
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startHarness, type Harness } from './helpers/harness.js';
-import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { eventually, type Harness } from './helpers/harness.js';
+import { startConnectorSuite, type ConnectorSuite } from './helpers/connector-suite.js';
+import type { Receiver } from './helpers/receiver.js';
 import { btcPaySignature, startBtcPayEmulator, type BtcPayEmulator } from './emulators/btcpay.js';
-import { startWorker, type RunningWorker } from '../src/jobs/worker.js';
+import { btcPayVector } from './vectors/index.js';
 
 /** REFERENCE §8.3: a real BTCPay delivery (indented JSON) and its signature. */
 const { body: VECTOR_BODY, secret: VECTOR_SECRET, signature: VECTOR_SIG } = btcPayVector;
 
 let h: Harness;
-let worker: RunningWorker;
 let emu: BtcPayEmulator;
 let receiver: Receiver;
 let appUrl: string;
+let suite: ConnectorSuite<BtcPayEmulator>;
 
 beforeAll(async () => {
-  h = await startHarness({ WEBHOOK_RETRY_SCHEDULE: '0,0', OUTBOX_POLL_MS: '200', DELIVERY_SWEEP_MS: '500', RECONCILE_INTERVAL_SECONDS: '1' });
-  [emu, receiver, appUrl] = await Promise.all([startBtcPayEmulator(), startReceiver(), h.listen()]);
-  worker = await startWorker(h.core);
+  suite = await startConnectorSuite(startBtcPayEmulator);
+  ({ h, emu, receiver, appUrl } = suite);
 });
-afterAll(async () => {
-  await worker?.close();
-  await Promise.all([emu?.close(), receiver?.close()]);
-  await h?.close();
-});
+afterAll(() => suite?.close());
 
 const credentials = (o: Partial<Record<'api_key' | 'store_id' | 'webhook_secret', string>> = {}) => ({
   api_key: emu.apiKey,

@@ -1,28 +1,23 @@
-import { cryptoPayVector } from './vectors/index.js';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startHarness, type Harness } from './helpers/harness.js';
-import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { eventually, type Harness } from './helpers/harness.js';
+import { startConnectorSuite, type ConnectorSuite } from './helpers/connector-suite.js';
+import type { Receiver } from './helpers/receiver.js';
 import { startCryptoPayEmulator, type CryptoPayEmulator } from './emulators/cryptopay.js';
-import { startWorker, type RunningWorker } from '../src/jobs/worker.js';
 import { cryptoPayWebhookSignature } from '../src/connectors/cryptopay/index.js';
+import { cryptoPayVector } from './vectors/index.js';
 
 let h: Harness;
-let worker: RunningWorker;
 let emu: CryptoPayEmulator;
 let receiver: Receiver;
 let appUrl: string;
+let suite: ConnectorSuite<CryptoPayEmulator>;
 
 beforeAll(async () => {
-  h = await startHarness({ WEBHOOK_RETRY_SCHEDULE: '0,0', OUTBOX_POLL_MS: '200', DELIVERY_SWEEP_MS: '500', RECONCILE_INTERVAL_SECONDS: '1' });
-  [emu, receiver, appUrl] = await Promise.all([startCryptoPayEmulator(), startReceiver(), h.listen()]);
-  worker = await startWorker(h.core);
+  suite = await startConnectorSuite(startCryptoPayEmulator);
+  ({ h, emu, receiver, appUrl } = suite);
 });
-afterAll(async () => {
-  await worker?.close();
-  await Promise.all([emu?.close(), receiver?.close()]);
-  await h?.close();
-});
+afterAll(() => suite?.close());
 
 /** A tenant with a Crypto Pay account pointed at the emulator and a webhook endpoint of its own. */
 async function connect() {

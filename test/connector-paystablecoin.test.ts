@@ -1,24 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startHarness, type Harness } from './helpers/harness.js';
+import { eventually, type Harness } from './helpers/harness.js';
+import { startConnectorSuite, type ConnectorSuite } from './helpers/connector-suite.js';
 import { startPayStablecoinEmulator, type PayStablecoinEmulator } from './emulators/paystablecoin.js';
-import { startWorker, type RunningWorker } from '../src/jobs/worker.js';
 
 let h: Harness;
-let worker: RunningWorker;
 let emu: PayStablecoinEmulator;
 let appUrl: string;
+let suite: ConnectorSuite<PayStablecoinEmulator>;
 
 beforeAll(async () => {
-  h = await startHarness({ OUTBOX_POLL_MS: '200', RECONCILE_INTERVAL_SECONDS: '1' });
-  [emu, appUrl] = await Promise.all([startPayStablecoinEmulator(), h.listen()]);
-  worker = await startWorker(h.core);
+  suite = await startConnectorSuite(startPayStablecoinEmulator);
+  ({ h, emu, appUrl } = suite);
 });
-afterAll(async () => {
-  await worker?.close();
-  await emu?.stop();
-  await h?.close();
-});
+afterAll(() => suite?.close());
 
 /** PayStablecoin is live-only: a live key and an account pointed at the emulator. */
 async function connect() {

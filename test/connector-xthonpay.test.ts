@@ -1,28 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startHarness, type Harness } from './helpers/harness.js';
-import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { eventually, type Harness } from './helpers/harness.js';
+import { startConnectorSuite, type ConnectorSuite } from './helpers/connector-suite.js';
+import type { Receiver } from './helpers/receiver.js';
 import { startXthonPayEmulator, xthonPaySignature, type XthonPayEmulator } from './emulators/xthonpay.js';
 import { createReconciler } from '../src/invoices/reconcile.js';
-import { startWorker, type RunningWorker } from '../src/jobs/worker.js';
 import { xthonPayWebhookSignature } from '../src/connectors/xthonpay/index.js';
 
 let h: Harness;
-let worker: RunningWorker;
 let emu: XthonPayEmulator;
 let receiver: Receiver;
 let appUrl: string;
+let suite: ConnectorSuite<XthonPayEmulator>;
 
 beforeAll(async () => {
-  h = await startHarness({ WEBHOOK_RETRY_SCHEDULE: '0,0', OUTBOX_POLL_MS: '200', DELIVERY_SWEEP_MS: '500', RECONCILE_INTERVAL_SECONDS: '1' });
-  [emu, receiver, appUrl] = await Promise.all([startXthonPayEmulator(), startReceiver(), h.listen()]);
-  worker = await startWorker(h.core);
+  suite = await startConnectorSuite(startXthonPayEmulator);
+  ({ h, emu, receiver, appUrl } = suite);
 });
-afterAll(async () => {
-  await worker?.close();
-  await Promise.all([emu?.close(), receiver?.close()]);
-  await h?.close();
-});
+afterAll(() => suite?.close());
 
 const credentials = () => ({ api_key: emu.apiKey, api_secret: emu.apiSecret, webhook_secret: emu.webhookSecret });
 

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
-import { btcPayVector } from '../vectors/index.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { btcPaySignature, startBtcPayEmulator, type BtcPayEmulator, type BtcPayEventType } from './btcpay.js';
+import { btcPayVector } from '../vectors/index.js';
 
 /** Independent of the emulator: REFERENCE §3.9 signing written out with node:crypto. */
 const sig = (secret: string, body: Buffer | string) => `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('hex')}`;

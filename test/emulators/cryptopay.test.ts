@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, createHmac } from 'node:crypto';
-import { cryptoPayVector } from '../vectors/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cryptoPaySignature, startCryptoPayEmulator, type CryptoPayEmulator, type CryptoPayInvoice } from './cryptopay.js';
+import { cryptoPayVector } from '../vectors/index.js';
 
 const { token: VECTOR_TOKEN, secretHex: VECTOR_SECRET_HEX, signature: VECTOR_SIGNATURE } = cryptoPayVector;
 

@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { walletPayVector } from '../vectors/index.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startWalletPayEmulator, walletPaySignature, type WalletPayEmulator } from './walletpay.js';
+import { walletPayVector } from '../vectors/index.js';
 
 const V1 = '/wpay/store-api/v1';
 

@@ -1,4 +1,3 @@
-import { btcPayVector } from '../vectors/index.js';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
@@ -6,6 +5,7 @@ import { createUpstreamHttp } from '../../src/connectors/upstream-http.js';
 import { createBtcPayConnector } from '../../src/connectors/btcpay/index.js';
 import { canonicalPaymentMethod, mapStatus, toCreateBody, toPayment, toUpstreamEvents, toUpstreamInvoice } from '../../src/connectors/btcpay/transformers.js';
 import type { AccountContext, CreateInvoiceInput, InboundWebhookRequest } from '../../src/connectors/types.js';
+import { btcPayVector } from '../vectors/index.js';
 
 const { body: VECTOR_BODY, secret: VECTOR_SECRET, signature: VECTOR_SIG } = btcPayVector;
 
