@@ -19,8 +19,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import { Decimal } from 'decimal.js';
-import { request } from 'undici';
-import { createFailureQueue, readBody, tamperBytes } from './emulator-kit.js';
+import { createFailureQueue, postSignedWebhook, readBody } from './emulator-kit.js';
 
 export interface CryptoPayInvoice {
   invoice_id: number;
@@ -578,12 +577,7 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
     const body = o.body ?? webhookBody(invoiceId);
     let signingToken = token;
     if (o.forge) do signingToken = randomToken(); while (signingToken === token);
-    const signature = cryptoPaySignature(signingToken, body);
-    const wire = o.tamper ? tamperBytes(body) : body;
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (!o.unsigned) headers['crypto-pay-api-signature'] = signature;
-    const res = await request(url, { method: 'POST', headers, body: wire });
-    return { status: res.statusCode, body: await res.body.text() };
+    return postSignedWebhook(url, body, { 'crypto-pay-api-signature': cryptoPaySignature(signingToken, body) }, o);
   }
 
   function failNext(apiMethod: string, failure: { status: number; name?: string; raw?: string; times?: number }): void {

@@ -1,4 +1,5 @@
 /** Pieces every upstream emulator needs; each keeps its own protocol (envelopes, error shapes). */
+import { request } from 'undici';
 
 /** Injected failures per route, each used `times` times in order (`failNext` in every emulator). */
 export function createFailureQueue<F>() {
@@ -47,4 +48,19 @@ export async function readBody(req: AsyncIterable<Buffer>, tooLarge: () => Error
     chunks.push(c);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * POSTs a webhook like an upstream: JSON, the signature headers (computed by the caller over the
+ * genuine bytes) unless `unsigned`, and one byte changed after signing when `tamper`.
+ */
+export async function postSignedWebhook(
+  url: string,
+  body: Buffer,
+  signatureHeaders: Record<string, string>,
+  o: { tamper?: boolean; unsigned?: boolean } = {},
+): Promise<{ status: number; body: string }> {
+  const headers = { 'content-type': 'application/json', ...(o.unsigned ? {} : signatureHeaders) };
+  const res = await request(url, { method: 'POST', headers, body: o.tamper ? tamperBytes(body) : body });
+  return { status: res.statusCode, body: await res.body.text() };
 }

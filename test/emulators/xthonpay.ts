@@ -21,8 +21,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Decimal } from 'decimal.js';
-import { request } from 'undici';
-import { createFailureQueue, readBody, tamperBytes } from './emulator-kit.js';
+import { createFailureQueue, postSignedWebhook, readBody } from './emulator-kit.js';
 
 export interface XthonPayInvoice {
   invoice_id: string;
@@ -239,12 +238,7 @@ export async function startXthonPayEmulator(
   async function sendWebhook(id: string, url: string, o: { forge?: boolean; tamper?: boolean; unsigned?: boolean; body?: Buffer } = {}) {
     const body = o.body ?? webhookBody(id);
     const secret = o.forge ? `xwh_${randomBytes(24).toString('hex')}` : webhookSecret;
-    const signature = xthonPaySignature(secret, body);
-    const wire = o.tamper ? tamperBytes(body) : body;
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (!o.unsigned) headers['x-xthon-signature'] = signature;
-    const res = await request(url, { method: 'POST', headers, body: wire });
-    return { status: res.statusCode, body: await res.body.text() };
+    return postSignedWebhook(url, body, { 'x-xthon-signature': xthonPaySignature(secret, body) }, o);
   }
 
   function failNext(path: string, failure: { status: number; code?: string; raw?: string; times?: number }): void {
