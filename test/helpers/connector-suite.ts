@@ -27,10 +27,13 @@ export async function startConnectorSuite<E extends Stoppable>(startEmulator: ()
     receiver,
     appUrl,
     async close() {
-      await worker.close();
-      // PayStablecoin's emulator stops with stop() (its close() closes an order); the others close().
-      await Promise.all(['stop' in emu ? emu.stop() : emu.close(), receiver.close()]);
-      await h.close();
+      try {
+        await worker.close();
+        // PayStablecoin's emulator stops with stop() (its close() closes an order); the others close().
+        await Promise.all(['stop' in emu ? emu.stop() : emu.close(), receiver.close()]);
+      } finally {
+        await h.close(); // the test database and queue keys go whatever happened above
+      }
     },
   };
 }
