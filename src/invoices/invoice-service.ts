@@ -7,7 +7,7 @@ import type { PageRequest } from '../db/pagination.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { createAccountContexts } from '../connectors/account-context.js';
 import { accountCanSync, UpstreamError, type Connector, type PaidDetails, type UpstreamInvoice } from '../connectors/types.js';
-import { canCancel, canExpire, canTransition, eventTypeForStatus, isClosedUnpaid, type InvoiceStatus, type PaymentException } from '../domain/invoice-status.js';
+import { canCancel, canExpire, canTransition, eventTypeForStatus, isClosedUnpaid, type InvoiceEventType, type InvoiceStatus, type PaymentException } from '../domain/invoice-status.js';
 import { newId } from '../domain/ids.js';
 import { findCurrency } from '../domain/currencies.js';
 import { checkAmount, compareAmounts } from '../domain/money.js';
@@ -72,15 +72,15 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
    * event written in the same transaction (the outbox).
    */
   async function transition(trx: DbOrTx, row: InvoiceRow, to: InvoiceStatus, patch: Partial<InvoiceRow> = {}): Promise<InvoiceRow> {
-    const updated = await invoicesRepo.update(trx, row.id, { ...patch, status: to });
-    await eventsRepo.insert(trx, {
-      tenant_id: row.tenant_id,
-      livemode: row.livemode,
-      type: eventTypeForStatus(to),
-      invoice_id: row.id,
-      data: toInvoiceObject(updated),
-    });
+    const updated = await updateWithEvent(trx, row, { ...patch, status: to }, eventTypeForStatus(to));
     metrics.invoiceTransitions.inc({ connector: row.connector, status: to });
+    return updated;
+  }
+
+  /** Writes the change and the event it causes in the same transaction (the outbox). */
+  async function updateWithEvent(trx: DbOrTx, row: InvoiceRow, patch: Partial<InvoiceRow>, type: InvoiceEventType): Promise<InvoiceRow> {
+    const updated = await invoicesRepo.update(trx, row.id, patch);
+    await eventsRepo.insert(trx, { tenant_id: row.tenant_id, livemode: row.livemode, type, invoice_id: row.id, data: toInvoiceObject(updated) });
     return updated;
   }
 
@@ -109,7 +109,8 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         const late = { ...paid, exception: update.paid!.exception ?? 'late' };
         if (row.paid && row.paid.amount === late.amount && row.paid.exception === late.exception) return invoicesRepo.update(trx, row.id, { upstream_data });
         logger.warn({ invoice: row.id, status: row.status, paid: late.amount, currency: late.currency }, 'payment arrived for an invoice that no longer takes payments');
-        return recordLatePayment(trx, row, { upstream_data, paid: late });
+        metrics.latePayments.inc({ connector: row.connector });
+        return updateWithEvent(trx, row, { upstream_data, paid: late }, 'invoice.late_payment');
       }
       if (update.status === row.status || !canTransition(row.status, update.status)) {
         return invoicesRepo.update(trx, row.id, { upstream_data });
@@ -131,26 +132,18 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     return { amount: p.amount, currency: p.currency, paid_at: p.paidAt.toISOString(), fee: p.fee, exception };
   }
 
-  async function recordLatePayment(trx: DbOrTx, row: InvoiceRow, patch: Partial<InvoiceRow>): Promise<InvoiceRow> {
-    const updated = await invoicesRepo.update(trx, row.id, patch);
-    await eventsRepo.insert(trx, {
-      tenant_id: row.tenant_id,
-      livemode: row.livemode,
-      type: 'invoice.late_payment',
-      invoice_id: row.id,
-      data: toInvoiceObject(updated),
-    });
-    metrics.latePayments.inc({ connector: row.connector });
-    return updated;
-  }
-
-  /** Asks the upstream for one invoice and applies the answer (a webhook that only says "something changed"). */
-  async function refresh(invoiceId: string): Promise<InvoiceRow> {
+  /**
+   * For a webhook that only says "something changed" (BTCPay): asks the upstream for the invoice
+   * and applies its answer; where this account cannot be asked, applies the event itself.
+   */
+  async function refresh(invoiceId: string, event: UpstreamUpdate): Promise<InvoiceRow> {
     const row = await invoicesRepo.findById(db, invoiceId);
     if (!row?.upstream_id) throw new Error(`invoice ${invoiceId} has no upstream invoice`);
     const { account, connector } = await loadAccountAndConnector(row);
+    const ctx = accountContext(account);
+    if (!accountCanSync(connector, ctx)) return applyUpstreamUpdate(row.id, event);
     const upstreamId = row.upstream_id;
-    const upstream = await callUpstream(row.connector, 'get_invoice', () => connector.getInvoice(accountContext(account), upstreamId));
+    const upstream = await callUpstream(row.connector, 'get_invoice', () => connector.getInvoice(ctx, upstreamId));
     return applyUpstreamUpdate(row.id, upstream);
   }
 

@@ -41,7 +41,7 @@ export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: Conne
           continue;
         }
         // A trigger-only event: the upstream's answer to a status query is what counts.
-        if (event.refetch && connector.manifest.capabilities.sync) await deps.invoices.refresh(invoice.id);
+        if (event.refetch) await deps.invoices.refresh(invoice.id, event);
         else await deps.invoices.applyUpstreamUpdate(invoice.id, event);
         // Recorded after applying: a crash in between only means applying again, which is harmless.
         await upstreamEventKeysRepo.record(deps.db, row.gateway_account_id, event.dedupeKey, row.id);
