@@ -14,7 +14,7 @@ import { createDeliveryQueue } from './webhooks/outbound/delivery-queue.js';
 import { createEndpointService } from './webhooks/outbound/endpoint-service.js';
 import { registerWebhookGauges } from './webhooks/outbound/webhook-gauges.js';
 import { createGuardedDispatcher } from './security/outbound-guard.js';
-import { createUpstreamHttp } from './connectors/upstream-http.js';
+import { createUpstreamHttp } from './connectors/kit/http.js';
 import { createUpstreamWebhookQueue } from './webhooks/inbound/upstream-webhook-queue.js';
 import { createWebhookIngress } from './webhooks/inbound/ingress.js';
 import { createGatewayAccountService } from './gateway-accounts/gateway-account-service.js';

@@ -1,7 +1,8 @@
 import type { InvoiceStatus, PaymentException } from '../domain/invoice-status.js';
+import type { ConnectorId } from './connector-ids.js';
 
-/** Connector ids that tenants may use; later upstreams add members (and rows in the OpenAPI enum). */
-export type ConnectorId = 'sandbox' | 'cryptopay' | 'walletpay' | 'btcpay' | 'xthonpay' | 'paystablecoin';
+export type { ConnectorId } from './connector-ids.js';
+export { UpstreamError } from './kit/failures.js';
 
 export interface CredentialField {
   name: string;
@@ -100,6 +101,11 @@ export interface UpstreamEvent {
   /** Unique per upstream event, for idempotent processing (e.g. invoice id + status). */
   dedupeKey: string;
   upstreamId: string;
+  /**
+   * Our own invoice id, for upstreams whose webhooks carry only the reference we sent (XthonPay's
+   * external_id): the invoice is then found by it, within the account, instead of by upstreamId.
+   */
+  invoiceId?: string;
   status: InvoiceStatus | 'unknown';
   paid: PaidDetails | null;
   raw: Record<string, unknown>;
@@ -128,29 +134,24 @@ export interface WebhookAcknowledgement {
   body?: string;
 }
 
-/**
- * Integration errors (our call failed: network, bad response, auth) as opposed to declines
- * (the upstream said no to this invoice). Both carry the upstream's own reason. `unsuitable`:
- * the account cannot take this invoice at all, found out before anything was created upstream
- * (e.g. no network for the currency); routing treats it like an ineligible account.
- */
-export class UpstreamError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'decline' | 'integration' | 'unsuitable',
-    readonly retryable: boolean,
-    readonly upstreamCode?: string,
-  ) {
-    super(message);
-  }
+export interface SettingError {
+  /** A pointer below the account body: `/credentials/token`, `/config/speed_policy`. */
+  field: string;
+  message: string;
 }
 
+/**
+ * What the rest of Switchyard sees of an upstream. Connectors are built with the kit
+ * (`kit/define-connector.ts`), which derives the settings checks from the manifest and schemas.
+ */
 export interface Connector {
   manifest: ConnectorManifest;
-  /** Validates the credentials' shape; returns field errors (empty when fine). */
-  validateCredentials(credentials: unknown): Array<{ field: string; message: string }>;
-  /** Validates connector-specific config (base_url is checked by the caller); returns field errors. */
-  validateConfig?(config: Record<string, unknown>): Array<{ field: string; message: string }>;
+  /** Checks the credentials against the manifest and the connector's schema; returns field errors (empty when fine). */
+  validateCredentials(credentials: unknown): SettingError[];
+  /** Checks account config against the manifest (undeclared keys are refused) and the schema; base_url's address is checked by the caller. */
+  validateConfig(config: Record<string, unknown>): SettingError[];
+  /** Inbound webhook headers never stored: credentials this upstream (or a proxy in front of it) might send. */
+  redactHeaders: readonly string[];
   /** Asks the upstream whether the credentials work, where it offers a check. */
   checkCredentials?(account: AccountContext): Promise<void>;
   createInvoice(account: AccountContext, input: CreateInvoiceInput): Promise<UpstreamInvoice>;

@@ -1,49 +1,12 @@
-import { request, type Dispatcher } from 'undici';
-import { UpstreamError } from './types.js';
+// TEMPORARY adapter while connectors move onto the kit (kit/http.ts); removed once all have moved.
+import type { UpstreamHttp as KitHttp, UpstreamResponse } from './kit/http.js';
 
-export interface UpstreamResponse {
-  status: number;
-  text: string;
-  /** The body parsed as JSON, or undefined when it is not JSON. */
-  json: unknown;
-}
+export type { UpstreamResponse };
 
 export interface UpstreamHttp {
   send(opts: { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number }): Promise<UpstreamResponse>;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
-
-/**
- * The one way connectors talk to upstreams: through the outbound address guard (a tenant's
- * base_url is a tenant-supplied URL), with a timeout, and with network failures turned into
- * retryable integration errors. What the answer means is the connector's business.
- */
-export function createUpstreamHttp(dispatcher: Dispatcher): UpstreamHttp {
-  return {
-    async send({ method, url, headers = {}, body, timeoutMs = DEFAULT_TIMEOUT_MS }) {
-      let res: Dispatcher.ResponseData;
-      try {
-        res = await request(url, {
-          method,
-          dispatcher,
-          signal: AbortSignal.timeout(timeoutMs),
-          headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        });
-      } catch (err) {
-        const e = err as Error & { code?: string };
-        throw new UpstreamError(`could not reach the upstream: ${e.code ?? e.name}: ${e.message}`, 'integration', true, e.code ?? 'network_error');
-      }
-      const text = await res.body.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: res.statusCode, text, json };
-    },
-  };
+export function legacyHttp(http: KitHttp): UpstreamHttp {
+  return { send: (o) => http.send({ ...o, body: o.body === undefined ? undefined : JSON.stringify(o.body) }) };
 }
-

@@ -63,6 +63,9 @@ export const invoicesRepo = {
   findForUpdate: async (db: DbOrTx, id: string): Promise<InvoiceRow | undefined> => db('invoices').where({ id }).forUpdate().first(),
   findByUpstream: async (db: DbOrTx, gatewayAccountId: string, upstreamId: string): Promise<InvoiceRow | undefined> =>
     db('invoices').where({ gateway_account_id: gatewayAccountId, upstream_id: upstreamId }).first(),
+  /** An invoice of one gateway account by our own id (for upstreams that only echo our reference). */
+  findByIdForAccount: async (db: DbOrTx, gatewayAccountId: string, id: string): Promise<InvoiceRow | undefined> =>
+    db('invoices').where({ id, gateway_account_id: gatewayAccountId }).first(),
   findByExternalId: async (db: DbOrTx, scope: TenantScope, externalId: string): Promise<InvoiceRow | undefined> =>
     db('invoices').where({ tenant_id: scope.tenantId, livemode: scope.livemode, external_id: externalId }).first(),
   list: (db: DbOrTx, scope: TenantScope, page: PageRequest, filter: { status?: InvoiceStatus; externalId?: string }) => {

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
-import { createUpstreamHttp } from '../../src/connectors/upstream-http.js';
+import { createUpstreamHttp } from '../../src/connectors/kit/http.js';
+import { legacyHttp } from '../../src/connectors/upstream-http.js';
 import { createBtcPayConnector } from '../../src/connectors/btcpay/index.js';
 import { canonicalPaymentMethod, mapStatus, toCreateBody, toPayment, toUpstreamEvents, toUpstreamInvoice } from '../../src/connectors/btcpay/transformers.js';
 import type { AccountContext, CreateInvoiceInput, InboundWebhookRequest } from '../../src/connectors/types.js';
@@ -9,7 +10,7 @@ import { btcPayVector } from '../vectors/index.js';
 
 const { body: VECTOR_BODY, secret: VECTOR_SECRET, signature: VECTOR_SIG } = btcPayVector;
 
-const connector = createBtcPayConnector({ http: createUpstreamHttp(new Agent()) });
+const connector = createBtcPayConnector({ http: legacyHttp(createUpstreamHttp(new Agent())) });
 const account: AccountContext = {
   accountId: 'ga_btcpay',
   livemode: false,

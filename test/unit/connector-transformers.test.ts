@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitDescription, toUpstreamEvents as walletPayEvents } from '../../src/connectors/walletpay/transformers.js';
-import { toCreateParams, toUpstreamEvents as cryptoPayEvents, toUpstreamInvoice } from '../../src/connectors/cryptopay/transformers.js';
+import { invoiceSchema, toCreateParams, toUpstreamEvents as cryptoPayEvents, toUpstreamInvoice, updateSchema } from '../../src/connectors/cryptopay/transformers.js';
+import { parseAnswer, parseWebhookBody } from '../../src/connectors/kit/index.js';
 import { reconcileBackoffSeconds } from '../../src/invoices/reconcile.js';
 import { walletPayTimestampMs } from '../../src/connectors/walletpay/index.js';
 
@@ -53,9 +54,20 @@ describe('Crypto Pay transformers', () => {
   });
 
   it('accepts amounts as strings or numbers and maps unknown statuses to unknown', () => {
-    expect(toUpstreamInvoice({ invoice_id: 1, amount: 10.5, status: 'paid', asset: 'USDT', paid_amount: 10.5 }).paid).toMatchObject({ amount: '10.5', currency: 'USDT' });
-    expect(toUpstreamInvoice({ invoice_id: 1, amount: '1', status: 'refunded' }).status).toBe('unknown');
-    expect(cryptoPayEvents({ update_id: 1, update_type: 'something_new', request_date: '', payload: { invoice_id: 1, amount: '1', status: 'paid' } })).toEqual([]);
+    const read = (v: unknown) => toUpstreamInvoice(invoiceSchema.parse(v));
+    expect(read({ invoice_id: 1, amount: 10.5, status: 'paid', asset: 'USDT', paid_amount: 10.5 }).paid).toMatchObject({ amount: '10.5', currency: 'USDT' });
+    expect(read({ invoice_id: 1, amount: 1e-7, status: 'paid', asset: 'BTC' }).paid).toMatchObject({ amount: '0.0000001' });
+    expect(read({ invoice_id: 1, amount: '1', status: 'refunded' }).status).toBe('unknown');
+    const update = { update_id: 1, update_type: 'something_new', request_date: '', payload: { invoice_id: 1, amount: '1', status: 'paid' } };
+    expect(cryptoPayEvents(updateSchema.parse(update))).toEqual([]);
+  });
+
+  it('a webhook or answer of the wrong shape is refused naming the field', () => {
+    const body = Buffer.from(JSON.stringify({ update_id: 1, update_type: 'invoice_paid', payload: { invoice_id: 1, status: 'paid' } }));
+    expect(() => parseWebhookBody(updateSchema, body)).toThrow(/\/payload\/amount/);
+    expect(() => parseAnswer(invoiceSchema, { invoice_id: 1, amount: 'ten', status: 'paid' }, 'Crypto Pay createInvoice')).toThrow(
+      expect.objectContaining({ kind: 'integration', retryable: true, message: expect.stringMatching(/\/amount: is not a decimal amount/) }),
+    );
   });
 });
 

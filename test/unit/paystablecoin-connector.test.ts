@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUpstreamHttp } from '../../src/connectors/upstream-http.js';
+import { createUpstreamHttp } from '../../src/connectors/kit/http.js';
+import { legacyHttp } from '../../src/connectors/upstream-http.js';
 import { createPayStablecoinConnector } from '../../src/connectors/paystablecoin/index.js';
 import { UpstreamError, type AccountContext, type Connector, type CreateInvoiceInput, type InboundWebhookRequest } from '../../src/connectors/types.js';
 import { startPayStablecoinEmulator, type PayStablecoinEmulator } from '../emulators/paystablecoin.js';
@@ -15,7 +16,7 @@ let receiverUrl: string;
 
 beforeAll(async () => {
   emu = await startPayStablecoinEmulator();
-  connector = createPayStablecoinConnector({ http: createUpstreamHttp(new (await import('undici')).Agent()) });
+  connector = createPayStablecoinConnector({ http: legacyHttp(createUpstreamHttp(new (await import('undici')).Agent())) });
   account = {
     accountId: 'acct_psc_1',
     livemode: true,

@@ -63,6 +63,7 @@ export function createBtcPayConnector(deps: { http: UpstreamHttp }): Connector {
 
   return {
     manifest,
+    redactHeaders: [],
     validateCredentials(credentials) {
       const c = (credentials ?? {}) as Record<string, unknown>;
       const errors = FIELDS.filter((f) => typeof c[f] !== 'string' || (c[f] as string).length === 0).map((f) => ({ field: `/credentials/${f}`, message: 'is required (a non-empty string)' }));

@@ -1,70 +1,59 @@
-import { createHash, createHmac } from 'node:crypto';
-import type { Connector, AccountContext, UpstreamInvoice } from '../types.js';
-import { UpstreamError } from '../types.js';
-import type { UpstreamHttp } from '../upstream-http.js';
-import { timingSafeEqualStrings } from '../signature-compare.js';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { apiBase, createApiClient, defineConnector, parseWebhookBody, signWith, UpstreamError, verifyHmacWebhook, type Account, type HmacWebhookScheme, type UpstreamHttp } from '../kit/index.js';
+import type { Connector } from '../types.js';
 import { manifest } from './manifest.js';
-import { toCreateParams, toUpstreamEvents, toUpstreamInvoice, type CryptoPayInvoice, type CryptoPayUpdate } from './transformers.js';
+import { configSchema, credentialsSchema } from './settings.js';
+import { balanceSchema, invoiceListSchema, invoiceSchema, toCreateParams, toUpstreamEvents, toUpstreamInvoice, updateSchema } from './transformers.js';
+
+type CryptoPayAccount = Account<z.output<typeof credentialsSchema>, z.output<typeof configSchema>>;
 
 const BASE_URLS = { mainnet: 'https://pay.crypt.bot', testnet: 'https://testnet-pay.crypt.bot' } as const;
-const TOKEN_PATTERN = /^\d+:[A-Za-z0-9_-]{20,}$/;
 
-/** hex HMAC-SHA256 of the raw body keyed by SHA-256(token) (REFERENCE §1.8). */
+/** Webhooks: hex HMAC-SHA-256 of the raw body, keyed with the SHA-256 digest of the app token. */
+const webhookScheme: HmacWebhookScheme<CryptoPayAccount> = {
+  signatureHeader: 'crypto-pay-api-signature',
+  key: (account) => webhookKey(account.credentials.token),
+  message: (request) => [request.rawBody],
+  encoding: 'hex',
+};
+
+const webhookKey = (token: string) => createHash('sha256').update(token).digest();
+
+/** The header value Crypto Pay sends for this body (tests and the emulator sign with it). */
 export function cryptoPayWebhookSignature(token: string, rawBody: Buffer): string {
-  return createHmac('sha256', createHash('sha256').update(token).digest()).update(rawBody).digest('hex');
-}
-
-function baseUrl(account: AccountContext): string {
-  const configured = account.config.base_url as string | undefined;
-  return (configured ?? BASE_URLS[(account.config.environment as 'mainnet' | 'testnet' | undefined) ?? 'mainnet']).replace(/\/+$/, '');
+  return signWith(webhookScheme, webhookKey(token), [rawBody]);
 }
 
 export function createCryptoPayConnector(deps: { http: UpstreamHttp }): Connector {
-  /** One API method call: `{ok, result}` envelope; errors keep the upstream's name. */
-  async function call<T>(account: AccountContext, method: string, params: Record<string, unknown> = {}): Promise<T> {
-    const res = await deps.http.send({
-      method: 'POST',
-      url: `${baseUrl(account)}/api/${method}`,
-      headers: { 'Crypto-Pay-API-Token': account.credentials.token ?? '' },
-      body: params,
-    });
-    const envelope = res.json as { ok?: boolean; result?: T; error?: { code?: number; name?: string } } | undefined;
-    if (res.status >= 200 && res.status < 300 && envelope?.ok === true) return envelope.result as T;
-    const name = envelope?.error?.name ?? `HTTP_${res.status}`;
-    if (res.status === 429 || res.status >= 500) throw new UpstreamError(`Crypto Pay ${method}: ${name}`, 'integration', true, name);
-    if (res.status === 401 || name === 'UNAUTHORIZED') throw new UpstreamError(`Crypto Pay ${method}: ${name}`, 'integration', false, name);
-    throw new UpstreamError(`Crypto Pay ${method}: ${name}`, 'decline', false, name);
-  }
+  // Every method is `POST /api/{method}` answering `{ok, result}` or `{ok: false, error: {code, name}}`.
+  const api = createApiClient<CryptoPayAccount>(deps.http, {
+    name: 'Crypto Pay',
+    baseUrl: (account) => apiBase(account.config, BASE_URLS[account.config.environment ?? 'mainnet']),
+    headers: (account) => ({ 'Crypto-Pay-API-Token': account.credentials.token }),
+    unwrap: (res) => {
+      const envelope = res.json as { ok?: unknown; result?: unknown; error?: { name?: unknown } } | undefined;
+      if (envelope?.ok === true) return { data: envelope.result };
+      if (envelope?.ok === false) return { error: { code: typeof envelope.error?.name === 'string' ? envelope.error.name : undefined } };
+      return { unreadable: 'answer is not a Crypto Pay envelope' };
+    },
+    // Crypto Pay names a bad token UNAUTHORIZED, whatever the status.
+    codes: { UNAUTHORIZED: 'fatal' },
+  });
+  const call = <S extends z.ZodType>(account: CryptoPayAccount, method: string, answer: S, params: Record<string, unknown> = {}) =>
+    api(account, { method: 'POST', path: `/api/${method}`, body: params, answer });
 
-  const getInvoices = async (account: AccountContext, ids: string[]): Promise<UpstreamInvoice[]> => {
-    const result = await call<{ items?: CryptoPayInvoice[] } | CryptoPayInvoice[]>(account, 'getInvoices', { invoice_ids: ids.join(','), count: Math.min(1000, ids.length) });
-    // Some versions answer a bare array; the documented shape is {items}.
-    const items = Array.isArray(result) ? result : (result.items ?? []);
-    return items.map(toUpstreamInvoice);
-  };
+  const getInvoices = async (account: CryptoPayAccount, ids: string[]) =>
+    (await call(account, 'getInvoices', invoiceListSchema, { invoice_ids: ids.join(','), count: Math.min(1000, ids.length) })).map(toUpstreamInvoice);
 
-  return {
+  return defineConnector({
     manifest,
-    validateCredentials(credentials) {
-      const token = (credentials as { token?: unknown } | undefined)?.token;
-      const extra = Object.keys((credentials as object | undefined) ?? {}).filter((k) => k !== 'token');
-      return [
-        ...(typeof token === 'string' && TOKEN_PATTERN.test(token) ? [] : [{ field: '/credentials/token', message: 'must be a Crypto Pay app token (digits:letters)' }]),
-        ...extra.map((k) => ({ field: `/credentials/${k}`, message: 'is not a Crypto Pay credential' })),
-      ];
-    },
-    validateConfig(config) {
-      // Wallet Pay's webhook settings mean nothing here: refuse them rather than ignore them.
-      return ['webhook_ip_allowlist', 'webhook_timestamp_tolerance_seconds']
-        .filter((k) => config[k] !== undefined)
-        .map((k) => ({ field: `/config/${k}`, message: 'applies to Wallet Pay accounts only' }));
-    },
+    credentials: credentialsSchema,
+    config: configSchema,
     async checkCredentials(account) {
-      await call(account, 'getMe');
+      await call(account, 'getMe', z.unknown());
     },
-    async createInvoice(account, input) {
-      return toUpstreamInvoice(await call<CryptoPayInvoice>(account, 'createInvoice', toCreateParams(input)));
-    },
+    createInvoice: async (account, input) => toUpstreamInvoice(await call(account, 'createInvoice', invoiceSchema, toCreateParams(input))),
     async getInvoice(account, upstreamId) {
       const [invoice] = await getInvoices(account, [upstreamId]);
       if (!invoice) throw new UpstreamError(`Crypto Pay has no invoice ${upstreamId}`, 'decline', false, 'INVOICE_NOT_FOUND');
@@ -72,21 +61,15 @@ export function createCryptoPayConnector(deps: { http: UpstreamHttp }): Connecto
     },
     getInvoices,
     async cancelInvoice(account, upstreamId) {
-      await call(account, 'deleteInvoice', { invoice_id: Number(upstreamId) });
+      await call(account, 'deleteInvoice', z.unknown(), { invoice_id: Number(upstreamId) });
     },
-    async getBalance(account) {
-      const rows = await call<Array<{ currency_code: string; available: string | number; onhold?: string | number }>>(account, 'getBalance');
-      return rows.map((r) => ({ currency: r.currency_code, available: String(r.available), onhold: String(r.onhold ?? '0') }));
+    getBalance: async (account) =>
+      (await call(account, 'getBalance', balanceSchema)).map((r) => ({ currency: r.currency_code, available: r.available, onhold: r.onhold ?? '0' })),
+    webhooks: {
+      verify: (account, request) => verifyHmacWebhook(webhookScheme, account, request),
+      parse: (rawBody) => toUpstreamEvents(parseWebhookBody(updateSchema, rawBody)),
+      acknowledgement: { status: 200, contentType: 'application/json', body: '{"ok":true}' },
+      redactHeaders: ['crypto-pay-api-token'],
     },
-    verifyWebhook(account, request) {
-      const received = request.headers['crypto-pay-api-signature'];
-      if (!received) return { ok: false, reason: 'missing_signature' };
-      const expected = cryptoPayWebhookSignature(account.credentials.token ?? '', request.rawBody);
-      return timingSafeEqualStrings(received.toLowerCase(), expected) ? { ok: true } : { ok: false, reason: 'bad_signature' };
-    },
-    parseWebhook(rawBody) {
-      return toUpstreamEvents(JSON.parse(rawBody.toString('utf8')) as CryptoPayUpdate);
-    },
-    acknowledgement: () => ({ status: 200, contentType: 'application/json', body: '{"ok":true}' }),
-  };
+  });
 }

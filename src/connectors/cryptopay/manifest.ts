@@ -1,4 +1,5 @@
 import type { ConnectorManifest } from '../types.js';
+import { baseUrlField } from '../kit/index.js';
 
 export const CRYPTO_ASSETS = ['USDT', 'TON', 'BTC', 'ETH', 'LTC', 'BNB', 'TRX', 'USDC', 'SOL', 'NOT', 'DOGS'];
 export const FIAT_CURRENCIES = [
@@ -12,7 +13,7 @@ export const manifest: ConnectorManifest = {
   credentialFields: [{ name: 'token', secret: true, description: 'App token from @CryptoBot → Crypto Pay → My Apps (use @CryptoTestnetBot for testnet)' }],
   configFields: [
     { name: 'environment', description: 'mainnet (default) or testnet', required: false },
-    { name: 'base_url', description: 'override the API address (a proxy or an emulator)', required: false },
+    baseUrlField(),
   ],
   capabilities: {
     currencies: [...CRYPTO_ASSETS, ...FIAT_CURRENCIES],

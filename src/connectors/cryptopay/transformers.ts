@@ -1,35 +1,42 @@
+import { z } from 'zod';
 import type { CreateInvoiceInput, UpstreamEvent, UpstreamInvoice } from '../types.js';
 import type { InvoiceStatus } from '../../domain/invoice-status.js';
 import { isCrypto } from '../../domain/currencies.js';
+import { optional, upstreamAmount, upstreamId } from '../kit/index.js';
 
-/** Crypto Pay's invoice as it travels (REFERENCE §1.6); amounts arrive as strings, sometimes numbers. */
-export interface CryptoPayInvoice {
-  invoice_id: number;
-  hash?: string;
-  currency_type?: 'crypto' | 'fiat';
-  asset?: string;
-  fiat?: string;
-  amount: string | number;
-  status: string;
-  bot_invoice_url?: string;
-  mini_app_invoice_url?: string;
-  web_app_invoice_url?: string;
-  pay_url?: string;
-  paid_asset?: string;
-  paid_amount?: string | number;
-  fee_asset?: string;
-  fee_amount?: string | number;
-  paid_at?: string;
-  payload?: string;
-  expiration_date?: string;
-}
+/** Crypto Pay's invoice as it travels (see PROTOCOL.md); amounts arrive as strings, sometimes numbers. */
+export const invoiceSchema = z.object({
+  invoice_id: upstreamId,
+  hash: optional(z.string()),
+  currency_type: optional(z.string()),
+  asset: optional(z.string()),
+  fiat: optional(z.string()),
+  amount: upstreamAmount,
+  status: z.string(),
+  bot_invoice_url: optional(z.string()),
+  mini_app_invoice_url: optional(z.string()),
+  web_app_invoice_url: optional(z.string()),
+  pay_url: optional(z.string()),
+  paid_asset: optional(z.string()),
+  paid_amount: optional(upstreamAmount),
+  fee_asset: optional(z.string()),
+  fee_amount: optional(upstreamAmount),
+  paid_at: optional(z.string()),
+  payload: optional(z.string()),
+});
+export type CryptoPayInvoice = z.output<typeof invoiceSchema>;
 
-export interface CryptoPayUpdate {
-  update_id: number;
-  update_type: string;
-  request_date: string;
-  payload: CryptoPayInvoice;
-}
+/** getInvoices answers `{items}`; some versions a bare array. */
+export const invoiceListSchema = z.union([z.array(invoiceSchema), z.object({ items: z.array(invoiceSchema).default([]) }).transform((r) => r.items)]);
+
+export const balanceSchema = z.array(z.object({ currency_code: z.string(), available: upstreamAmount, onhold: optional(upstreamAmount) }));
+
+export const updateSchema = z.object({
+  update_id: upstreamId,
+  update_type: z.string(),
+  request_date: optional(z.string()),
+  payload: invoiceSchema,
+});
 
 /** The one table from Crypto Pay's status to ours; anything new maps to unknown, never a crash. */
 const STATUS: Record<string, InvoiceStatus> = { active: 'pending', paid: 'paid', expired: 'expired' };
@@ -59,40 +66,37 @@ export function toCreateParams(input: CreateInvoiceInput): Record<string, unknow
   return params;
 }
 
-const str = (v: string | number | undefined) => (v === undefined ? undefined : String(v));
-
 export function toUpstreamInvoice(inv: CryptoPayInvoice): UpstreamInvoice {
   const status = STATUS[inv.status] ?? 'unknown';
-  const paidAmount = str(inv.paid_amount) ?? str(inv.amount)!;
   return {
-    upstreamId: String(inv.invoice_id),
+    upstreamId: inv.invoice_id,
     status,
     payUrl: inv.bot_invoice_url ?? inv.pay_url ?? null,
     payment: null,
     paid:
       status === 'paid'
         ? {
-            amount: paidAmount,
+            amount: inv.paid_amount ?? inv.amount,
             currency: inv.paid_asset ?? inv.asset ?? inv.fiat ?? '',
             paidAt: inv.paid_at ? new Date(inv.paid_at) : new Date(),
-            fee: str(inv.fee_amount) ?? null,
+            fee: inv.fee_amount ?? null,
           }
         : null,
     raw: {
-      cryptopay_invoice_id: inv.invoice_id,
+      cryptopay_invoice_id: Number(inv.invoice_id),
       cryptopay_hash: inv.hash,
       cryptopay_status: inv.status,
       bot_invoice_url: inv.bot_invoice_url,
       mini_app_invoice_url: inv.mini_app_invoice_url,
       web_app_invoice_url: inv.web_app_invoice_url,
-      ...(inv.paid_asset ? { paid_asset: inv.paid_asset, paid_amount: str(inv.paid_amount), fee_asset: inv.fee_asset, fee_amount: str(inv.fee_amount) } : {}),
+      ...(inv.paid_asset ? { paid_asset: inv.paid_asset, paid_amount: inv.paid_amount, fee_asset: inv.fee_asset, fee_amount: inv.fee_amount } : {}),
     },
   };
 }
 
 /** invoice_paid is the only update type; update_id is not unique, so the dedupe key is invoice + status. */
-export function toUpstreamEvents(update: CryptoPayUpdate): UpstreamEvent[] {
-  if (update.update_type !== 'invoice_paid' || !update.payload) return [];
+export function toUpstreamEvents(update: z.output<typeof updateSchema>): UpstreamEvent[] {
+  if (update.update_type !== 'invoice_paid') return [];
   const view = toUpstreamInvoice(update.payload);
   return [{ dedupeKey: `${update.payload.invoice_id}:${update.payload.status}`, upstreamId: view.upstreamId, status: view.status, paid: view.paid, raw: view.raw }];
 }

@@ -78,6 +78,7 @@ export function createPayStablecoinConnector(deps: { http: UpstreamHttp }): Conn
 
   return {
     manifest,
+    redactHeaders: [],
     validateCredentials(credentials) {
       const c = (credentials ?? {}) as Record<string, unknown>;
       const errors: Array<{ field: string; message: string }> = [];

@@ -37,6 +37,8 @@ export function createSandboxConnector(deps: { db: Db; publicBaseUrl: string }):
       credentials === undefined || (typeof credentials === 'object' && credentials !== null && Object.keys(credentials).length === 0)
         ? []
         : [{ field: '/credentials', message: 'the sandbox takes no credentials' }],
+    validateConfig: (config) => Object.keys(config).map((k) => ({ field: `/config/${k}`, message: 'the sandbox takes no config' })),
+    redactHeaders: [],
     async createInvoice(account, input) {
       const row = await sandboxStore.insert(db, {
         upstream_id: `sbx_${randomBytes(12).toString('hex')}`,

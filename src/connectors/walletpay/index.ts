@@ -51,6 +51,7 @@ export function createWalletPayConnector(deps: { http: UpstreamHttp }): Connecto
 
   return {
     manifest,
+    redactHeaders: [],
     validateCredentials(credentials) {
       const key = (credentials as { api_key?: unknown } | undefined)?.api_key;
       const extra = Object.keys((credentials as object | undefined) ?? {}).filter((k) => k !== 'api_key');

@@ -56,6 +56,7 @@ export function createXthonPayConnector(deps: { http: UpstreamHttp }): Connector
 
   return {
     manifest,
+    redactHeaders: [],
     validateCredentials(credentials) {
       const c = (credentials ?? {}) as Record<string, unknown>;
       return [

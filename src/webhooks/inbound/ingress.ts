@@ -12,8 +12,8 @@ import { newId } from '../../domain/ids.js';
 import { ApiError } from '../../http/problem.js';
 import type { UpstreamWebhookQueue } from './upstream-webhook-queue.js';
 
-/** Headers never stored: credentials a misconfigured upstream or proxy might forward. */
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'crypto-pay-api-token', 'wpay-store-api-key', 'x-api-key']);
+/** Headers never stored for any request, even one for an unknown connector. */
+const ALWAYS_REDACTED = ['authorization', 'cookie', 'proxy-authorization'];
 
 export interface IngressDeps {
   db: Db;
@@ -35,9 +35,12 @@ export function createWebhookIngress(deps: IngressDeps) {
 
   return async function receive(req: Request, connectorId: string, accountId: string): Promise<WebhookAcknowledgement> {
     const rawBody = req.rawBody ?? Buffer.alloc(0);
+    const connector = deps.connectors.get(connectorId);
+    // Credentials a misconfigured upstream or proxy might forward: each connector names its own.
+    const redacted = new Set([...ALWAYS_REDACTED, ...(connector?.redactHeaders ?? [])]);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !SECRET_HEADERS.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      if (value !== undefined && !redacted.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
     const request: InboundWebhookRequest = {
       method: req.method,
@@ -47,7 +50,6 @@ export function createWebhookIngress(deps: IngressDeps) {
       sourceAddress: normalizeSourceAddress(req.socket.remoteAddress ?? ''),
       receivedAt: new Date(),
     };
-    const connector = deps.connectors.get(connectorId);
     const account = connector ? await gatewayAccountsRepo.findForConnector(deps.db, connectorId, accountId) : undefined;
     let verification: VerificationResult | { ok: false; reason: 'unknown_connector' | 'unknown_account' };
     if (!connector) verification = { ok: false, reason: 'unknown_connector' };

@@ -30,9 +30,12 @@ export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: Conne
     const duplicates: string[] = [];
     try {
       for (const event of events) {
-        const invoice = await invoicesRepo.findByUpstream(deps.db, row.gateway_account_id, event.upstreamId);
+        // Most upstreams name their own invoice; some only echo the reference we sent (our id).
+        const invoice = event.invoiceId
+          ? await invoicesRepo.findByIdForAccount(deps.db, row.gateway_account_id, event.invoiceId)
+          : await invoicesRepo.findByUpstream(deps.db, row.gateway_account_id, event.upstreamId);
         if (!invoice) {
-          unknown.push(event.upstreamId);
+          unknown.push(event.invoiceId ?? event.upstreamId);
           continue;
         }
         const seenIn = await upstreamEventKeysRepo.find(deps.db, row.gateway_account_id, event.dedupeKey);

@@ -1,0 +1,98 @@
+import type { z } from 'zod';
+import type {
+  AccountContext,
+  Connector,
+  ConnectorManifest,
+  CreateInvoiceInput,
+  InboundWebhookRequest,
+  UpstreamEvent,
+  UpstreamInvoice,
+  VerificationResult,
+  WebhookAcknowledgement,
+} from '../types.js';
+import { checkSettings, readSettings } from './settings.js';
+import { upstreamErrorOfKind } from './failures.js';
+
+/** An account as a connector's flows see it: credentials and config already parsed by its schemas. */
+export type Account<C, K> = Omit<AccountContext, 'credentials' | 'config'> & { credentials: C; config: K };
+
+/** Headers no upstream's webhook may have stored, whoever sends them. */
+const ALWAYS_REDACTED = ['authorization', 'cookie', 'proxy-authorization'];
+
+/**
+ * A connector is data plus a few small functions: its manifest, the schemas of its credentials
+ * and config, the flows it supports, and how its webhooks are verified, read and acknowledged.
+ */
+export interface ConnectorDefinition<CS extends z.ZodType, KS extends z.ZodType> {
+  manifest: ConnectorManifest;
+  credentials: CS;
+  config: KS;
+  checkCredentials?(account: Account<z.output<CS>, z.output<KS>>): Promise<void>;
+  createInvoice(account: Account<z.output<CS>, z.output<KS>>, input: CreateInvoiceInput): Promise<UpstreamInvoice>;
+  getInvoice(account: Account<z.output<CS>, z.output<KS>>, upstreamId: string): Promise<UpstreamInvoice>;
+  /** Where a status query depends on the account's config (default: manifest capabilities.sync). */
+  canSync?(account: Account<z.output<CS>, z.output<KS>>): boolean;
+  getInvoices?(account: Account<z.output<CS>, z.output<KS>>, upstreamIds: string[]): Promise<UpstreamInvoice[]>;
+  cancelInvoice?(account: Account<z.output<CS>, z.output<KS>>, upstreamId: string): Promise<void>;
+  getBalance?(account: Account<z.output<CS>, z.output<KS>>): Promise<Array<{ currency: string; available: string; onhold: string }>>;
+  webhooks: {
+    verify(account: Account<z.output<CS>, z.output<KS>>, request: InboundWebhookRequest): VerificationResult;
+    /** Raw bytes of a verified webhook → normalized events; throws (naming the field) on a wrong shape. */
+    parse(rawBody: Buffer): UpstreamEvent[];
+    /** Exactly what the upstream expects back once a webhook is stored. */
+    acknowledgement: WebhookAcknowledgement;
+    /** Extra headers to keep out of storage (the upstream's own credential headers). */
+    redactHeaders?: string[];
+  };
+}
+
+export function defineConnector<CS extends z.ZodType, KS extends z.ZodType>(def: ConnectorDefinition<CS, KS>): Connector {
+  const { manifest } = def;
+  assertSchemaMatchesManifest(manifest, 'credentials', def.credentials);
+  assertSchemaMatchesManifest(manifest, 'config', def.config);
+  const typed = (ctx: AccountContext): Account<z.output<CS>, z.output<KS>> => {
+    try {
+      return { ...ctx, credentials: readSettings(def.credentials, ctx.credentials, 'credentials'), config: readSettings(def.config, ctx.config, 'config') };
+    } catch (err) {
+      // Stored settings were checked on the way in; this means a schema changed under them.
+      throw upstreamErrorOfKind('fatal', `${manifest.name} account ${ctx.accountId}: ${(err as Error).message}`, 'invalid_account_settings');
+    }
+  };
+  const optional = <A extends unknown[], R>(fn: ((account: Account<z.output<CS>, z.output<KS>>, ...args: A) => R) | undefined) =>
+    fn && ((ctx: AccountContext, ...args: A) => fn(typed(ctx), ...args));
+
+  const connector: Connector = {
+    manifest,
+    validateCredentials: (credentials) => checkSettings(manifest, 'credentials', def.credentials, credentials),
+    validateConfig: (config) => checkSettings(manifest, 'config', def.config, config),
+    redactHeaders: [...ALWAYS_REDACTED, ...(def.webhooks.redactHeaders ?? []).map((h) => h.toLowerCase())],
+    createInvoice: (ctx, input) => def.createInvoice(typed(ctx), input),
+    getInvoice: (ctx, upstreamId) => def.getInvoice(typed(ctx), upstreamId),
+    verifyWebhook(ctx, request) {
+      let account;
+      try {
+        account = typed(ctx);
+      } catch {
+        return { ok: false, reason: 'malformed' };
+      }
+      return def.webhooks.verify(account, request);
+    },
+    parseWebhook: (rawBody) => def.webhooks.parse(rawBody),
+    acknowledgement: () => def.webhooks.acknowledgement,
+  };
+  if (def.checkCredentials) connector.checkCredentials = optional(def.checkCredentials)!;
+  if (def.canSync) connector.canSync = optional(def.canSync)!;
+  if (def.getInvoices) connector.getInvoices = optional(def.getInvoices)!;
+  if (def.cancelInvoice) connector.cancelInvoice = optional(def.cancelInvoice)!;
+  if (def.getBalance) connector.getBalance = optional(def.getBalance)!;
+  return connector;
+}
+
+/** The manifest (what GET /v1/connectors lists) and the schema (what is checked) name the same fields. */
+function assertSchemaMatchesManifest(manifest: ConnectorManifest, kind: 'credentials' | 'config', schema: z.ZodType): void {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  if (!shape) return;
+  const inSchema = Object.keys(shape).sort().join(', ');
+  const inManifest = (kind === 'credentials' ? manifest.credentialFields : manifest.configFields).map((f) => f.name).sort().join(', ');
+  if (inSchema !== inManifest) throw new Error(`${manifest.id}: ${kind} schema fields (${inSchema}) differ from the manifest's (${inManifest})`);
+}

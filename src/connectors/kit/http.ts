@@ -1,0 +1,61 @@
+import { request, type Dispatcher } from 'undici';
+import { networkFailure } from './failures.js';
+
+export interface UpstreamResponse {
+  status: number;
+  text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+export interface UpstreamRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as is, as application/json: connectors that sign the body sign exactly these bytes. */
+  body?: string;
+  timeoutMs?: number;
+}
+
+export interface UpstreamHttp {
+  send(req: UpstreamRequest): Promise<UpstreamResponse>;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * The one way connectors talk to upstreams: through the outbound address guard (a tenant's
+ * base_url is a tenant-supplied URL), with a timeout, and with network failures turned into
+ * retryable integration errors. What the answer means is the connector's business.
+ */
+export function createUpstreamHttp(dispatcher: Dispatcher): UpstreamHttp {
+  return {
+    async send({ method, url, headers = {}, body, timeoutMs = DEFAULT_TIMEOUT_MS }) {
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(url, {
+          method,
+          dispatcher,
+          signal: AbortSignal.timeout(timeoutMs),
+          headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+          ...(body !== undefined ? { body } : {}),
+        });
+      } catch (err) {
+        throw networkFailure(err);
+      }
+      let text: string;
+      try {
+        text = await res.body.text();
+      } catch (err) {
+        throw networkFailure(err);
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: res.statusCode, text, json };
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { classifyFailure, failureKindForStatus, signWith, verifyHmacWebhook, upstreamAmount, checkSettings, type HmacWebhookScheme } from '../../src/connectors/kit/index.js';
+import type { AccountContext, ConnectorManifest, InboundWebhookRequest } from '../../src/connectors/types.js';
+import { CONNECTOR_IDS } from '../../src/connectors/connector-ids.js';
+import { loadOpenApiDocument } from '../../src/http/openapi.js';
+
+describe('one table classifies every upstream failure', () => {
+  it.each([
+    [400, 'decline'],
+    [404, 'decline'],
+    [409, 'decline'],
+    [422, 'decline'],
+    [401, 'fatal'],
+    [403, 'fatal'],
+    [302, 'fatal'],
+    [408, 'retryable'],
+    [425, 'retryable'],
+    [429, 'retryable'],
+    [500, 'retryable'],
+    [502, 'retryable'],
+    [503, 'retryable'],
+    [200, 'decline'],
+  ] as const)('HTTP %i is %s', (status, kind) => {
+    expect(failureKindForStatus(status)).toBe(kind);
+  });
+
+  it('a connector code table wins over the status, and the code is kept for the tenant', () => {
+    const e = classifyFailure({ status: 200, code: 'ACCESS_DENIED', message: 'x', codes: { ACCESS_DENIED: 'fatal' } });
+    expect(e).toMatchObject({ kind: 'integration', retryable: false, upstreamCode: 'ACCESS_DENIED' });
+    expect(classifyFailure({ status: 503, message: 'x' })).toMatchObject({ kind: 'integration', retryable: true, upstreamCode: 'HTTP_503' });
+    expect(classifyFailure({ status: 400, code: 'AMOUNT_TOO_SMALL', message: 'x' })).toMatchObject({ kind: 'decline', retryable: false });
+  });
+});
+
+describe('the webhook verification template', () => {
+  const secret = 'whsec-of-the-account';
+  const account: AccountContext = { accountId: 'ga_1', livemode: false, credentials: { secret }, config: {}, webhookUrl: 'http://x/hooks' };
+  const scheme: HmacWebhookScheme = {
+    signatureHeader: 'X-Signature',
+    key: (a) => createHash('sha256').update(a.credentials.secret!).digest(),
+    message: (req, ts) => [`${ts}.`, req.rawBody],
+    encoding: 'base64',
+    prefix: 'v1=',
+    timestamp: { header: 'X-Timestamp', toMs: (v) => (/^\d+$/.test(v) ? Number(v) * 1000 : undefined), toleranceMs: () => 300_000 },
+    allowedSources: (a) => (a.config.only as string[] | undefined) ?? undefined,
+  };
+  const now = new Date('2026-11-30T12:00:00Z');
+  const body = Buffer.from('{"paid":"10.00"}');
+  const ts = String(now.getTime() / 1000);
+  const genuine = signWith(scheme, scheme.key(account), [`${ts}.`, body]);
+  const request = (headers: Record<string, string>, rawBody = body, receivedAt = now, sourceAddress = '203.0.113.7'): InboundWebhookRequest => ({
+    method: 'POST',
+    publicPath: '/hooks/x/ga_1',
+    headers,
+    rawBody,
+    sourceAddress,
+    receivedAt,
+  });
+  const verify = (req: InboundWebhookRequest, a = account) => verifyHmacWebhook(scheme, a, req);
+
+  it('accepts a genuine signature, whatever the header case', () => {
+    expect(verify(request({ 'x-signature': genuine, 'x-timestamp': ts }))).toEqual({ ok: true });
+    expect(verify(request({ 'X-SIGNATURE': genuine, 'X-Timestamp': ts }))).toEqual({ ok: true });
+  });
+  it('refuses a forged one (signed with another key)', () => {
+    const forged = signWith(scheme, 'another key', [`${ts}.`, body]);
+    expect(verify(request({ 'x-signature': forged, 'x-timestamp': ts }))).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+  it('refuses a missing signature or timestamp', () => {
+    expect(verify(request({ 'x-timestamp': ts }))).toEqual({ ok: false, reason: 'missing_signature' });
+    expect(verify(request({ 'x-signature': genuine }))).toEqual({ ok: false, reason: 'missing_signature' });
+  });
+  it('refuses a tampered body', () => {
+    expect(verify(request({ 'x-signature': genuine, 'x-timestamp': ts }, Buffer.from('{"paid":"99.00"}')))).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+  it('refuses a stale timestamp, either direction, after the signature checks out', () => {
+    const late = new Date(now.getTime() + 301_000);
+    const early = new Date(now.getTime() - 301_000);
+    expect(verify(request({ 'x-signature': genuine, 'x-timestamp': ts }, body, late))).toEqual({ ok: false, reason: 'stale' });
+    expect(verify(request({ 'x-signature': genuine, 'x-timestamp': ts }, body, early))).toEqual({ ok: false, reason: 'stale' });
+  });
+  it('refuses a signature in the wrong format or without its prefix', () => {
+    expect(verify(request({ 'x-signature': genuine.slice(3), 'x-timestamp': ts }))).toEqual({ ok: false, reason: 'malformed' });
+    expect(verify(request({ 'x-signature': 'v1=not-base64!', 'x-timestamp': ts }))).toEqual({ ok: false, reason: 'malformed' });
+  });
+  it('refuses a source outside the account allow-list before anything else', () => {
+    const restricted = { ...account, config: { only: ['198.51.100.0/24'] } };
+    expect(verify(request({ 'x-signature': genuine, 'x-timestamp': ts }), restricted)).toEqual({ ok: false, reason: 'source_not_allowed' });
+    expect(verify(request({ 'x-signature': genuine, 'x-timestamp': ts }, body, now, '198.51.100.9'), restricted)).toEqual({ ok: true });
+  });
+});
+
+describe('account settings are checked against the manifest in one place', () => {
+  const manifest = {
+    id: 'cryptopay',
+    name: 'Example Pay',
+    credentialFields: [{ name: 'token', secret: true, description: '' }],
+    configFields: [{ name: 'base_url', description: '', required: false }],
+  } as unknown as ConnectorManifest;
+  it('names a key the connector does not declare, and what it takes', () => {
+    const errors = checkSettings(manifest, 'config', z.object({ base_url: z.string().optional() }), { speed_policy: 'HighSpeed' });
+    expect(errors).toEqual([{ field: '/config/speed_policy', message: 'is not a Example Pay setting; it takes base_url' }]);
+  });
+  it('checks values with the schema, naming the field', () => {
+    const errors = checkSettings(manifest, 'credentials', z.object({ token: z.string().min(5, 'too short') }), { token: 'abc' });
+    expect(errors).toEqual([{ field: '/credentials/token', message: 'too short' }]);
+  });
+});
+
+describe('amounts from JSON numbers', () => {
+  it.each([
+    [10.5, '10.5'],
+    [0.1, '0.1'],
+    [1e-7, '0.0000001'],
+    [123456789.123456, '123456789.123456'],
+    ['12.50', '12.50'],
+  ] as const)('%s → %s, never through exponent notation', (input, out) => {
+    expect(upstreamAmount.parse(input)).toBe(out);
+  });
+  it('refuses what is not a decimal', () => {
+    expect(upstreamAmount.safeParse('ten').success).toBe(false);
+    expect(upstreamAmount.safeParse(Number.NaN).success).toBe(false);
+  });
+});
+
+describe('connector ids are defined once', () => {
+  it('the OpenAPI ConnectorId enum lists exactly the connectors of this build', () => {
+    const doc = loadOpenApiDocument() as unknown as { components: { schemas: { ConnectorId: { enum: string[] } } } };
+    expect([...doc.components.schemas.ConnectorId.enum].sort()).toEqual([...CONNECTOR_IDS].sort());
+  });
+});
