@@ -7,7 +7,7 @@ import type { Receiver } from './helpers/receiver.js';
 import { btcPaySignature, startBtcPayEmulator, type BtcPayEmulator } from './emulators/btcpay.js';
 import { btcPayVector } from './vectors/index.js';
 
-/** REFERENCE §8.3: a real BTCPay delivery (indented JSON) and its signature. */
+/** A real BTCPay delivery (indented JSON) and its signature, from test/vectors. */
 const { body: VECTOR_BODY, secret: VECTOR_SECRET, signature: VECTOR_SIG } = btcPayVector;
 
 let h: Harness;
@@ -346,7 +346,7 @@ describe('BTCPay Server: webhook verification', () => {
     expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('pending');
   });
 
-  it('accepts the real BTCPay delivery of REFERENCE §8.3 (and refuses it one byte changed)', async () => {
+  it('accepts a real captured BTCPay delivery (and refuses it one byte changed)', async () => {
     const shop = await h.createTenant('BTCPay vector');
     const account = await h.client.post('/v1/gateway-accounts', {
       auth: shop.testKey,

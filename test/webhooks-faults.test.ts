@@ -7,7 +7,7 @@ import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
 import { startWorker, type RunningWorker } from '../src/jobs/worker.js';
 
 /**
- * Fault injection for outbound webhooks (DESIGN §6): a worker killed mid-delivery, the queue's
+ * Fault injection for outbound webhooks (guarantees in docs/architecture.md): a worker killed mid-delivery, the queue's
  * Redis connection cut while invoices change, two workers sharing the queue. Each test gets its own
  * harness (database + Redis prefix), tenant and receiver path.
  */

@@ -1,6 +1,6 @@
 import { monotonicFactory } from 'ulid';
 
-/** Object prefixes from the public contract (DESIGN §4). */
+/** Object prefixes from the public contract (openapi/openapi.yaml). */
 /** `uwh` (a stored upstream webhook) is operator-facing only. */
 export type IdPrefix = 'ten' | 'key' | 'ga' | 'inv' | 'evt' | 'we' | 'del' | 'uwh';
 

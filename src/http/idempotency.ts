@@ -34,7 +34,7 @@ export function requestFingerprint(method: string, path: string, body: unknown):
 }
 
 /**
- * Idempotency-Key semantics (DESIGN §4): the first request runs and its answer (2xx or 4xx) is kept
+ * Idempotency-Key semantics (as openapi/openapi.yaml documents them): the first request runs and its answer (2xx or 4xx) is kept
  * for 24 h; the same key and body replays it; another body is a 422; a key still running is a 409.
  * A 5xx or crash frees the key so the client can retry.
  */
@@ -84,7 +84,7 @@ export async function runIdempotently(
 }
 
 /**
- * The create-endpoint shape shared by every POST that creates (DESIGN §4): without a key, run and
+ * The create-endpoint shape shared by every POST that creates: without a key, run and
  * answer 201; with one, run at most once per key and replay the kept answer.
  */
 export async function createIdempotently(

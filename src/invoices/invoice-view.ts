@@ -7,7 +7,7 @@ function paymentInOrder(payment: Record<string, string>): Record<string, string>
   return Object.fromEntries(PAYMENT_FIELDS.filter((k) => payment[k] !== undefined).map((k) => [k, payment[k]!]));
 }
 
-/** The public Invoice object (DESIGN §4): what the API answers and what every event carries. */
+/** The public Invoice object (the `Invoice` schema in openapi/openapi.yaml): what the API answers and what every event carries. */
 export function toInvoiceObject(row: InvoiceRow) {
   return {
     id: row.id,

@@ -1,6 +1,6 @@
 /**
  * Loopback emulator of a BTCPay Server (Greenfield API v1, one store with one webhook), per
- * shared/upstreams/REFERENCE.md §3 (the authority) and the §8.3 test vector.
+ * src/connectors/btcpay/PROTOCOL.md and the real delivery vector in test/vectors.
  *
  * What it emulates:
  * - the server root at `serverUrl` (what a tenant puts in base_url); the API under `/api/v1`;
@@ -16,7 +16,7 @@
  *   webhook events BTCPay sends in BTCPay's order (InvoiceWatcher: ReceivedPayment first, then
  *   PaidInFull → InvoiceProcessing, Confirmed → InvoiceSettled, Expired then ExpiredPaidPartial…);
  * - webhook deliveries: `JsonConvert.SerializeObject(evt, Formatting.Indented, camelCase)` bytes
- *   reproduced with `JSON.stringify(obj, null, 2)` and §3.9 property order, `Content-Type:
+ *   reproduced with `JSON.stringify(obj, null, 2)` and BTCPay's property order, `Content-Type:
  *   application/json`, `BTCPay-Sig: sha256=<hex HMAC-SHA256(secret, exact bytes)>`; redelivery like
  *   WebhookSender.CreateRedeliveryRequest (new deliveryId, isRedelivery true, originalDeliveryId and
  *   timestamp kept). The stored request is re-read as the *base* `WebhookEvent` class, whose
@@ -25,7 +25,7 @@
  *   rest in the original order (`manuallyMarked`, …, `storeId`, `invoiceId`, `metadata`)
  *   [read from btcpayserver WebhookSender.cs + WebhookEvent.cs].
  *
- * Assumptions (REFERENCE marks these uncertain or does not say), all marked "assumption" below:
+ * Assumptions (BTCPay's docs are silent or uncertain), all marked "assumption" below:
  * - a key with `btcpay.store.canmodifyinvoices` (or canmodifystoresettings, unrestricted) satisfies
  *   view and create; `canviewstoresettings` satisfies view (BTCPay Permissions.cs PolicyMap);
  *   `Authorization: Basic` is not emulated (401);
@@ -55,7 +55,7 @@
  *   BTC money as 8-decimal strings; `paymentMethodFee` "0"; on-chain destination `bc1q…`
  *   (42 chars), paymentLink `bitcoin:<addr>?amount=<due>`; Lightning destination a fake BOLT11
  *   `lnbc<n>n1p<200 bech32 chars>` (not decodable), regenerated for the remaining due after a partial
- *   payment; additionalData shapes as §3.6 with made-up values; with `legacyPaymentMethodIds` the
+ *   payment; additionalData shapes as BTCPay's with made-up values; with `legacyPaymentMethodIds` the
  *   1.x names `paymentMethod`, `cryptoCode` and `networkFee` are added besides the 2.x ones;
  * - Lightning paid in full delivers InvoiceReceivedPayment, InvoicePaymentSettled, InvoiceSettled
  *   (the brief's sequence). The InvoiceWatcher source sets PaidInFull (→ InvoiceProcessing) before
@@ -873,7 +873,7 @@ export async function startBtcPayEmulator(
     return all.sort((a, b) => seq(a) - seq(b)).at(-1);
   }
 
-  /** The event object in WebhookInvoice*Event property order (§3.9): type-specific fields first. */
+  /** The event object in WebhookInvoice*Event property order: type-specific fields first. */
   function buildEvent(inv: BtcPayInvoice, type: BtcPayEventType, payment?: BtcPayPayment, timestamp = Math.floor(Date.now() / 1000)): Record<string, unknown> {
     const st = states.get(inv.id);
     const head: Record<string, unknown> = {};

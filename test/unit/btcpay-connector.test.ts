@@ -28,7 +28,7 @@ const hook = (rawBody: Buffer, headers: Record<string, string>): InboundWebhookR
 });
 
 describe('BTCPay webhook verification (BTCPay-Sig over the raw indented bytes)', () => {
-  it('accepts the real delivery of REFERENCE §8.3', () => {
+  it('accepts the real captured delivery (test/vectors)', () => {
     expect(connector.verifyWebhook(account, hook(VECTOR_BODY, { 'btcpay-sig': VECTOR_SIG }))).toEqual({ ok: true });
     // Header names are case-insensitive; so is the hex.
     expect(connector.verifyWebhook(account, hook(VECTOR_BODY, { 'BTCPay-Sig': VECTOR_SIG.toUpperCase().replace('SHA256=', 'sha256=') }))).toEqual({ ok: true });

@@ -1,5 +1,5 @@
 /**
- * The published webhook signature vectors of shared/upstreams/REFERENCE.md §8, with their bodies
+ * Webhook signature vectors (see each connector's PROTOCOL.md), with their bodies
  * copied byte for byte beside this file (no trailing newline), so the tests need nothing outside
  * the repository.
  */
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 
 const read = (name: string): Buffer => readFileSync(new URL(`./${name}`, import.meta.url));
 
-/** §8.1 Crypto Pay (self-generated with the verified algorithm): 823 bytes, compact JSON. */
+/** Crypto Pay (self-generated with the documented algorithm): 823 bytes, compact JSON. */
 export const cryptoPayVector = {
   body: read('cryptopay_vector_body.json'),
   token: '1234:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
@@ -15,7 +15,7 @@ export const cryptoPayVector = {
   signature: '1b244e488779e1399aa2fad0ce2bd8ae76775fd6c407256fde4fc807f2337091',
 };
 
-/** §8.2 Wallet Pay (the official docs vector): 554 bytes, compact JSON array. */
+/** Wallet Pay (the official docs vector): 554 bytes, compact JSON array. */
 export const walletPayVector = {
   body: read('walletpay_vector_body.json'),
   key: 'your_secret_api_key_sYIpNypce5sls6Ik',
@@ -25,7 +25,7 @@ export const walletPayVector = {
   signature: 'MGfJzeEprADZbihhRcGcCY5pYTI/IEJ91ejyA+XOWAs=',
 };
 
-/** §8.3 BTCPay (a real InvoiceSettled delivery): 408 bytes, indented JSON with LF. */
+/** BTCPay (a real InvoiceSettled delivery): 408 bytes, indented JSON with LF. */
 export const btcPayVector = {
   body: read('btcpay_vector_body.json'),
   secret: 'Y6Tio3rXRT4dGqpk43GvBPK9fHQ',

@@ -12,7 +12,7 @@ export function toEventObject(row: EventRow) {
   };
 }
 
-/** What a tenant's endpoint receives (DESIGN §5): the same bytes on every attempt. */
+/** What a tenant's endpoint receives (see docs/architecture.md): the same bytes on every attempt. */
 export function webhookBody(row: Pick<EventRow, 'id' | 'type' | 'created_at' | 'data'>): string {
   return JSON.stringify({ id: row.id, type: row.type, timestamp: row.created_at.toISOString(), data: row.data });
 }
