@@ -140,6 +140,14 @@ describe('isAllowedAddress', () => {
     expect(isAllowedAddress('::ffff:10.0.0.1', 'x', policy)).toBe(false);
   });
 
+  it('an IPv6 range never allows a plain IPv4 address, even one covering ::ffff:0:0/96', () => {
+    for (const range of ['::/0', '::ffff:0:0/96']) {
+      const policy: OutboundPolicy = { allowPrivate: false, allowList: [range] };
+      expect(isAllowedAddress('10.0.0.1', 'x', policy)).toBe(false);
+      expect(isAllowedAddress('::ffff:10.0.0.1', 'x', policy)).toBe(true);
+    }
+  });
+
   it('allows hostnames exactly and case-insensitively, not their subdomains or lookalikes', () => {
     const policy: OutboundPolicy = { allowPrivate: false, allowList: ['BTCPay.Internal'] };
     expect(isAllowedAddress('10.0.0.5', 'btcpay.internal', policy)).toBe(true);
