@@ -24,7 +24,7 @@ export function createConnectorRegistry(deps: { db: Db; publicBaseUrl: string; h
   const byId: Record<Id, Connector> = {
     sandbox,
     cryptopay: createCryptoPayConnector(deps),
-    walletpay: createWalletPayConnector(legacy),
+    walletpay: createWalletPayConnector(deps),
     btcpay: createBtcPayConnector(legacy),
     xthonpay: createXthonPayConnector(legacy),
     paystablecoin: createPayStablecoinConnector(legacy),

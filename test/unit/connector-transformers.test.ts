@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fitDescription, toUpstreamEvents as walletPayEvents } from '../../src/connectors/walletpay/transformers.js';
+import {
+  fitDescription,
+  orderSchema as walletPayOrder,
+  toUpstreamEvents as walletPayEvents,
+  toUpstreamInvoice as walletPayInvoice,
+  webhookBodySchema as walletPayBody,
+} from '../../src/connectors/walletpay/transformers.js';
 import { invoiceSchema, toCreateParams, toUpstreamEvents as cryptoPayEvents, toUpstreamInvoice, updateSchema } from '../../src/connectors/cryptopay/transformers.js';
 import { parseAnswer, parseWebhookBody } from '../../src/connectors/kit/index.js';
 import { reconcileBackoffSeconds } from '../../src/invoices/reconcile.js';
@@ -28,10 +34,12 @@ describe('Wallet Pay transformers', () => {
     expect(long.endsWith('…')).toBe(true);
   });
 
+  const read = (body: unknown) => walletPayEvents(parseWebhookBody(walletPayBody, Buffer.from(JSON.stringify(body))));
+
   it('maps ORDER_PAID, ORDER_FAILED(EXPIRED), other failures and unknown types', () => {
     const base = { eventDateTime: '2026-01-01T00:00:00Z', payload: { id: 7, orderAmount: { currencyCode: 'USDT', amount: '2' }, orderCompletedDateTime: '2026-01-01T00:00:00.123456Z' } };
-    const events = walletPayEvents([
-      { ...base, eventId: 1, type: 'ORDER_PAID', payload: { ...base.payload, selectedPaymentOption: { amount: { currencyCode: 'TON', amount: '0.5' }, amountFee: { currencyCode: 'TON', amount: '0.005' } } } },
+    const events = read([
+      { ...base, eventId: 1, type: 'ORDER_PAID', payload: { ...base.payload, selectedPaymentOption: { amount: { currencyCode: 'TON', amount: '0.5' }, amountFee: { currencyCode: 'TON', amount: '0.005' }, exchangeRate: '4' } } },
       { ...base, eventId: 2, type: 'ORDER_FAILED', payload: { ...base.payload, status: 'EXPIRED' } },
       { ...base, eventId: 3, type: 'ORDER_FAILED', payload: { ...base.payload, status: 'REJECTED' } },
       { ...base, eventId: 4, type: 'ORDER_REFUNDED' },
@@ -43,6 +51,29 @@ describe('Wallet Pay transformers', () => {
       ['4', 'unknown'],
     ]);
     expect(events[0]!.paid).toMatchObject({ amount: '0.5', currency: 'TON', fee: '0.005' });
+    // What the payer chose is kept whole for support.
+    expect(events[0]!.raw.selected_payment_option).toMatchObject({ exchangeRate: '4' });
+  });
+
+  it('reads a single message as well as an array, and amounts sent as numbers', () => {
+    const [event] = read({ eventDateTime: '2026-01-01T00:00:00Z', eventId: 9, type: 'ORDER_PAID', payload: { id: '7', orderAmount: { currencyCode: 'USDT', amount: 2.5 } } });
+    expect(event).toMatchObject({ dedupeKey: '9', upstreamId: '7', paid: { amount: '2.5', currency: 'USDT', fee: null } });
+  });
+
+  it('a webhook body or an order of the wrong shape is refused naming the field', () => {
+    expect(() => read([{ eventDateTime: '2026-01-01T00:00:00Z', eventId: 1, type: 'ORDER_PAID', payload: { orderAmount: { currencyCode: 'USDT', amount: '2' } } }])).toThrow(
+      expect.objectContaining({ name: 'WebhookBodyError', message: expect.stringMatching(/\/0\/payload\/id/) }),
+    );
+    expect(() => read({ eventId: 1, type: 'ORDER_PAID', payload: { id: 7, orderAmount: { currencyCode: 'USDT', amount: 'two' } } })).toThrow(/\/0\/eventDateTime.*\/0\/payload\/orderAmount\/amount/);
+    expect(() => parseAnswer(walletPayOrder, { id: 7, status: 'ACTIVE' }, 'Wallet Pay POST /order')).toThrow(
+      expect.objectContaining({ kind: 'integration', retryable: true, message: expect.stringMatching(/\/amount/) }),
+    );
+  });
+
+  it('an order id sent as a number is kept as a string; an unknown status is unknown', () => {
+    const order = (status: string) => walletPayInvoice(walletPayOrder.parse({ id: 7, status, amount: { currencyCode: 'TON', amount: 1.5 }, completedDateTime: '2026-01-01T00:00:00Z' }));
+    expect(order('PAID')).toMatchObject({ upstreamId: '7', status: 'paid', paid: { amount: '1.5', currency: 'TON' } });
+    expect(order('REFUNDED').status).toBe('unknown');
   });
 });
 

@@ -1,6 +1,7 @@
 import type { ConnectorManifest } from '../types.js';
+import { baseUrlField } from '../kit/index.js';
 
-/** The two addresses Wallet Pay documents as its webhook sources (REFERENCE §2.5). */
+/** The two addresses Wallet Pay documents as its webhook sources (see PROTOCOL.md). */
 export const DOCUMENTED_WEBHOOK_IPS = ['172.255.248.29', '172.255.248.12'];
 
 export const manifest: ConnectorManifest = {
@@ -9,8 +10,9 @@ export const manifest: ConnectorManifest = {
   modes: ['live', 'test'],
   credentialFields: [{ name: 'api_key', secret: true, description: 'Store API key from the Wallet Pay merchant dashboard' }],
   configFields: [
-    { name: 'base_url', description: 'override the API address (a proxy or an emulator)', required: false },
+    baseUrlField(),
     { name: 'webhook_ip_allowlist', description: `source addresses webhooks may come from (Wallet Pay documents ${DOCUMENTED_WEBHOOK_IPS.join(', ')})`, required: false },
+    { name: 'webhook_timestamp_tolerance_seconds', description: 'refuse webhooks whose WalletPay-Timestamp is further than this from our clock (off by default)', required: false },
   ],
   capabilities: {
     currencies: ['TON', 'BTC', 'USDT', 'NOT', 'USD', 'EUR', 'RUB'],
@@ -21,7 +23,7 @@ export const manifest: ConnectorManifest = {
     sync: true,
     balance: false,
     webhooks: true,
-    // Wallet Pay refuses orders below these (REFERENCE §2.2).
+    // Wallet Pay refuses orders below these (see PROTOCOL.md).
     minAmounts: { TON: '0.001', BTC: '0.000001', USDT: '0.01', USD: '0.01', EUR: '0.01', RUB: '0.1' },
   },
   requiredFields: ['customer.telegram_user_id'],

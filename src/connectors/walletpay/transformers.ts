@@ -1,38 +1,38 @@
+import { z } from 'zod';
 import type { CreateInvoiceInput, UpstreamEvent, UpstreamInvoice } from '../types.js';
 import type { InvoiceStatus } from '../../domain/invoice-status.js';
+import { optional, upstreamAmount, upstreamId } from '../kit/index.js';
 
-interface MoneyAmount {
-  currencyCode: string;
-  amount: string | number;
-}
+/** MoneyAmount: `amount` is documented as a string, but the docs' own example sends a number. */
+const money = z.object({ currencyCode: z.string(), amount: upstreamAmount });
 
-/** OrderPreview (REFERENCE §2.3): `id` is documented as a string but sent as a number; both are accepted. */
-export interface WalletPayOrder {
-  id: number | string;
-  status: string;
-  number?: string;
-  amount: MoneyAmount;
-  createdDateTime?: string;
-  expirationDateTime?: string;
-  completedDateTime?: string;
-  payLink?: string;
-  directPayLink?: string;
-}
+/** OrderPreview (see PROTOCOL.md): `id` is documented as a string but sent as a number. */
+export const orderSchema = z.object({
+  id: upstreamId,
+  status: z.string(),
+  number: optional(z.string()),
+  amount: money,
+  completedDateTime: optional(z.string()),
+  payLink: optional(z.string()),
+  directPayLink: optional(z.string()),
+});
 
-export interface WalletPayWebhookMessage {
-  eventDateTime: string;
-  eventId: number | string;
-  type: string;
-  payload: {
-    id: number | string;
-    number?: string;
-    externalId?: string;
-    orderAmount?: MoneyAmount;
-    status?: string;
-    selectedPaymentOption?: { amount: MoneyAmount; amountFee?: MoneyAmount; amountNet?: MoneyAmount };
-    orderCompletedDateTime?: string;
-  };
-}
+const messageSchema = z.object({
+  eventDateTime: z.string(),
+  eventId: upstreamId,
+  type: z.string(),
+  payload: z.object({
+    id: upstreamId,
+    orderAmount: optional(money),
+    status: optional(z.string()),
+    // Kept whole in upstream_data (exchangeRate included).
+    selectedPaymentOption: optional(z.looseObject({ amount: money, amountFee: optional(money) })),
+    orderCompletedDateTime: optional(z.string()),
+  }),
+});
+
+/** A webhook body is an array of messages; a single message is read as an array of one. */
+export const webhookBodySchema = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(messageSchema));
 
 /** The one table from Wallet Pay's order status to ours. */
 const STATUS: Record<string, InvoiceStatus> = { ACTIVE: 'pending', PAID: 'paid', EXPIRED: 'expired', CANCELLED: 'cancelled' };
@@ -61,42 +61,34 @@ export function toCreateBody(input: CreateInvoiceInput): Record<string, unknown>
   };
 }
 
-export function toUpstreamInvoice(order: WalletPayOrder): UpstreamInvoice {
+export function toUpstreamInvoice(order: z.output<typeof orderSchema>): UpstreamInvoice {
   const status = STATUS[order.status] ?? 'unknown';
   return {
-    upstreamId: String(order.id),
+    upstreamId: order.id,
     status,
     payUrl: order.payLink ?? null,
     payment: null,
-    paid:
-      status === 'paid'
-        ? { amount: String(order.amount.amount), currency: order.amount.currencyCode, paidAt: new Date(order.completedDateTime ?? Date.now()), fee: null }
-        : null,
-    raw: { walletpay_order_id: String(order.id), walletpay_number: order.number, walletpay_status: order.status, direct_pay_link: order.directPayLink },
+    paid: status === 'paid' ? { amount: order.amount.amount, currency: order.amount.currencyCode, paidAt: new Date(order.completedDateTime ?? Date.now()), fee: null } : null,
+    raw: { walletpay_order_id: order.id, walletpay_number: order.number, walletpay_status: order.status, direct_pay_link: order.directPayLink },
   };
 }
 
 /** ORDER_PAID → paid (with what the payer chose); ORDER_FAILED → expired when it says EXPIRED, else failed. */
-export function toUpstreamEvents(messages: WalletPayWebhookMessage[]): UpstreamEvent[] {
+export function toUpstreamEvents(messages: z.output<typeof webhookBodySchema>): UpstreamEvent[] {
   return messages.map((m) => {
     const option = m.payload.selectedPaymentOption;
     const status: InvoiceStatus | 'unknown' =
       m.type === 'ORDER_PAID' ? 'paid' : m.type === 'ORDER_FAILED' ? (m.payload.status === 'EXPIRED' ? 'expired' : 'failed') : 'unknown';
     const paidWith = option?.amount ?? m.payload.orderAmount;
     return {
-      dedupeKey: String(m.eventId),
-      upstreamId: String(m.payload.id),
+      dedupeKey: m.eventId,
+      upstreamId: m.payload.id,
       status,
       paid:
         status === 'paid' && paidWith
-          ? {
-              amount: String(paidWith.amount),
-              currency: paidWith.currencyCode,
-              paidAt: new Date(m.payload.orderCompletedDateTime ?? m.eventDateTime),
-              fee: option?.amountFee ? String(option.amountFee.amount) : null,
-            }
+          ? { amount: paidWith.amount, currency: paidWith.currencyCode, paidAt: new Date(m.payload.orderCompletedDateTime ?? m.eventDateTime), fee: option?.amountFee?.amount ?? null }
           : null,
-      raw: { walletpay_event_id: String(m.eventId), walletpay_event_type: m.type, walletpay_order_id: String(m.payload.id), ...(option ? { selected_payment_option: option } : {}) },
+      raw: { walletpay_event_id: m.eventId, walletpay_event_type: m.type, walletpay_order_id: m.payload.id, ...(option ? { selected_payment_option: option } : {}) },
     };
   });
 }
