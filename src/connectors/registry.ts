@@ -27,7 +27,7 @@ export function createConnectorRegistry(deps: { db: Db; publicBaseUrl: string; h
     walletpay: createWalletPayConnector(deps),
     btcpay: createBtcPayConnector(legacy),
     xthonpay: createXthonPayConnector(legacy),
-    paystablecoin: createPayStablecoinConnector(legacy),
+    paystablecoin: createPayStablecoinConnector(deps),
   };
   const connectors = new Map<ConnectorId, Connector>(Object.entries(byId) as Array<[ConnectorId, Connector]>);
   return {

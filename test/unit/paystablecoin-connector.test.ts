@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamHttp } from '../../src/connectors/kit/http.js';
-import { legacyHttp } from '../../src/connectors/upstream-http.js';
-import { createPayStablecoinConnector } from '../../src/connectors/paystablecoin/index.js';
+import { createPayStablecoinConnector, payStablecoinRequestSignature, payStablecoinWebhookSignature } from '../../src/connectors/paystablecoin/index.js';
 import { UpstreamError, type AccountContext, type Connector, type CreateInvoiceInput, type InboundWebhookRequest } from '../../src/connectors/types.js';
 import { startPayStablecoinEmulator, type PayStablecoinEmulator } from '../emulators/paystablecoin.js';
 
@@ -16,7 +15,7 @@ let receiverUrl: string;
 
 beforeAll(async () => {
   emu = await startPayStablecoinEmulator();
-  connector = createPayStablecoinConnector({ http: legacyHttp(createUpstreamHttp(new (await import('undici')).Agent())) });
+  connector = createPayStablecoinConnector({ http: createUpstreamHttp(new (await import('undici')).Agent()) });
   account = {
     accountId: 'acct_psc_1',
     livemode: true,
@@ -133,22 +132,55 @@ describe('PayStablecoin connector: createInvoice / getInvoice', () => {
     expect(eur).toMatchObject({ kind: 'unsuitable', retryable: false });
   });
 
-  it('classifies upstream failures: 5xx/429 retryable, 401/403 non-retryable integration, other 4xx decline', async () => {
+  it('classifies upstream failures: 5xx/429/408 retryable, 401/403 fatal integration, other 4xx and 2xx error codes decline', async () => {
     const fresh = { ...account, accountId: `acct_err_${Date.now()}` };
     emu.failNext('/payment-methods', { status: 503 });
-    expect(await expectUpstreamError(connector.createInvoice(fresh, input()))).toMatchObject({ kind: 'integration', retryable: true });
+    expect(await expectUpstreamError(connector.createInvoice(fresh, input()))).toMatchObject({ kind: 'integration', retryable: true, upstreamCode: 'SYSTEM_ERROR' });
     emu.failNext('/orders', { status: 429, raw: 'Too Many Requests' });
     expect(await expectUpstreamError(connector.createInvoice(fresh, input()))).toMatchObject({ kind: 'integration', retryable: true, upstreamCode: 'HTTP_429' });
+    emu.failNext('/orders', { status: 408, raw: 'Request Timeout' });
+    expect(await expectUpstreamError(connector.createInvoice(fresh, input()))).toMatchObject({ kind: 'integration', retryable: true, upstreamCode: 'HTTP_408' });
     const bad = { ...account, accountId: 'acct_bad', credentials: { ...account.credentials, api_secret: 'wrong' } };
     expect(await expectUpstreamError(connector.getInvoice(bad, 'x'))).toMatchObject({ kind: 'integration', retryable: false, upstreamCode: 'SIGNATURE_INVALID' });
+    const stranger = { ...account, accountId: 'acct_stranger', credentials: { ...account.credentials, merchant_id: 'MCH_SOMEONE_ELSE' } };
+    expect(await expectUpstreamError(connector.getInvoice(stranger, 'x'))).toMatchObject({ kind: 'integration', retryable: false, upstreamCode: 'MERCHANT_MISMATCH' });
     expect(await expectUpstreamError(connector.getInvoice(account, 'no_such_order'))).toMatchObject({ kind: 'decline', retryable: false, upstreamCode: 'ORDER_NOT_FOUND' });
     emu.failNext('/orders', { status: 422, code: 'AMOUNT_OUT_OF_RANGE' });
     expect(await expectUpstreamError(connector.createInvoice(fresh, input()))).toMatchObject({ kind: 'decline', retryable: false, upstreamCode: 'AMOUNT_OUT_OF_RANGE' });
+    // An error code inside a 200 is the upstream saying no.
+    emu.failNext('/orders', { status: 200, code: 'RISK_REJECTED' });
+    expect(await expectUpstreamError(connector.createInvoice(fresh, input()))).toMatchObject({ kind: 'decline', retryable: false, upstreamCode: 'RISK_REJECTED' });
   });
 
-  it('validates credentials', () => {
+  it('an unreadable answer is a retryable failure that names what is wrong', async () => {
+    const fresh = { ...account, accountId: `acct_shape_${Date.now()}` };
+    emu.failNext('/orders', { status: 200, raw: '{"code":"00000","message":"success","data":null}' });
+    expect(await expectUpstreamError(connector.createInvoice(fresh, input()))).toMatchObject({ kind: 'integration', retryable: true, upstreamCode: 'bad_response' });
+    emu.failNext('/orders', { status: 200, raw: '{"code":"00000","data":{"merchantOrderId":"a","cryptoPaymentAmount":{"value":"lots"}}}' });
+    const e = await expectUpstreamError(connector.createInvoice(fresh, input()));
+    expect(e).toMatchObject({ kind: 'integration', retryable: true, upstreamCode: 'bad_response' });
+    expect(e.message).toContain('/cryptoPaymentAmount/value');
+    emu.failNext('/payment-methods', { status: 200, raw: '{"code":"00000","data":[{"network":"tron"}]}' });
+    expect((await expectUpstreamError(connector.createInvoice({ ...fresh, accountId: `${fresh.accountId}_m` }, input()))).message).toContain('/0/cryptoCurrency');
+  });
+
+  it('validates credentials and config, naming what does not belong', () => {
     expect(connector.validateCredentials({ merchant_id: 'MCH_20240101_ABC123', api_secret: 's' })).toEqual([]);
     expect(connector.validateCredentials({ api_key: 'k' }).map((e) => e.field).sort()).toEqual(['/credentials/api_key', '/credentials/api_secret', '/credentials/merchant_id']);
+    expect(connector.validateCredentials({ merchant_id: 'MCH 1', api_secret: '' })).toEqual([
+      { field: '/credentials/merchant_id', message: 'must be the PayStablecoin Merchant ID (letters, digits, _ and -)' },
+      { field: '/credentials/api_secret', message: 'must be the API Secret from the merchant portal' },
+    ]);
+    expect(connector.validateConfig({ base_url: 'https://psc.example' })).toEqual([]);
+    expect(connector.validateConfig({ environment: 'testnet' }).map((e) => e.field)).toEqual(['/config/environment']);
+  });
+
+  it('signs requests with the exported helper exactly as the guide describes', () => {
+    const h = (d: string) => createHmac('sha256', 'sec').update(d).digest('base64');
+    expect(payStablecoinRequestSignature('sec', '1700000000000', 'GET', '/p')).toBe(h('1700000000000\nGET\n/p'));
+    const bodyHash = createHash('sha256').update('{"a":1}').digest('base64');
+    expect(payStablecoinRequestSignature('sec', '1700000000000', 'POST', '/p', '{"a":1}')).toBe(h(`1700000000000\nPOST\n/p\n${bodyHash}`));
+    expect(payStablecoinWebhookSignature('sec', '1700000000000', Buffer.from('{"a":1}'))).toBe(h('1700000000000\n{"a":1}'));
   });
 });
 
@@ -177,6 +209,13 @@ describe('PayStablecoin connector: webhooks', () => {
     expect(connector.verifyWebhook(account, await delivery({ unsigned: true }))).toEqual({ ok: false, reason: 'missing_signature' });
   });
 
+  it('refuses a timestamp that is not milliseconds, even correctly signed', async () => {
+    const req = await delivery();
+    const timestamp = '2024-01-01T00:00:00Z';
+    const headers = { 'x-timestamp': timestamp, 'x-signature': payStablecoinWebhookSignature(emu.apiSecret, timestamp, req.rawBody) };
+    expect(connector.verifyWebhook(account, { ...req, headers })).toEqual({ ok: false, reason: 'malformed' });
+  });
+
   it('rejects deliveries signed 6 minutes in the past or the future, accepts 4 minutes', async () => {
     const now = Date.now();
     expect(connector.verifyWebhook(account, await delivery({ timestamp: now - 6 * 60_000 }, new Date(now)))).toEqual({ ok: false, reason: 'stale' });
@@ -190,7 +229,19 @@ describe('PayStablecoin connector: webhooks', () => {
     expect(events[0]).toMatchObject({ dedupeKey: `${orderId}:SUCCEEDED`, upstreamId: orderId, status: 'paid' });
     expect(events[0]!.paid).toMatchObject({ currency: 'USDT', amount: emu.orders.get(orderId)!.cryptoPaymentAmount.value });
     expect(connector.parseWebhook(Buffer.from('{"merchantOrderId":"a","status":"WAITING"}'))[0]).toMatchObject({ dedupeKey: 'a:WAITING', status: 'pending' });
-    expect(connector.parseWebhook(Buffer.from('{"hello":1}'))).toEqual([]);
+  });
+
+  it('also reads an order inside {data}, and amounts sent as JSON numbers', () => {
+    const body = { data: { merchantOrderId: 'b', status: 'SUCCEEDED', cryptoPaymentAmount: { value: 25.0042, currency: 'USDC' }, paidAt: '2026-01-02T03:04:05Z' } };
+    expect(connector.parseWebhook(Buffer.from(JSON.stringify(body)))).toEqual([
+      expect.objectContaining({ dedupeKey: 'b:SUCCEEDED', upstreamId: 'b', status: 'paid', paid: { amount: '25.0042', currency: 'USDC', paidAt: new Date('2026-01-02T03:04:05Z'), fee: null } }),
+    ]);
+  });
+
+  it('refuses a body without an order, naming the missing field', () => {
+    expect(() => connector.parseWebhook(Buffer.from('{"hello":1}'))).toThrow(/\/merchantOrderId/);
+    expect(() => connector.parseWebhook(Buffer.from('{"merchantOrderId":"a"}'))).toThrow(/\/status/);
+    expect(() => connector.parseWebhook(Buffer.from('not json'))).toThrow(/not JSON/);
   });
 
   it('acknowledges with exactly 200 {"code":"00000"} as JSON', () => {

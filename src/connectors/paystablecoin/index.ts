@@ -1,97 +1,78 @@
-import { createHash, createHmac } from 'node:crypto';
-import type { AccountContext, Connector, UpstreamInvoice } from '../types.js';
-import { UpstreamError } from '../types.js';
-import type { UpstreamHttp } from '../upstream-http.js';
-import { timingSafeEqualStrings } from '../signature-compare.js';
-import { headerOf } from '../inbound-headers.js';
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  apiBase, createApiClient, defineConnector, parseWebhookBody, signWith, UpstreamError, verifyHmacWebhook,
+  type Account, type HmacWebhookScheme, type Unwrapped, type UpstreamHttp, type UpstreamResponse,
+} from '../kit/index.js';
+import type { Connector } from '../types.js';
 import { manifest, STABLECOINS } from './manifest.js';
-import { sortMethods, toOrderBody, toUpstreamEvents, toUpstreamInvoice, type PayStablecoinMethod, type PayStablecoinOrder } from './transformers.js';
+import { configSchema, credentialsSchema } from './settings.js';
+import { envelopeSchema, methodsSchema, orderSchema, SUCCESS_CODE, toOrderBody, toUpstreamEvents, toUpstreamInvoice, webhookSchema, type PayStablecoinMethod } from './transformers.js';
+
+type PayStablecoinAccount = Account<z.output<typeof credentialsSchema>, z.output<typeof configSchema>>;
 
 const DEFAULT_BASE_URL = 'https://api.paystablecoin.global';
 /** Payment methods are fetched at run time (the guide: never hard-code pairs) and cached briefly. */
 const METHODS_TTL_MS = 60_000;
-/** Webhook timestamps further than this from our clock are refused, either direction (guide, Step 4). */
-const WEBHOOK_TOLERANCE_MS = 5 * 60_000;
 
-const hmacBase64 = (secret: string, data: string) => createHmac('sha256', secret).update(data, 'utf8').digest('base64');
-
-/** X-Signature of a request: POST signs the SHA-256 of the exact body bytes, GET the path only. */
+/** X-Signature of a request (base64 HMAC-SHA256): POST signs the SHA-256 of the exact body bytes, GET the path only. */
 export function payStablecoinRequestSignature(secret: string, timestamp: string, method: 'GET' | 'POST', path: string, body?: string | Buffer): string {
-  if (method === 'GET') return hmacBase64(secret, `${timestamp}\nGET\n${path}`);
-  const bodyHash = createHash('sha256').update(body ?? '').digest('base64');
-  return hmacBase64(secret, `${timestamp}\nPOST\n${path}\n${bodyHash}`);
+  const bodyHash = method === 'POST' ? `\n${createHash('sha256').update(body ?? '').digest('base64')}` : '';
+  return signWith({ encoding: 'base64' }, secret, [`${timestamp}\n${method}\n${path}${bodyHash}`]);
 }
 
-/** X-Signature of a webhook: base64 HMAC-SHA256(secret, `${timestamp}\n${rawBody}`). */
+/** Webhooks: base64 HMAC-SHA256(api_secret, `${X-Timestamp}\n${rawBody}`), sent within 5 minutes of our clock. */
+const webhookScheme: HmacWebhookScheme<PayStablecoinAccount> = {
+  signatureHeader: 'x-signature',
+  key: (account) => account.credentials.api_secret,
+  message: (request, timestamp) => [`${timestamp}\n`, request.rawBody],
+  encoding: 'base64',
+  timestamp: { header: 'x-timestamp', toMs: (v) => (/^\d{1,16}$/.test(v) ? Number(v) : undefined), toleranceMs: () => 5 * 60_000 },
+};
+
+/** The X-Signature PayStablecoin sends with this webhook (tests sign with it). */
 export function payStablecoinWebhookSignature(secret: string, timestamp: string, rawBody: Buffer | string): string {
-  return createHmac('sha256', secret).update(`${timestamp}\n`, 'utf8').update(rawBody).digest('base64');
+  return signWith(webhookScheme, secret, [`${timestamp}\n`, rawBody]);
 }
 
-function baseUrl(account: AccountContext): string {
-  return ((account.config.base_url as string | undefined) ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+/** `{code, message|msg, data}`: a code other than "00000" is the upstream's error (its shape is an assumption). */
+function unwrap(res: UpstreamResponse): Unwrapped {
+  const envelope = envelopeSchema.safeParse(res.json);
+  if (!envelope.success) return { unreadable: 'answer is not a PayStablecoin envelope' };
+  const { code, data, message, msg } = envelope.data;
+  if (code !== undefined && code !== SUCCESS_CODE) return { error: { code, detail: message ?? msg } };
+  if (data !== undefined && data !== null) return { data };
+  return res.status < 300 ? { unreadable: 'answer without data' } : { error: { detail: message ?? msg } };
 }
 
 export function createPayStablecoinConnector(deps: { http: UpstreamHttp }): Connector {
+  const api = createApiClient<PayStablecoinAccount>(deps.http, {
+    name: 'PayStablecoin',
+    baseUrl: (account) => apiBase(account.config, DEFAULT_BASE_URL),
+    // The signed path is the one under base_url; we never send a query string.
+    headers(account, { method, path, body }) {
+      const timestamp = String(Date.now());
+      return { 'X-Timestamp': timestamp, 'X-Signature': payStablecoinRequestSignature(account.credentials.api_secret, timestamp, method as 'GET' | 'POST', path, body) };
+    },
+    unwrap,
+  });
+  const call = <S extends z.ZodType>(account: PayStablecoinAccount, method: 'GET' | 'POST', subPath: string, answer: S, body?: unknown) =>
+    api(account, { method, path: `/api/v1/merchants/${encodeURIComponent(account.credentials.merchant_id)}/checkout${subPath}`, answer, body });
+
   const methodsCache = new Map<string, { at: number; methods: PayStablecoinMethod[] }>();
-
-  /**
-   * One signed call. Answer envelope `{data: …}` (guide); the error shape is an assumption: a
-   * `code` and `message` next to it, either of which we keep as the upstream's reason.
-   */
-  async function call<T>(account: AccountContext, method: 'GET' | 'POST', subPath: string, body?: Record<string, unknown>): Promise<T> {
-    const merchantId = account.credentials.merchant_id ?? '';
-    const path = `/api/v1/merchants/${encodeURIComponent(merchantId)}/checkout${subPath}`;
-    const timestamp = String(Date.now());
-    // UpstreamHttp.send serialises `body` with JSON.stringify: hash exactly those bytes.
-    const sentBytes = body === undefined ? undefined : JSON.stringify(body);
-    const res = await deps.http.send({
-      method,
-      url: `${baseUrl(account)}${path}`,
-      headers: { 'X-Timestamp': timestamp, 'X-Signature': payStablecoinRequestSignature(account.credentials.api_secret ?? '', timestamp, method, path, sentBytes) },
-      ...(body !== undefined ? { body } : {}),
-    });
-    const envelope = res.json as { code?: string | number; message?: string; msg?: string; data?: T } | undefined;
-    if (res.status >= 200 && res.status < 300 && envelope && envelope.data !== undefined && envelope.data !== null) return envelope.data;
-    const code = envelope?.code !== undefined && String(envelope.code) !== '00000' ? String(envelope.code) : `HTTP_${res.status}`;
-    const detail = envelope?.message ?? envelope?.msg;
-    const message = `PayStablecoin ${method} ${subPath}: ${code}${detail ? ` ${detail}` : ''}`;
-    if (res.status === 429 || res.status >= 500) throw new UpstreamError(message, 'integration', true, code);
-    if (res.status === 401 || res.status === 403) throw new UpstreamError(message, 'integration', false, code);
-    if (res.status >= 200 && res.status < 300) throw new UpstreamError(`${message} (answer without data)`, 'integration', false, code);
-    throw new UpstreamError(message, 'decline', false, code);
-  }
-
-  async function paymentMethods(account: AccountContext): Promise<PayStablecoinMethod[]> {
-    const key = `${account.accountId}|${baseUrl(account)}|${account.credentials.merchant_id ?? ''}`;
+  async function paymentMethods(account: PayStablecoinAccount): Promise<PayStablecoinMethod[]> {
+    const key = `${account.accountId}|${apiBase(account.config, DEFAULT_BASE_URL)}|${account.credentials.merchant_id}`;
     const hit = methodsCache.get(key);
     if (hit && Date.now() - hit.at < METHODS_TTL_MS) return hit.methods;
-    const data = await call<PayStablecoinMethod[] | { methods?: PayStablecoinMethod[]; items?: PayStablecoinMethod[] }>(account, 'GET', '/payment-methods');
-    // The guide shows a list; tolerate a wrapped list too (assumption).
-    const list = Array.isArray(data) ? data : (data.methods ?? data.items ?? []);
-    const methods = sortMethods(list);
+    const methods = await call(account, 'GET', '/payment-methods', methodsSchema);
     methodsCache.set(key, { at: Date.now(), methods });
     return methods;
   }
 
-  const getInvoice = async (account: AccountContext, upstreamId: string): Promise<UpstreamInvoice> =>
-    toUpstreamInvoice(await call<PayStablecoinOrder>(account, 'GET', `/orders/${encodeURIComponent(upstreamId)}`));
-
-  return {
+  return defineConnector({
     manifest,
-    redactHeaders: [],
-    validateCredentials(credentials) {
-      const c = (credentials ?? {}) as Record<string, unknown>;
-      const errors: Array<{ field: string; message: string }> = [];
-      if (typeof c.merchant_id !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(c.merchant_id)) errors.push({ field: '/credentials/merchant_id', message: 'must be the PayStablecoin Merchant ID (letters, digits, _ and -)' });
-      if (typeof c.api_secret !== 'string' || c.api_secret.length === 0) errors.push({ field: '/credentials/api_secret', message: 'must be the API Secret from the merchant portal' });
-      for (const k of Object.keys(c)) if (k !== 'merchant_id' && k !== 'api_secret') errors.push({ field: `/credentials/${k}`, message: 'is not a PayStablecoin credential (API Checkout uses no API key)' });
-      return errors;
-    },
-    validateConfig(config) {
-      return ['environment', 'webhook_ip_allowlist', 'webhook_timestamp_tolerance_seconds']
-        .filter((k) => config[k] !== undefined)
-        .map((k) => ({ field: `/config/${k}`, message: 'does not apply to PayStablecoin accounts' }));
-    },
+    credentials: credentialsSchema,
+    config: configSchema,
     async checkCredentials(account) {
       await paymentMethods(account);
     },
@@ -105,25 +86,22 @@ export function createPayStablecoinConnector(deps: { http: UpstreamHttp }): Conn
       // The invoice carries no network choice: take the first method for the currency by displayOrder.
       const method = methods.find((m) => m.cryptoCurrency.toUpperCase() === currency);
       if (!method) throw new UpstreamError(`PayStablecoin offers no network for ${currency}; valid currency/network pairs: ${pairs}`, 'unsuitable', false, 'NETWORK_NOT_AVAILABLE');
-      const order = await call<PayStablecoinOrder>(account, 'POST', '/orders', toOrderBody(input, method, account.webhookUrl));
+      const order = await call(account, 'POST', '/orders', orderSchema, toOrderBody(input, method, account.webhookUrl));
       // The create answer may omit the id and network name; fill them from what we sent.
-      return toUpstreamInvoice({ ...order, merchantOrderId: order.merchantOrderId ?? input.invoiceId, network: order.network ?? method.network, networkDisplayName: order.networkDisplayName ?? method.networkDisplayName }, currency);
+      return toUpstreamInvoice(
+        { ...order, merchantOrderId: order.merchantOrderId ?? input.invoiceId, network: order.network ?? method.network, networkDisplayName: order.networkDisplayName ?? method.networkDisplayName },
+        currency,
+      );
     },
-    getInvoice,
-    verifyWebhook(account, request) {
-      const timestamp = headerOf(request, 'x-timestamp');
-      const received = headerOf(request, 'x-signature');
-      if (!timestamp || !received) return { ok: false, reason: 'missing_signature' };
-      if (!/^\d{1,16}$/.test(timestamp)) return { ok: false, reason: 'malformed' };
-      const expected = payStablecoinWebhookSignature(account.credentials.api_secret ?? '', timestamp, request.rawBody);
-      if (!timingSafeEqualStrings(received, expected)) return { ok: false, reason: 'bad_signature' };
-      if (Math.abs(request.receivedAt.getTime() - Number(timestamp)) > WEBHOOK_TOLERANCE_MS) return { ok: false, reason: 'stale' };
-      return { ok: true };
+    async getInvoice(account, upstreamId) {
+      const order = await call(account, 'GET', `/orders/${encodeURIComponent(upstreamId)}`, orderSchema);
+      return toUpstreamInvoice({ ...order, merchantOrderId: order.merchantOrderId ?? upstreamId });
     },
-    parseWebhook(rawBody) {
-      return toUpstreamEvents(JSON.parse(rawBody.toString('utf8')) as unknown);
+    webhooks: {
+      verify: (account, request) => verifyHmacWebhook(webhookScheme, account, request),
+      parse: (rawBody) => toUpstreamEvents(parseWebhookBody(webhookSchema, rawBody)),
+      // The guide is strict: HTTP 200 with exactly {"code":"00000"} within 5 seconds.
+      acknowledgement: { status: 200, contentType: 'application/json', body: '{"code":"00000"}' },
     },
-    // The guide is strict: HTTP 200 with exactly {"code":"00000"} within 5 seconds.
-    acknowledgement: () => ({ status: 200, contentType: 'application/json', body: '{"code":"00000"}' }),
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import type { ConnectorManifest } from '../types.js';
+import { baseUrlField } from '../kit/index.js';
 
-/** orderAmount.currency must be one of these (seed guide, Step 2). */
+/** orderAmount.currency must be one of these (see PROTOCOL.md). */
 export const STABLECOINS = ['USDC', 'USDT', 'USD1'];
 
 export const manifest: ConnectorManifest = {
@@ -11,7 +12,7 @@ export const manifest: ConnectorManifest = {
     { name: 'merchant_id', secret: false, description: 'Merchant ID from the PayStablecoin merchant portal (e.g. MCH_20240101_ABC123)' },
     { name: 'api_secret', secret: true, description: 'API Secret from the merchant portal (API Checkout must be enabled for the account)' },
   ],
-  configFields: [{ name: 'base_url', description: 'override the API address (a proxy or an emulator); default https://api.paystablecoin.global', required: false }],
+  configFields: [baseUrlField('override the API address (a proxy or an emulator); default https://api.paystablecoin.global')],
   capabilities: {
     currencies: [...STABLECOINS],
     currencyKinds: ['crypto'],
