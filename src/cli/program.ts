@@ -3,7 +3,7 @@ import { loadConfig } from '../config.js';
 import { createDb, type Db } from '../db/knex.js';
 import { createTenantAdmin, toApiKeyObject, toTenantObject } from '../api/tenants.js';
 import { signOperatorToken } from '../security/operator-token.js';
-import { ApiError } from '../http/problem.js';
+import { ValidationError } from '../domain/errors.js';
 
 /** Opens the database for one command and always closes it. */
 async function withDb<T>(env: NodeJS.ProcessEnv, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -26,7 +26,7 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
     .description('create a tenant (prints it as JSON)')
     .requiredOption('--name <name>', 'display name of the tenant')
     .action(async (opts: { name: string }) => {
-      if (!opts.name.trim()) throw new ApiError('validation_failed', '--name must not be blank');
+      if (!opts.name.trim()) throw new ValidationError([], '--name must not be blank');
       print(toTenantObject(await withDb(env, (db) => createTenantAdmin(db).createTenant(opts.name))));
     });
 
@@ -56,7 +56,7 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
     .option('--ttl <seconds>', 'lifetime in seconds', '3600')
     .action(async (opts: { subject: string; ttl: string }) => {
       const ttl = Number(opts.ttl);
-      if (!Number.isInteger(ttl) || ttl < 1 || ttl > 31 * 86400) throw new ApiError('validation_failed', '--ttl must be 1 … 2678400 seconds');
+      if (!Number.isInteger(ttl) || ttl < 1 || ttl > 31 * 86400) throw new ValidationError([], '--ttl must be 1 … 2678400 seconds');
       out(await signOperatorToken(loadConfig(env).operatorJwtSecret, opts.subject, ttl));
     });
   return program;

@@ -12,7 +12,7 @@ import { newId } from '../domain/ids.js';
 import { findCurrency } from '../domain/currencies.js';
 import { checkAmount, compareAmounts } from '../domain/money.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { ApiError, validationError } from '../http/problem.js';
+import { InvoiceError, ValidationError } from '../domain/errors.js';
 import { assetsFor, selectAccounts } from '../routing/select-accounts.js';
 import { orderByPriorityAndWeight } from '../routing/weighted-order.js';
 import type { CircuitBreaker } from '../routing/circuit-breaker.js';
@@ -86,7 +86,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
 
   async function find(scope: TenantScope, id: string): Promise<InvoiceRow> {
     const row = await invoicesRepo.find(db, scope, id);
-    if (!row) throw new ApiError('not_found', `No invoice ${id}`);
+    if (!row) throw new InvoiceError('not_found', `No invoice ${id}`);
     return row;
   }
 
@@ -149,7 +149,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
 
   async function create(scope: TenantScope, body: InvoiceCreateBody) {
     const { currency, errors } = checkInvoiceSemantics(body);
-    if (errors.length || !currency) throw validationError(errors);
+    if (errors.length || !currency) throw new ValidationError(errors);
     if (body.external_id) {
       const existing = await invoicesRepo.findByExternalId(db, scope, body.external_id);
       if (existing) throw duplicateExternalId(existing.id, body.external_id);
@@ -169,8 +169,8 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     if (!candidates.length) {
       // A forced gateway that needs a field the invoice lacks is the caller's input problem: name the field.
       const needs = (body.gateway || body.gateway_account_id) && rejected.find((r) => r.missing_field)?.missing_field;
-      if (needs) throw validationError([{ field: `/body/${needs.replaceAll('.', '/')}`, message: `is required by ${body.gateway ?? 'the chosen gateway account'}`, code: 'required' }]);
-      throw new ApiError(
+      if (needs) throw new ValidationError([{ field: `/body/${needs.replaceAll('.', '/')}`, message: `is required by ${body.gateway ?? 'the chosen gateway account'}`, code: 'required' }]);
+      throw new InvoiceError(
         'no_gateway_available',
         accounts.length
           ? 'No connected gateway account can take this invoice'
@@ -237,7 +237,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     }
     if (!created) {
       if (!attempts.length) {
-        throw new ApiError(
+        throw new InvoiceError(
           'no_gateway_available',
           skipped.length
             ? 'Every gateway that could take this invoice is paused after repeated upstream failures; retry shortly'
@@ -245,7 +245,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
           { rejected: [...rejected, ...unsuitable, ...skipped] },
         );
       }
-      throw new ApiError('upstream_error', 'The gateway(s) tried could not create the invoice; nothing was created', { attempts });
+      throw new InvoiceError('upstream_error', 'The gateway(s) tried could not create the invoice; nothing was created', { attempts });
     }
 
     const { account, upstream } = created;
@@ -298,27 +298,27 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   }
 
   function duplicateExternalId(existingId: string, externalId: string) {
-    return new ApiError('duplicate_external_id', `An invoice with external_id ${JSON.stringify(externalId)} already exists`, {
+    return new InvoiceError('duplicate_external_id', `An invoice with external_id ${JSON.stringify(externalId)} already exists`, {
       invoice_id: existingId,
     });
   }
 
   async function cancel(scope: TenantScope, id: string) {
     const row = await find(scope, id);
-    if (!canCancel(row.status)) throw new ApiError('invoice_not_cancellable', `Invoice ${id} is ${row.status}; only pending invoices can be cancelled`, { invoice_status: row.status });
+    if (!canCancel(row.status)) throw new InvoiceError('invoice_not_cancellable', `Invoice ${id} is ${row.status}; only pending invoices can be cancelled`, { invoice_status: row.status });
     const { account, connector } = await loadAccountAndConnector(row);
     if (connector.cancelInvoice && row.upstream_id) {
       const upstreamId = row.upstream_id;
       try {
         await callUpstream(row.connector, 'cancel_invoice', () => connector.cancelInvoice!(accountContext(account), upstreamId));
       } catch (err) {
-        throw new ApiError('upstream_error', `${row.connector} refused to cancel the invoice: ${(err as Error).message}`);
+        throw new InvoiceError('upstream_error', `${row.connector} refused to cancel the invoice: ${(err as Error).message}`);
       }
     }
     const updated = await db.transaction(async (trx) => {
       const locked = (await invoicesRepo.findForUpdate(trx, id))!;
       // It may have been paid while we were asking the upstream.
-      if (!canCancel(locked.status)) throw new ApiError('invoice_not_cancellable', `Invoice ${id} is ${locked.status}`, { invoice_status: locked.status });
+      if (!canCancel(locked.status)) throw new InvoiceError('invoice_not_cancellable', `Invoice ${id} is ${locked.status}`, { invoice_status: locked.status });
       return transition(trx, locked, 'cancelled');
     });
     return toInvoiceObject(updated);
@@ -329,34 +329,34 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     if (!row.upstream_id) return toInvoiceObject(row);
     const { account, connector } = await loadAccountAndConnector(row);
     if (!accountCanSync(connector, accountContext(account))) {
-      throw new ApiError('sync_not_supported', `${connector.manifest.name} cannot be asked for an invoice's state; its webhooks update the invoice`);
+      throw new InvoiceError('sync_not_supported', `${connector.manifest.name} cannot be asked for an invoice's state; its webhooks update the invoice`);
     }
     const upstreamId = row.upstream_id;
     let upstream: UpstreamInvoice;
     try {
       upstream = await callUpstream(row.connector, 'get_invoice', () => connector.getInvoice(accountContext(account), upstreamId));
     } catch (err) {
-      throw new ApiError('upstream_error', `${row.connector} did not answer the status query: ${(err as Error).message}`);
+      throw new InvoiceError('upstream_error', `${row.connector} did not answer the status query: ${(err as Error).message}`);
     }
     return toInvoiceObject(await applyUpstreamUpdate(row.id, upstream));
   }
 
   async function simulate(scope: TenantScope, id: string, body: { status: 'processing' | 'paid' | 'expired' | 'failed'; paid_amount?: string }) {
-    if (scope.livemode) throw new ApiError('forbidden', 'simulate needs a test-mode key (sy_test_…)');
+    if (scope.livemode) throw new InvoiceError('forbidden', 'simulate needs a test-mode key (sy_test_…)');
     const row = await find(scope, id);
     if (row.connector !== 'sandbox' || !row.upstream_id) {
-      throw new ApiError('simulation_not_supported', `Invoice ${id} is on ${row.connector}; only sandbox invoices can be simulated`);
+      throw new InvoiceError('simulation_not_supported', `Invoice ${id} is on ${row.connector}; only sandbox invoices can be simulated`);
     }
     if (!canTransition(row.status, body.status)) {
-      throw new ApiError('invalid_transition', `Invoice ${id} is ${row.status} and cannot become ${body.status}`, { invoice_status: row.status });
+      throw new InvoiceError('invalid_transition', `Invoice ${id} is ${row.status} and cannot become ${body.status}`, { invoice_status: row.status });
     }
     if (body.paid_amount !== undefined) {
-      if (body.status !== 'paid') throw validationError([{ field: '/body/paid_amount', message: 'only allowed with status paid' }]);
+      if (body.status !== 'paid') throw new ValidationError([{ field: '/body/paid_amount', message: 'only allowed with status paid' }]);
       const check = checkAmount(body.paid_amount, findCurrency(row.currency)!);
-      if (!check.ok) throw validationError([{ field: '/body/paid_amount', message: check.reason }]);
+      if (!check.ok) throw new ValidationError([{ field: '/body/paid_amount', message: check.reason }]);
     }
     const event = await connectors.sandbox.simulate(row.upstream_id, body.status, body.paid_amount);
-    if (!event) throw new ApiError('not_found', `No invoice ${id}`);
+    if (!event) throw new InvoiceError('not_found', `No invoice ${id}`);
     return toInvoiceObject(await applyUpstreamUpdate(row.id, event));
   }
 
