@@ -12,6 +12,7 @@ import type { SecretBox } from '../security/secret-box.js';
 import { assertTenantUrlAllowed } from '../security/tenant-url.js';
 import { GatewayAccountError, ValidationError, type FieldError } from '../domain/errors.js';
 import type { CircuitBreaker } from '../routing/circuit-breaker.js';
+import { toGatewayAccountObject } from './gateway-account-view.js';
 
 export interface GatewayAccountInput {
   connector?: string;
@@ -31,24 +32,10 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
   const accountContext = createAccountContexts({ secretBox, publicBaseUrl: config.publicBaseUrl });
 
   async function toObject(row: GatewayAccountRow) {
-    return {
-      id: row.id,
-      object: 'gateway_account' as const,
-      livemode: row.livemode,
-      connector: row.connector,
-      name: row.name,
-      config: row.config,
-      enabled: row.enabled,
-      priority: row.priority,
-      weight: row.weight,
-      currencies: row.currencies,
-      min_amount: row.min_amount,
-      max_amount: row.max_amount,
-      webhook_url: connectors.get(row.connector)?.manifest.capabilities.webhooks ? webhookUrlFor(config.publicBaseUrl, row) : null,
+    return toGatewayAccountObject(row, {
+      webhookUrl: connectors.get(row.connector)?.manifest.capabilities.webhooks ? webhookUrlFor(config.publicBaseUrl, row) : null,
       circuit: await deps.breaker.view(row.id),
-      created_at: row.created_at.toISOString(),
-      updated_at: row.updated_at.toISOString(),
-    };
+    });
   }
 
   async function find(scope: TenantScope, id: string): Promise<GatewayAccountRow> {

@@ -61,7 +61,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   }
 
   async function loadAccountAndConnector(row: InvoiceRow): Promise<{ account: GatewayAccountRow; connector: Connector }> {
-    const account = await db('gateway_accounts').where({ id: row.gateway_account_id }).first<GatewayAccountRow>();
+    const account = await gatewayAccountsRepo.findById(db, row.gateway_account_id);
     const connector = connectors.get(row.connector);
     if (!account || !connector) throw new Error(`invoice ${row.id} points at a missing account or connector`);
     return { account, connector };

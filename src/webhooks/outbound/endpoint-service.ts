@@ -12,7 +12,7 @@ import { assertTenantUrlAllowed } from '../../security/tenant-url.js';
 import { ValidationError, WebhookEndpointError } from '../../domain/errors.js';
 import { generateEndpointSecret } from './signature.js';
 import type { DeliveryQueue } from './delivery-queue.js';
-import { toDeliveryObject, toEventObject } from './views.js';
+import { toDeliveryObject, toEndpointObject, toEventObject } from './views.js';
 
 /** How long a rotated-out secret keeps signing alongside the new one. */
 export const ROTATION_GRACE_MS = 24 * 3600 * 1000;
@@ -23,21 +23,6 @@ export interface EndpointServiceDeps {
   secretBox: SecretBox;
   deliveryQueue: DeliveryQueue;
   logger: Logger;
-}
-
-export function toEndpointObject(row: WebhookEndpointRow) {
-  return {
-    id: row.id,
-    object: 'webhook_endpoint' as const,
-    livemode: row.livemode,
-    url: row.url,
-    description: row.description,
-    events: row.events,
-    enabled: row.enabled,
-    disabled_reason: row.disabled_reason,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
 }
 
 /** Every secret that signs right now: the current one, plus the previous one during its grace period. */
