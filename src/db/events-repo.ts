@@ -44,6 +44,4 @@ export const eventsRepo = {
     const age = result.rows[0]?.age;
     return age == null ? null : Number(age);
   },
-  listForInvoice: async (db: DbOrTx, invoiceId: string): Promise<EventRow[]> =>
-    db('events').where({ invoice_id: invoiceId }).orderBy('id', 'asc'),
 };
