@@ -53,6 +53,12 @@ function toDb(row: Partial<InvoiceRow>): Record<string, unknown> {
   return out;
 }
 
+/** Whether an insert failed because the tenant already has an invoice with this external_id (a lost race). */
+export function isDuplicateExternalId(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e.code === '23505' && e.constraint === 'invoices_external_id_unique';
+}
+
 export const invoicesRepo = {
   insert: async (db: DbOrTx, row: Omit<InvoiceRow, 'created_at' | 'updated_at' | 'reconcile_attempts' | 'next_reconcile_at'>): Promise<InvoiceRow> =>
     ((await db('invoices').insert(toDb(row)).returning('*')) as InvoiceRow[])[0]!,

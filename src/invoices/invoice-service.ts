@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db, DbOrTx } from '../db/knex.js';
-import { invoicesRepo, type InvoiceRow, type TenantScope } from '../db/invoices-repo.js';
+import { invoicesRepo, isDuplicateExternalId, type InvoiceRow, type TenantScope } from '../db/invoices-repo.js';
 import { gatewayAccountsRepo, type GatewayAccountRow } from '../db/gateway-accounts-repo.js';
 import type { PageRequest } from '../db/pagination.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
@@ -36,9 +36,6 @@ export interface UpstreamUpdate {
   paid: PaidDetails | null;
   raw: Record<string, unknown>;
 }
-
-const isUniqueViolation = (err: unknown, constraint: string) =>
-  (err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === constraint;
 
 export function createInvoiceService(deps: InvoiceServiceDeps) {
   const { db, connectors, metrics, logger } = deps;
@@ -255,7 +252,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       metrics.invoicesCreated.inc({ connector: row.connector, status: row.status });
       return toInvoiceObject(row);
     } catch (err) {
-      if (body.external_id && isUniqueViolation(err, 'invoices_external_id_unique')) {
+      if (body.external_id && isDuplicateExternalId(err)) {
         // Lost a race on external_id: withdraw the upstream invoice nobody will be shown.
         await connectors.get(account.connector)?.cancelInvoice?.(accountContext(account), upstream.upstreamId).catch(() => undefined);
         const existing = await invoicesRepo.findByExternalId(db, scope, body.external_id);
