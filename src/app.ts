@@ -5,7 +5,7 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Document } from 'openapi-backend';
 import type { Core } from './wiring.js';
-import { ApiError, sendProblem } from './http/problem.js';
+import { ApiError, isProblem, sendProblem } from './http/problem.js';
 import { bodyParserError, jsonBody, rejectNulInUrl } from './http/json-body.js';
 import { createOpenApiRouter, loadOpenApiDocument } from './http/openapi.js';
 import { invoiceHandlers } from './api/invoices.js';
@@ -98,7 +98,7 @@ export async function createApp(core: Core, document: Document = loadOpenApiDocu
 
   // The single place errors become answers; anything unexpected is a generic 500 with the request id.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const problem = err instanceof ApiError ? err : bodyParserError(err);
+    const problem = isProblem(err) ? err : bodyParserError(err);
     if (problem) return sendProblem(res, problem, String(req.id));
     req.log.error({ err }, 'unhandled error');
     sendProblem(res, new ApiError('internal_error', 'Something went wrong on our side; quote the request id when you report it'), String(req.id));

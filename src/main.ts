@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { runMigrations } from './db/migrate.js';
+import { pingDatabase } from './db/knex.js';
 import { createCore, type Core } from './wiring.js';
 import { createApp } from './app.js';
 import { startWorker, type RunningWorker } from './jobs/worker.js';
@@ -20,7 +21,7 @@ function workerProbeServer(core: Core): http.Server {
       } else if (req.url === '/healthz') {
         res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
       } else if (req.url === '/readyz') {
-        const ok = await Promise.all([core.db.raw('SELECT 1'), core.redis.ping()]).then(() => true, () => false);
+        const ok = await Promise.all([pingDatabase(core.db), core.redis.ping()]).then(() => true, () => false);
         res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'error' }));
       } else {
         res.writeHead(404).end();

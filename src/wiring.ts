@@ -6,7 +6,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createConnectorRegistry } from './connectors/registry.js';
 import { createSecretBox } from './security/secret-box.js';
 import { createInvoiceService } from './invoices/invoice-service.js';
-import { createTenantAdmin } from './api/tenants.js';
+import { createTenantService } from './tenants/tenant-service.js';
 import { createOperatorTokenVerifier } from './security/operator-token.js';
 import { createRateLimiter } from './security/rate-limiter.js';
 import { createAuthenticator } from './http/authenticate.js';
@@ -63,7 +63,7 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     breaker,
     gatewayAccounts: createGatewayAccountService({ db, config, secretBox, connectors, breaker }),
     endpoints: createEndpointService({ db, config, secretBox, deliveryQueue, logger }),
-    admin: createTenantAdmin(db),
+    tenants: createTenantService({ db }),
     authenticator: createAuthenticator({ db, operatorTokens, logger }),
     rateLimiter: createRateLimiter(redis, { ...config.rateLimit, keyPrefix: config.queuePrefix }),
     async close() {

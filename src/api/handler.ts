@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Context } from 'openapi-backend';
-import type { OperatorAuth, TenantAuth } from '../http/authenticate.js';
+import type { TenantAuth } from '../http/authenticate.js';
 import type { TenantScope } from '../db/invoices-repo.js';
 import type { PageRequest } from '../db/pagination.js';
 
@@ -14,10 +14,6 @@ export function tenantAuth(res: Response): TenantAuth {
 export function tenantScope(res: Response): TenantScope {
   const { tenantId, livemode } = tenantAuth(res);
   return { tenantId, livemode };
-}
-
-export function operatorAuth(res: Response): OperatorAuth {
-  return res.locals.operator as OperatorAuth;
 }
 
 /** `limit` and `starting_after`, already validated against the spec. */

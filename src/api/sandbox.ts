@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { sandboxInvoicesRepo } from '../db/sandbox-invoices-repo.js';
 import { ApiError } from '../http/problem.js';
 import type { Handler } from './handler.js';
 
@@ -8,13 +9,7 @@ const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export function sandboxHandlers(deps: { db: Db }): Record<string, Handler> {
   return {
     async getSandboxCheckout(c, _req, res) {
-      const row = await deps
-        .db('sandbox_invoices as s')
-        .join('invoices as i', function () {
-          this.on('i.upstream_id', '=', 's.upstream_id').andOn('i.gateway_account_id', '=', 's.gateway_account_id');
-        })
-        .where('s.upstream_id', String(c.request.params.upstream_id))
-        .first<{ id: string; amount: string; currency: string; status: string; description: string | null }>('i.id', 'i.amount', 'i.currency', 'i.status', 'i.description');
+      const row = await sandboxInvoicesRepo.findCheckout(deps.db, String(c.request.params.upstream_id));
       if (!row) throw new ApiError('not_found', 'No such sandbox invoice');
       const e = { ...row, description: row.description ?? '' };
       res.type('html').send(`<!doctype html>

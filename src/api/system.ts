@@ -1,4 +1,5 @@
 import type { Core } from '../wiring.js';
+import { pingDatabase } from '../db/knex.js';
 import type { Handler } from './handler.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -12,7 +13,7 @@ export function systemHandlers(core: Pick<Core, 'db' | 'redis'>): Record<string,
     /** Ready when both shared stores answer; load balancers stop sending traffic otherwise. */
     async getReadiness(_c, _req, res) {
       const [postgres, redis] = await Promise.all([
-        withTimeout(core.db.raw('SELECT 1'), 2000).then(() => 'ok' as const, () => 'error' as const),
+        withTimeout(pingDatabase(core.db), 2000).then(() => 'ok' as const, () => 'error' as const),
         withTimeout(core.redis.ping(), 2000).then(() => 'ok' as const, () => 'error' as const),
       ]);
       const ok = postgres === 'ok' && redis === 'ok';

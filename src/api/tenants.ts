@@ -1,101 +1,35 @@
-import type { Db } from '../db/knex.js';
-import { tenantsRepo, type TenantRow, type TenantStatus } from '../db/tenants-repo.js';
-import { apiKeysRepo, type ApiKeyRow } from '../db/api-keys-repo.js';
-import { gatewayAccountsRepo } from '../db/gateway-accounts-repo.js';
-import { newId } from '../domain/ids.js';
-import { generateApiKeySecret, type KeyMode } from '../security/api-key-secret.js';
-import { ApiError } from '../http/problem.js';
+import type { TenantStatus } from '../db/tenants-repo.js';
+import type { KeyMode } from '../security/api-key-secret.js';
+import type { TenantService } from '../tenants/tenant-service.js';
 import { pageRequest, pathId, type Handler } from './handler.js';
 
-export function toTenantObject(row: TenantRow) {
-  return {
-    id: row.id,
-    object: 'tenant' as const,
-    name: row.name,
-    status: row.status,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
-
-export function toApiKeyObject(row: ApiKeyRow) {
-  return {
-    id: row.id,
-    object: 'api_key' as const,
-    tenant_id: row.tenant_id,
-    mode: row.mode,
-    name: row.name,
-    prefix: row.prefix,
-    created_at: row.created_at.toISOString(),
-    last_used_at: row.last_used_at?.toISOString() ?? null,
-    revoked_at: row.revoked_at?.toISOString() ?? null,
-  };
-}
-
-/** Shared by the operator API and the CLI, so both do exactly the same thing. */
-export function createTenantAdmin(db: Db) {
-  const mustFindTenant = async (id: string) => {
-    const tenant = await tenantsRepo.find(db, id);
-    if (!tenant) throw new ApiError('not_found', `No tenant ${id}`);
-    return tenant;
-  };
-  return {
-    createTenant: (name: string) =>
-      db.transaction(async (trx) => {
-        const tenant = await tenantsRepo.insert(trx, { id: newId('ten'), name: name.trim() });
-        await gatewayAccountsRepo.ensureSandbox(trx, tenant.id);
-        return tenant;
-      }),
-    mustFindTenant,
-    async createApiKey(tenantId: string, mode: KeyMode, name: string | null) {
-      await mustFindTenant(tenantId);
-      const { secret, prefix, hash } = generateApiKeySecret(mode);
-      const row = await apiKeysRepo.insert(db, { id: newId('key'), tenant_id: tenantId, mode, name, prefix, key_hash: hash });
-      return { row, secret };
-    },
-    async revokeApiKey(id: string) {
-      const row = await apiKeysRepo.revoke(db, id);
-      if (!row) throw new ApiError('not_found', `No API key ${id}`);
-      return row;
-    },
-  };
-}
-
-export type TenantAdmin = ReturnType<typeof createTenantAdmin>;
-
-export function operatorHandlers(deps: { db: Db; admin: TenantAdmin }): Record<string, Handler> {
-  const { db, admin } = deps;
+export function operatorHandlers(deps: { tenants: TenantService }): Record<string, Handler> {
+  const { tenants } = deps;
   return {
     async createTenant(c, _req, res) {
       const body = c.request.requestBody as { name: string };
-      res.status(201).json(toTenantObject(await admin.createTenant(body.name)));
+      res.status(201).json(await tenants.create(body.name));
     },
     async listTenants(c, _req, res) {
       const status = (c.request.query as Record<string, string | undefined>).status as TenantStatus | undefined;
-      const page = await tenantsRepo.list(db, pageRequest(c), status);
-      res.json({ object: 'list', data: page.data.map(toTenantObject), has_more: page.has_more });
+      res.json(await tenants.list(pageRequest(c), status));
     },
     async getTenant(c, _req, res) {
-      res.json(toTenantObject(await admin.mustFindTenant(pathId(c))));
+      res.json(await tenants.get(pathId(c)));
     },
     async updateTenant(c, _req, res) {
       const body = c.request.requestBody as { name?: string; status?: TenantStatus };
-      const row = await tenantsRepo.update(db, pathId(c), { ...body, ...(body.name ? { name: body.name.trim() } : {}) });
-      if (!row) throw new ApiError('not_found', `No tenant ${pathId(c)}`);
-      res.json(toTenantObject(row));
+      res.json(await tenants.update(pathId(c), body));
     },
     async createApiKey(c, _req, res) {
       const body = c.request.requestBody as { mode: KeyMode; name?: string };
-      const { row, secret } = await admin.createApiKey(pathId(c), body.mode, body.name ?? null);
-      res.status(201).json({ ...toApiKeyObject(row), secret });
+      res.status(201).json(await tenants.createApiKey(pathId(c), body.mode, body.name ?? null));
     },
     async listApiKeys(c, _req, res) {
-      const tenant = await admin.mustFindTenant(pathId(c));
-      const page = await apiKeysRepo.listForTenant(db, tenant.id, pageRequest(c));
-      res.json({ object: 'list', data: page.data.map(toApiKeyObject), has_more: page.has_more });
+      res.json(await tenants.listApiKeys(pathId(c), pageRequest(c)));
     },
     async revokeApiKey(c, _req, res) {
-      res.json(toApiKeyObject(await admin.revokeApiKey(pathId(c))));
+      res.json(await tenants.revokeApiKey(pathId(c)));
     },
   };
 }

@@ -1,28 +1,9 @@
 import type { Db } from '../db/knex.js';
-import { upstreamWebhooksRepo, type UpstreamWebhookRow } from '../db/upstream-webhooks-repo.js';
+import { upstreamWebhooksRepo } from '../db/upstream-webhooks-repo.js';
 import type { createWebhookIngress } from '../webhooks/inbound/ingress.js';
+import { toUpstreamWebhookObject as toObject } from '../webhooks/inbound/upstream-webhook-view.js';
 import { ApiError } from '../http/problem.js';
 import { pageRequest, pathId, type Handler } from './handler.js';
-
-function toObject(row: UpstreamWebhookRow) {
-  return {
-    id: row.id,
-    object: 'upstream_webhook' as const,
-    connector: row.connector,
-    gateway_account_id: row.gateway_account_id,
-    received_at: row.received_at.toISOString(),
-    source_address: row.source_address,
-    method: row.method,
-    path: row.path,
-    headers: row.headers,
-    body: row.raw_body.toString('utf8'),
-    body_base64: row.raw_body.toString('base64'),
-    verified: row.verified,
-    verification_error: row.verification_error,
-    processed_at: row.processed_at?.toISOString() ?? null,
-    process_error: row.process_error,
-  };
-}
 
 export function upstreamWebhookHandlers(deps: { db: Db; ingress: ReturnType<typeof createWebhookIngress> }): Record<string, Handler> {
   return {

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import { createDb, type Db } from '../db/knex.js';
-import { createTenantAdmin, toApiKeyObject, toTenantObject } from '../api/tenants.js';
+import { createTenantService } from '../tenants/tenant-service.js';
 import { signOperatorToken } from '../security/operator-token.js';
-import { ApiError } from '../http/problem.js';
+import { ValidationError } from '../domain/errors.js';
 
 /** Opens the database for one command and always closes it. */
 async function withDb<T>(env: NodeJS.ProcessEnv, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -26,8 +26,8 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
     .description('create a tenant (prints it as JSON)')
     .requiredOption('--name <name>', 'display name of the tenant')
     .action(async (opts: { name: string }) => {
-      if (!opts.name.trim()) throw new ApiError('validation_failed', '--name must not be blank');
-      print(toTenantObject(await withDb(env, (db) => createTenantAdmin(db).createTenant(opts.name))));
+      if (!opts.name.trim()) throw new ValidationError([], '--name must not be blank');
+      print(await withDb(env, (db) => createTenantService({ db }).create(opts.name)));
     });
 
   const key = program.command('key').description('manage tenant API keys');
@@ -38,15 +38,14 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
     .addOption(new Option('--mode <mode>', 'live or test').choices(['live', 'test']).makeOptionMandatory())
     .option('--name <name>', 'a label for the key')
     .action(async (opts: { tenant: string; mode: 'live' | 'test'; name?: string }) => {
-      const { row, secret } = await withDb(env, (db) => createTenantAdmin(db).createApiKey(opts.tenant, opts.mode, opts.name ?? null));
-      print({ ...toApiKeyObject(row), secret });
+      print(await withDb(env, (db) => createTenantService({ db }).createApiKey(opts.tenant, opts.mode, opts.name ?? null)));
     });
   key
     .command('revoke')
     .description('revoke an API key at once')
     .argument('<id>', 'API key id (key_…)')
     .action(async (id: string) => {
-      print(toApiKeyObject(await withDb(env, (db) => createTenantAdmin(db).revokeApiKey(id))));
+      print(await withDb(env, (db) => createTenantService({ db }).revokeApiKey(id)));
     });
 
   program
@@ -56,7 +55,7 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
     .option('--ttl <seconds>', 'lifetime in seconds', '3600')
     .action(async (opts: { subject: string; ttl: string }) => {
       const ttl = Number(opts.ttl);
-      if (!Number.isInteger(ttl) || ttl < 1 || ttl > 31 * 86400) throw new ApiError('validation_failed', '--ttl must be 1 … 2678400 seconds');
+      if (!Number.isInteger(ttl) || ttl < 1 || ttl > 31 * 86400) throw new ValidationError([], '--ttl must be 1 … 2678400 seconds');
       out(await signOperatorToken(loadConfig(env).operatorJwtSecret, opts.subject, ttl));
     });
   return program;

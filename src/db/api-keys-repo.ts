@@ -21,7 +21,6 @@ export interface ApiKeyWithTenant extends ApiKeyRow {
 export const apiKeysRepo = {
   insert: async (db: DbOrTx, row: Pick<ApiKeyRow, 'id' | 'tenant_id' | 'mode' | 'name' | 'prefix' | 'key_hash'>): Promise<ApiKeyRow> =>
     ((await db('api_keys').insert(row).returning('*')) as ApiKeyRow[])[0]!,
-  find: async (db: DbOrTx, id: string): Promise<ApiKeyRow | undefined> => db('api_keys').where({ id }).first(),
   findByHash: async (db: DbOrTx, keyHash: string): Promise<ApiKeyWithTenant | undefined> =>
     db('api_keys')
       .join('tenants', 'tenants.id', 'api_keys.tenant_id')

@@ -61,6 +61,16 @@ export const deliveriesRepo = {
   recordAttempt: async (db: DbOrTx, row: Omit<DeliveryAttemptRow, 'id' | 'attempted_at'>): Promise<void> => {
     await db('delivery_attempts').insert(row);
   },
+  /**
+   * Counts attempt `attempt` and sets the delivery's next state, unless another runner already
+   * moved it past that attempt; resolves whether this call did.
+   */
+  advance: async (db: DbOrTx, id: string, attempt: number, next: { status: DeliveryStatus; at: Date | null }): Promise<boolean> => {
+    const moved = await db('deliveries')
+      .where({ id, attempts: attempt - 1, status: 'pending' })
+      .update({ attempts: attempt, status: next.status, last_attempt_at: db.fn.now(), updated_at: db.fn.now(), ...(next.at ? { next_attempt_at: next.at } : {}) });
+    return moved > 0;
+  },
   update: async (db: DbOrTx, id: string, patch: Partial<DeliveryRow>): Promise<void> => {
     await db('deliveries').where({ id }).update({ ...patch, updated_at: db.fn.now() });
   },

@@ -28,6 +28,20 @@ export const eventsRepo = {
     if (type) q.where({ type });
     return fetchPage<EventRow>(q, page);
   },
-  listForInvoice: async (db: DbOrTx, invoiceId: string): Promise<EventRow[]> =>
-    db('events').where({ invoice_id: invoiceId }).orderBy('id', 'asc'),
+  /** Not yet relayed events, oldest first, locked for this transaction; other relays skip them. */
+  lockUnrelayed: async (db: DbOrTx, limit: number): Promise<EventRow[]> =>
+    db('events').whereNull('relayed_at').orderBy('id').limit(limit).forUpdate().skipLocked(),
+  markRelayed: async (db: DbOrTx, ids: string[]): Promise<void> => {
+    await db('events').whereIn('id', ids).update({ relayed_at: db.fn.now() });
+  },
+  /** Age in seconds of the oldest event not yet relayed or with a delivery still pending; null when none. */
+  oldestUndeliveredAgeSeconds: async (db: DbOrTx): Promise<number | null> => {
+    const result = (await db.raw(
+      `SELECT EXTRACT(EPOCH FROM now() - LEAST(
+         (SELECT min(created_at) FROM events WHERE relayed_at IS NULL),
+         (SELECT min(e.created_at) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.status = 'pending'))) AS age`,
+    )) as { rows: Array<{ age: string | null }> };
+    const age = result.rows[0]?.age;
+    return age == null ? null : Number(age);
+  },
 };

@@ -53,6 +53,12 @@ function toDb(row: Partial<InvoiceRow>): Record<string, unknown> {
   return out;
 }
 
+/** Whether an insert failed because the tenant already has an invoice with this external_id (a lost race). */
+export function isDuplicateExternalId(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e.code === '23505' && e.constraint === 'invoices_external_id_unique';
+}
+
 export const invoicesRepo = {
   insert: async (db: DbOrTx, row: Omit<InvoiceRow, 'created_at' | 'updated_at' | 'reconcile_attempts' | 'next_reconcile_at'>): Promise<InvoiceRow> =>
     ((await db('invoices').insert(toDb(row)).returning('*')) as InvoiceRow[])[0]!,
@@ -79,6 +85,22 @@ export const invoicesRepo = {
       .where({ id })
       .update({ ...toDb(patch), updated_at: db.fn.now() })
       .returning('*')) as InvoiceRow[])[0]!,
+  /**
+   * Open invoices (pending, processing) with an upstream id whose next status check is due, least
+   * recently scheduled first; invoices on `excludeConnectors` are settled by their webhooks only.
+   */
+  listDueForReconcile: async (db: DbOrTx, excludeConnectors: string[], limit: number): Promise<InvoiceRow[]> =>
+    db('invoices')
+      .whereIn('status', ['pending', 'processing'])
+      .whereNotIn('connector', excludeConnectors)
+      .whereNotNull('upstream_id')
+      .andWhere((q) => q.whereNull('next_reconcile_at').orWhere('next_reconcile_at', '<=', db.fn.now()))
+      .orderByRaw('next_reconcile_at NULLS FIRST')
+      .limit(limit),
+  /** Records one more status check and when the next one is due. */
+  scheduleReconcile: async (db: DbOrTx, id: string, attempts: number, nextAt: Date): Promise<void> => {
+    await db('invoices').where({ id }).update({ reconcile_attempts: attempts, next_reconcile_at: nextAt });
+  },
   /** Pending invoices past their expiry, locked for this transaction; other workers skip them. */
   lockOverdue: async (db: DbOrTx, limit: number): Promise<InvoiceRow[]> =>
     db('invoices').where({ status: 'pending' }).andWhere('expires_at', '<=', db.fn.now()).orderBy('expires_at').limit(limit).forUpdate().skipLocked(),

@@ -35,6 +35,22 @@ export const webhookEndpointsRepo = {
       .andWhere({ enabled: true })
       .andWhere((q) => q.whereNull('events').orWhereRaw('? = ANY(events)', [type]))
       .orderBy('id'),
+  /** Ends the endpoint's failure streak (a delivery succeeded). */
+  clearFailing: async (db: DbOrTx, id: string): Promise<void> => {
+    await db('webhook_endpoints').where({ id }).update({ failing_since: null });
+  },
+  /** Starts the endpoint's failure streak unless one is running; resolves when the streak began. */
+  markFailing: async (db: DbOrTx, id: string): Promise<Date | undefined> => {
+    const [row] = (await db('webhook_endpoints')
+      .where({ id })
+      .update({ failing_since: db.raw('COALESCE(failing_since, now())') })
+      .returning(['failing_since'])) as Array<{ failing_since: Date }>;
+    return row?.failing_since;
+  },
+  /** Disables the endpoint if it is still enabled, saying why. */
+  disable: async (db: DbOrTx, id: string, reason: string): Promise<void> => {
+    await db('webhook_endpoints').where({ id, enabled: true }).update({ enabled: false, disabled_reason: reason, updated_at: db.fn.now() });
+  },
   update: async (db: DbOrTx, id: string, patch: Partial<WebhookEndpointRow>): Promise<WebhookEndpointRow> =>
     ((await db('webhook_endpoints')
       .where({ id })

@@ -10,7 +10,3 @@ const nextUlid = monotonicFactory();
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${nextUlid()}`;
 }
-
-export function hasPrefix(id: string, prefix: IdPrefix): boolean {
-  return new RegExp(`^${prefix}_[0-9A-Za-z]{26}$`).test(id);
-}

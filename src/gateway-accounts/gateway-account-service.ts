@@ -10,8 +10,9 @@ import { newId } from '../domain/ids.js';
 import { compareAmounts } from '../domain/money.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { assertTenantUrlAllowed } from '../security/tenant-url.js';
-import { ApiError, validationError, type FieldError } from '../http/problem.js';
+import { GatewayAccountError, ValidationError, type FieldError } from '../domain/errors.js';
 import type { CircuitBreaker } from '../routing/circuit-breaker.js';
+import { toGatewayAccountObject } from './gateway-account-view.js';
 
 export interface GatewayAccountInput {
   connector?: string;
@@ -31,29 +32,15 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
   const accountContext = createAccountContexts({ secretBox, publicBaseUrl: config.publicBaseUrl });
 
   async function toObject(row: GatewayAccountRow) {
-    return {
-      id: row.id,
-      object: 'gateway_account' as const,
-      livemode: row.livemode,
-      connector: row.connector,
-      name: row.name,
-      config: row.config,
-      enabled: row.enabled,
-      priority: row.priority,
-      weight: row.weight,
-      currencies: row.currencies,
-      min_amount: row.min_amount,
-      max_amount: row.max_amount,
-      webhook_url: connectors.get(row.connector)?.manifest.capabilities.webhooks ? webhookUrlFor(config.publicBaseUrl, row) : null,
+    return toGatewayAccountObject(row, {
+      webhookUrl: connectors.get(row.connector)?.manifest.capabilities.webhooks ? webhookUrlFor(config.publicBaseUrl, row) : null,
       circuit: await deps.breaker.view(row.id),
-      created_at: row.created_at.toISOString(),
-      updated_at: row.updated_at.toISOString(),
-    };
+    });
   }
 
   async function find(scope: TenantScope, id: string): Promise<GatewayAccountRow> {
     const row = await gatewayAccountsRepo.find(db, scope.tenantId, scope.livemode, id);
-    if (!row) throw new ApiError('not_found', `No gateway account ${id}`);
+    if (!row) throw new GatewayAccountError('not_found', `No gateway account ${id}`);
     return row;
   }
 
@@ -74,7 +61,7 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
       if (url.protocol !== 'https:' && url.protocol !== 'http:') errors.push({ field: '/body/config/base_url', message: 'must be an http(s) URL' });
       if (url.username || url.password) errors.push({ field: '/body/config/base_url', message: 'must not carry credentials' });
     }
-    if (errors.length) throw validationError(errors);
+    if (errors.length) throw new ValidationError(errors);
     if (baseUrl !== undefined) await assertTenantUrlAllowed(new URL(baseUrl), config, '/body/config/base_url');
   }
 
@@ -85,11 +72,11 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
       await connector.checkCredentials(accountContext(row));
     } catch (err) {
       if (err instanceof UpstreamError && !err.retryable) {
-        throw new ApiError('upstream_credentials_invalid', `${connector.manifest.name} refused the credentials: ${err.message}`, {
+        throw new GatewayAccountError('upstream_credentials_invalid', `${connector.manifest.name} refused the credentials: ${err.message}`, {
           upstream_code: err.upstreamCode ?? null,
         });
       }
-      throw new ApiError('upstream_error', `${connector.manifest.name} could not be reached to check the credentials; try again`);
+      throw new GatewayAccountError('upstream_error', `${connector.manifest.name} could not be reached to check the credentials; try again`);
     }
   }
 
@@ -98,8 +85,8 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
     toObject,
     async create(scope: TenantScope, input: GatewayAccountInput & { connector: string; credentials: Record<string, unknown> }) {
       const connector = connectors.get(input.connector);
-      if (!connector) throw validationError([{ field: '/body/connector', message: `${input.connector} is not available in this build` }]);
-      if (input.connector === 'sandbox') throw validationError([{ field: '/body/connector', message: 'the sandbox account is built in (test mode)' }]);
+      if (!connector) throw new ValidationError([{ field: '/body/connector', message: `${input.connector} is not available in this build` }]);
+      if (input.connector === 'sandbox') throw new ValidationError([{ field: '/body/connector', message: 'the sandbox account is built in (test mode)' }]);
       // Connector config rules (e.g. BTCPay's required base_url) apply to an absent config too.
       await validate(connector, { ...input, config: input.config ?? {} }, scope);
       const id = newId('ga');
@@ -132,7 +119,7 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
     async update(scope: TenantScope, id: string, input: GatewayAccountInput) {
       const current = await find(scope, id);
       const connector = connectors.get(current.connector)!;
-      if (current.connector === 'sandbox' && (input.credentials || input.config)) throw validationError([{ field: '/body', message: 'the sandbox takes no credentials or config' }]);
+      if (current.connector === 'sandbox' && (input.credentials || input.config)) throw new ValidationError([{ field: '/body', message: 'the sandbox takes no credentials or config' }]);
       await validate(connector, { ...input, min_amount: input.min_amount ?? current.min_amount, max_amount: input.max_amount ?? current.max_amount }, scope);
       const patch: Partial<GatewayAccountRow> = {};
       for (const k of ['name', 'config', 'enabled', 'priority', 'weight', 'currencies', 'min_amount', 'max_amount'] as const) {
@@ -152,12 +139,12 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
     async balance(scope: TenantScope, id: string) {
       const row = await find(scope, id);
       const connector = connectors.get(row.connector)!;
-      if (!connector.getBalance) throw new ApiError('balance_not_supported', `${connector.manifest.name} has no balance to show`);
+      if (!connector.getBalance) throw new GatewayAccountError('balance_not_supported', `${connector.manifest.name} has no balance to show`);
       try {
         const balances = await connector.getBalance(accountContext(row));
         return { object: 'balance' as const, account_id: row.id, balances };
       } catch (err) {
-        throw new ApiError('upstream_error', `${connector.manifest.name} did not answer the balance query: ${(err as Error).message}`);
+        throw new GatewayAccountError('upstream_error', `${connector.manifest.name} did not answer the balance query: ${(err as Error).message}`);
       }
     },
   };

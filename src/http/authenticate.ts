@@ -4,7 +4,7 @@ import type { Db } from '../db/knex.js';
 import { apiKeysRepo } from '../db/api-keys-repo.js';
 import { hashApiKey, parseApiKeyMode } from '../security/api-key-secret.js';
 import type { OperatorTokenVerifier } from '../security/operator-token.js';
-import { ApiError } from './problem.js';
+import { AuthError } from '../domain/errors.js';
 
 export interface TenantAuth {
   tenantId: string;
@@ -18,9 +18,9 @@ export interface OperatorAuth {
 
 function bearerToken(req: Request): string {
   const header = req.headers.authorization;
-  if (!header) throw new ApiError('unauthorized', 'Missing Authorization header: send "Authorization: Bearer <key>"');
+  if (!header) throw new AuthError('unauthorized', 'Missing Authorization header: send "Authorization: Bearer <key>"');
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) throw new ApiError('unauthorized', 'Malformed Authorization header: expected "Bearer <key>"');
+  if (!m) throw new AuthError('unauthorized', 'Malformed Authorization header: expected "Bearer <key>"');
   return m[1]!;
 }
 
@@ -41,22 +41,22 @@ export function createAuthenticator(deps: { db: Db; operatorTokens: OperatorToke
     async tenant(req: Request): Promise<TenantAuth> {
       const token = bearerToken(req);
       const mode = parseApiKeyMode(token);
-      if (!mode) throw new ApiError('unauthorized', 'Malformed API key: expected sy_live_… or sy_test_…');
+      if (!mode) throw new AuthError('unauthorized', 'Malformed API key: expected sy_live_… or sy_test_…');
       const key = await apiKeysRepo.findByHash(deps.db, hashApiKey(token));
-      if (!key || key.mode !== mode) throw new ApiError('unauthorized', 'Unknown API key');
-      if (key.revoked_at) throw new ApiError('unauthorized', 'This API key has been revoked');
-      if (key.tenant_status !== 'active') throw new ApiError('tenant_suspended', 'This tenant is suspended');
+      if (!key || key.mode !== mode) throw new AuthError('unauthorized', 'Unknown API key');
+      if (key.revoked_at) throw new AuthError('unauthorized', 'This API key has been revoked');
+      if (key.tenant_status !== 'active') throw new AuthError('tenant_suspended', 'This tenant is suspended');
       touch(key.id);
       return { tenantId: key.tenant_id, livemode: key.mode === 'live', keyId: key.id };
     },
     async operator(req: Request): Promise<OperatorAuth> {
       const token = bearerToken(req);
-      if (parseApiKeyMode(token)) throw new ApiError('forbidden', 'Tenant API keys cannot use the operator API');
+      if (parseApiKeyMode(token)) throw new AuthError('forbidden', 'Tenant API keys cannot use the operator API');
       try {
         const payload = await deps.operatorTokens.verify(token);
         return { subject: String(payload.sub) };
       } catch {
-        throw new ApiError('unauthorized', 'Invalid or expired operator token');
+        throw new AuthError('unauthorized', 'Invalid or expired operator token');
       }
     },
   };

@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import type { Db } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { idempotencyRepo } from '../db/idempotency-repo.js';
-import { ApiError, type ProblemCode } from './problem.js';
+import { IdempotencyError, type ErrorExtras } from '../domain/errors.js';
+import { ApiError, isProblem, problemStatus, type ProblemCode } from './problem.js';
 
 export interface StoredResponse {
   status: number;
@@ -26,7 +27,7 @@ function canonicalJson(value: unknown): string {
 interface StoredProblem {
   code: ProblemCode;
   detail: string;
-  extras: ApiError['extras'];
+  extras: ErrorExtras;
 }
 
 export function requestFingerprint(method: string, path: string, body: unknown): string {
@@ -52,10 +53,10 @@ export async function runIdempotently(
   const existing = await idempotencyRepo.claim(db, scope, fingerprint);
   if (existing) {
     if (existing.request_hash !== fingerprint) {
-      throw new ApiError('idempotency_conflict', 'This Idempotency-Key was already used with a different request');
+      throw new IdempotencyError('idempotency_conflict', 'This Idempotency-Key was already used with a different request');
     }
     if (existing.state === 'in_progress') {
-      throw new ApiError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly', {
+      throw new IdempotencyError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly', {
         headers: { 'Retry-After': '1' },
       });
     }
@@ -70,9 +71,9 @@ export async function runIdempotently(
   try {
     result = await run();
   } catch (err) {
-    if (err instanceof ApiError && err.status < 500) {
+    if (isProblem(err) && problemStatus(err) < 500) {
       const problem: StoredProblem = { code: err.code, detail: err.message, extras: err.extras };
-      result = { status: err.status, body: { __problem: problem } };
+      result = { status: problemStatus(err), body: { __problem: problem } };
       await idempotencyRepo.complete(db, scope, result.status, seal(result.body));
     } else {
       await idempotencyRepo.release(db, scope);

@@ -1,7 +1,26 @@
 import type { Response } from 'express';
+import { DomainError, ValidationError, type DomainErrorCode, type ErrorExtras, type FieldError } from '../domain/errors.js';
 
-/** The stable machine codes of the public contract, each with its one HTTP status. */
-export const PROBLEM_CODES = {
+export type { FieldError };
+
+/** Codes only the HTTP layer raises: the request could not be read or routed, or we failed. */
+type HttpErrorCode =
+  | 'malformed_json'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'unauthorized'
+  | 'not_ready'
+  | 'internal_error';
+
+export type ProblemCode = DomainErrorCode | HttpErrorCode;
+
+/**
+ * The one map from an error code to its HTTP status and title. It is exhaustive: a code an area
+ * adds without an entry here does not compile.
+ */
+export const PROBLEM_CODES: { readonly [C in ProblemCode]: { readonly status: number; readonly title: string } } = {
   validation_failed: { status: 422, title: 'Validation failed' },
   malformed_json: { status: 400, title: 'Malformed JSON' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
@@ -28,48 +47,53 @@ export const PROBLEM_CODES = {
   upstream_error: { status: 502, title: 'Upstream gateway error' },
   not_ready: { status: 503, title: 'Not ready' },
   internal_error: { status: 500, title: 'Internal server error' },
-} as const;
+};
 
-export type ProblemCode = keyof typeof PROBLEM_CODES;
+/** Any error that has an answer: an area's DomainError or the HTTP layer's own ApiError. */
+export type Problem = DomainError<ProblemCode>;
 
-export interface FieldError {
-  field: string;
-  message: string;
-  code?: string;
-}
-
-/** Thrown anywhere in request handling; the error handler renders it as problem+json. */
-export class ApiError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: ProblemCode,
-    detail: string,
-    readonly extras: { errors?: FieldError[]; headers?: Record<string, string>; [k: string]: unknown } = {},
-  ) {
-    super(detail);
-    this.status = PROBLEM_CODES[code].status;
+/** Raised by the HTTP layer itself (routing, body parsing, a replayed answer). */
+export class ApiError extends DomainError<ProblemCode> {
+  get status(): number {
+    return problemStatus(this);
   }
 }
 
-export function validationError(errors: FieldError[], detail?: string): ApiError {
-  return new ApiError('validation_failed', detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+export function isProblem(err: unknown): err is Problem {
+  return err instanceof DomainError && Object.hasOwn(PROBLEM_CODES, err.code);
 }
 
-export function sendProblem(res: Response, err: ApiError, requestId?: string): void {
-  const { errors, headers, ...rest } = err.extras;
-  if (headers) res.set(headers);
-  res
-    .status(err.status)
-    .type('application/problem+json')
-    .json({
+export function problemStatus(err: Problem): number {
+  return PROBLEM_CODES[err.code].status;
+}
+
+export function validationError(errors: FieldError[], detail?: string): ValidationError {
+  return new ValidationError(errors, detail);
+}
+
+/** The answer for an error: status, headers and the problem+json body, members in a fixed order. */
+export function renderProblem(err: Problem, requestId?: string): { status: number; headers: Record<string, string>; body: Record<string, unknown> } {
+  const { errors, headers, ...rest }: ErrorExtras = err.extras;
+  const status = problemStatus(err);
+  return {
+    status,
+    headers: headers ?? {},
+    body: {
       // Extras first, so no extra can overwrite the standard members.
       ...rest,
       type: `https://switchyard.dev/problems/${err.code.replaceAll('_', '-')}`,
       title: PROBLEM_CODES[err.code].title,
-      status: err.status,
+      status,
       detail: err.message,
       code: err.code,
       ...(errors ? { errors } : {}),
       ...(requestId ? { request_id: requestId } : {}),
-    });
+    },
+  };
+}
+
+export function sendProblem(res: Response, err: Problem, requestId?: string): void {
+  const problem = renderProblem(err, requestId);
+  if (Object.keys(problem.headers).length) res.set(problem.headers);
+  res.status(problem.status).type('application/problem+json').json(problem.body);
 }

@@ -1,6 +1,6 @@
 import { findCurrency, type Currency } from '../domain/currencies.js';
 import { checkAmount } from '../domain/money.js';
-import type { FieldError } from '../http/problem.js';
+import type { FieldError } from '../domain/errors.js';
 
 /** The body of POST /v1/invoices after OpenAPI validation (shapes and bounds are already checked). */
 export interface InvoiceCreateBody {

@@ -1,24 +1,24 @@
 import type { Logger } from 'pino';
 import type { Db, DbOrTx } from '../db/knex.js';
-import { invoicesRepo, type GatewayAttempt, type InvoiceRow, type TenantScope } from '../db/invoices-repo.js';
-import { eventsRepo } from '../db/events-repo.js';
+import { invoicesRepo, isDuplicateExternalId, type InvoiceRow, type TenantScope } from '../db/invoices-repo.js';
 import { gatewayAccountsRepo, type GatewayAccountRow } from '../db/gateway-accounts-repo.js';
 import type { PageRequest } from '../db/pagination.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { createAccountContexts } from '../connectors/account-context.js';
 import { accountCanSync, UpstreamError, type Connector, type PaidDetails, type UpstreamInvoice } from '../connectors/types.js';
-import { canCancel, canExpire, canTransition, eventTypeForStatus, isClosedUnpaid, type InvoiceEventType, type InvoiceStatus, type PaymentException } from '../domain/invoice-status.js';
+import { canCancel, canExpire, canTransition, eventTypeForStatus, isClosedUnpaid, type InvoiceStatus, type PaymentException } from '../domain/invoice-status.js';
 import { newId } from '../domain/ids.js';
-import { findCurrency } from '../domain/currencies.js';
+import { findCurrency, type Currency } from '../domain/currencies.js';
 import { checkAmount, compareAmounts } from '../domain/money.js';
+import { InvoiceError, ValidationError } from '../domain/errors.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { ApiError, validationError } from '../http/problem.js';
-import { assetsFor, selectAccounts } from '../routing/select-accounts.js';
-import { orderByPriorityAndWeight } from '../routing/weighted-order.js';
+import { assetsFor, selectAccounts, type RejectedAccount } from '../routing/select-accounts.js';
+import { tryCandidates, type CandidateTries } from '../routing/try-candidates.js';
 import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 import type { Metrics } from '../metrics.js';
 import { checkInvoiceSemantics, DEFAULT_EXPIRES_IN, type InvoiceCreateBody } from './invoice-input.js';
 import { toInvoiceObject } from './invoice-view.js';
+import { insertWithCreatedEvent, updateWithEvent, type NewInvoiceRow } from './invoice-writes.js';
 
 export interface InvoiceServiceDeps {
   db: Db;
@@ -36,9 +36,6 @@ export interface UpstreamUpdate {
   paid: PaidDetails | null;
   raw: Record<string, unknown>;
 }
-
-const isUniqueViolation = (err: unknown, constraint: string) =>
-  (err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === constraint;
 
 export function createInvoiceService(deps: InvoiceServiceDeps) {
   const { db, connectors, metrics, logger } = deps;
@@ -61,7 +58,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   }
 
   async function loadAccountAndConnector(row: InvoiceRow): Promise<{ account: GatewayAccountRow; connector: Connector }> {
-    const account = await db('gateway_accounts').where({ id: row.gateway_account_id }).first<GatewayAccountRow>();
+    const account = await gatewayAccountsRepo.findById(db, row.gateway_account_id);
     const connector = connectors.get(row.connector);
     if (!account || !connector) throw new Error(`invoice ${row.id} points at a missing account or connector`);
     return { account, connector };
@@ -77,16 +74,9 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     return updated;
   }
 
-  /** Writes the change and the event it causes in the same transaction (the outbox). */
-  async function updateWithEvent(trx: DbOrTx, row: InvoiceRow, patch: Partial<InvoiceRow>, type: InvoiceEventType): Promise<InvoiceRow> {
-    const updated = await invoicesRepo.update(trx, row.id, patch);
-    await eventsRepo.insert(trx, { tenant_id: row.tenant_id, livemode: row.livemode, type, invoice_id: row.id, data: toInvoiceObject(updated) });
-    return updated;
-  }
-
   async function find(scope: TenantScope, id: string): Promise<InvoiceRow> {
     const row = await invoicesRepo.find(db, scope, id);
-    if (!row) throw new ApiError('not_found', `No invoice ${id}`);
+    if (!row) throw new InvoiceError('not_found', `No invoice ${id}`);
     return row;
   }
 
@@ -147,57 +137,27 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     return applyUpstreamUpdate(row.id, upstream);
   }
 
+  /**
+   * POST /v1/invoices: check the input, pick the accounts that may take it, try them in order
+   * (routing/try-candidates), then store the invoice with its invoice.created event.
+   */
   async function create(scope: TenantScope, body: InvoiceCreateBody) {
     const { currency, errors } = checkInvoiceSemantics(body);
-    if (errors.length || !currency) throw validationError(errors);
+    if (errors.length || !currency) throw new ValidationError(errors);
     if (body.external_id) {
       const existing = await invoicesRepo.findByExternalId(db, scope, body.external_id);
       if (existing) throw duplicateExternalId(existing.id, body.external_id);
     }
     const expiresIn = body.expires_in ?? DEFAULT_EXPIRES_IN;
-    const accounts = await gatewayAccountsRepo.listUsable(db, scope.tenantId, scope.livemode);
-    const { candidates, rejected } = selectAccounts(accounts, connectors.get, {
-      currency,
-      amount: body.amount,
-      livemode: scope.livemode,
-      expiresIn,
-      acceptedAssets: body.accepted_assets ?? [],
-      gateway: body.gateway,
-      gatewayAccountId: body.gateway_account_id,
-      provided: (path) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], body) !== undefined,
-    });
-    if (!candidates.length) {
-      // A forced gateway that needs a field the invoice lacks is the caller's input problem: name the field.
-      const needs = (body.gateway || body.gateway_account_id) && rejected.find((r) => r.missing_field)?.missing_field;
-      if (needs) throw validationError([{ field: `/body/${needs.replaceAll('.', '/')}`, message: `is required by ${body.gateway ?? 'the chosen gateway account'}`, code: 'required' }]);
-      throw new ApiError(
-        'no_gateway_available',
-        accounts.length
-          ? 'No connected gateway account can take this invoice'
-          : scope.livemode
-            ? 'No gateway account is connected in live mode yet'
-            : 'No gateway account is available in test mode',
-        { rejected },
-      );
-    }
+    const { candidates, rejected } = await candidatesFor(scope, body, currency, expiresIn);
 
     const invoiceId = newId('inv');
     const expiresAt = new Date(Date.now() + expiresIn * 1000);
-    const attempts: GatewayAttempt[] = [];
-    const skipped: Array<{ account_id: string; reason: string }> = [];
-    const unsuitable: Array<{ account_id: string; reason: string }> = [];
-    let created: { account: GatewayAccountRow; upstream: UpstreamInvoice } | undefined;
-    // Priority first, weighted among equals; retryable failures move on to the next account.
-    for (const account of orderByPriorityAndWeight(candidates)) {
-      if (!(await deps.breaker.allow(account.id))) {
-        skipped.push({ account_id: account.id, reason: 'circuit open after repeated upstream failures' });
-        metrics.routingSkipped.inc({ connector: account.connector });
-        continue;
-      }
-      const connector = connectors.get(account.connector)!;
-      const started = performance.now();
-      try {
-        const upstream = await callUpstream(account.connector, 'create_invoice', () =>
+    const tries = await tryCandidates(
+      candidates,
+      (account) => {
+        const connector = connectors.get(account.connector)!;
+        return callUpstream(account.connector, 'create_invoice', () =>
           connector.createInvoice(accountContext(account), {
             invoiceId,
             amount: body.amount,
@@ -211,83 +171,88 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
             failReturnUrl: body.fail_return_url ?? null,
           }),
         );
-        attempts.push({ account_id: account.id, connector: account.connector, outcome: 'succeeded', code: null, duration_ms: Math.round(performance.now() - started) });
-        await deps.breaker.recordSuccess(account.id);
-        created = { account, upstream };
-        break;
-      } catch (err) {
-        const e = err as UpstreamError;
-        if (e.kind === 'unsuitable') {
-          // Nothing was created and the upstream answered: like an ineligible account, try the next.
-          await deps.breaker.recordSuccess(account.id);
-          unsuitable.push({ account_id: account.id, reason: e.message });
-          continue;
-        }
-        attempts.push({
-          account_id: account.id,
-          connector: account.connector,
-          outcome: e.kind === 'decline' ? 'declined' : 'failed',
-          code: e.upstreamCode ?? null,
-          duration_ms: Math.round(performance.now() - started),
-        });
-        // A decline or a non-retryable error is about this request: another gateway would not fix it.
-        if (!e.retryable) break;
-        if (await deps.breaker.recordFailure(account.id)) metrics.circuitOpened.inc({ connector: account.connector });
-      }
-    }
-    if (!created) {
-      if (!attempts.length) {
-        throw new ApiError(
-          'no_gateway_available',
-          skipped.length
-            ? 'Every gateway that could take this invoice is paused after repeated upstream failures; retry shortly'
-            : 'No connected gateway account can take this invoice',
-          { rejected: [...rejected, ...unsuitable, ...skipped] },
-        );
-      }
-      throw new ApiError('upstream_error', 'The gateway(s) tried could not create the invoice; nothing was created', { attempts });
-    }
+      },
+      deps,
+    );
+    if (!tries.created) throw nothingCreated(tries, rejected);
 
-    const { account, upstream } = created;
+    const { account, result: upstream } = tries.created;
+    return store(scope, body, account, upstream, {
+      id: invoiceId,
+      tenant_id: scope.tenantId,
+      livemode: scope.livemode,
+      status: 'pending',
+      amount: body.amount,
+      currency: currency.code,
+      accepted_assets: body.accepted_assets ?? [],
+      description: body.description ?? null,
+      external_id: body.external_id ?? null,
+      metadata: body.metadata ?? {},
+      customer: body.customer ?? null,
+      gateway_account_id: account.id,
+      connector: account.connector,
+      upstream_id: upstream.upstreamId,
+      gateway_attempts: tries.attempts,
+      pay_url: upstream.payUrl,
+      payment: upstream.payment ? { ...upstream.payment } : null,
+      paid: null,
+      return_url: body.return_url ?? null,
+      fail_return_url: body.fail_return_url ?? null,
+      upstream_data: upstream.raw,
+      expires_at: expiresAt,
+    });
+  }
+
+  /** The accounts that may take this invoice, or the reason none may (a missing field, or no account at all). */
+  async function candidatesFor(scope: TenantScope, body: InvoiceCreateBody, currency: Currency, expiresIn: number) {
+    const accounts = await gatewayAccountsRepo.listUsable(db, scope.tenantId, scope.livemode);
+    const { candidates, rejected } = selectAccounts(accounts, connectors.get, {
+      currency,
+      amount: body.amount,
+      livemode: scope.livemode,
+      expiresIn,
+      acceptedAssets: body.accepted_assets ?? [],
+      gateway: body.gateway,
+      gatewayAccountId: body.gateway_account_id,
+      provided: (path) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], body) !== undefined,
+    });
+    if (candidates.length) return { candidates, rejected };
+    // A forced gateway that needs a field the invoice lacks is the caller's input problem: name the field.
+    const needs = (body.gateway || body.gateway_account_id) && rejected.find((r) => r.missing_field)?.missing_field;
+    if (needs) throw new ValidationError([{ field: `/body/${needs.replaceAll('.', '/')}`, message: `is required by ${body.gateway ?? 'the chosen gateway account'}`, code: 'required' }]);
+    throw new InvoiceError(
+      'no_gateway_available',
+      accounts.length
+        ? 'No connected gateway account can take this invoice'
+        : scope.livemode
+          ? 'No gateway account is connected in live mode yet'
+          : 'No gateway account is available in test mode',
+      { rejected },
+    );
+  }
+
+  /** Why no account created the invoice: none could be tried (paused or unsuitable), or every try failed. */
+  function nothingCreated(tries: CandidateTries<unknown>, rejected: RejectedAccount[]): InvoiceError {
+    if (!tries.attempts.length) {
+      return new InvoiceError(
+        'no_gateway_available',
+        tries.skipped.length
+          ? 'Every gateway that could take this invoice is paused after repeated upstream failures; retry shortly'
+          : 'No connected gateway account can take this invoice',
+        { rejected: [...rejected, ...tries.unsuitable, ...tries.skipped] },
+      );
+    }
+    return new InvoiceError('upstream_error', 'The gateway(s) tried could not create the invoice; nothing was created', { attempts: tries.attempts });
+  }
+
+  /** Stores the invoice the upstream created; losing a race on external_id withdraws that upstream invoice. */
+  async function store(scope: TenantScope, body: InvoiceCreateBody, account: GatewayAccountRow, upstream: UpstreamInvoice, newRow: NewInvoiceRow) {
     try {
-      const row = await db.transaction(async (trx) => {
-        const inserted = await invoicesRepo.insert(trx, {
-          id: invoiceId,
-          tenant_id: scope.tenantId,
-          livemode: scope.livemode,
-          status: 'pending',
-          amount: body.amount,
-          currency: currency.code,
-          accepted_assets: body.accepted_assets ?? [],
-          description: body.description ?? null,
-          external_id: body.external_id ?? null,
-          metadata: body.metadata ?? {},
-          customer: body.customer ?? null,
-          gateway_account_id: account.id,
-          connector: account.connector,
-          upstream_id: upstream.upstreamId,
-          gateway_attempts: attempts,
-          pay_url: upstream.payUrl,
-          payment: upstream.payment ? { ...upstream.payment } : null,
-          paid: null,
-          return_url: body.return_url ?? null,
-          fail_return_url: body.fail_return_url ?? null,
-          upstream_data: upstream.raw,
-          expires_at: expiresAt,
-        });
-        await eventsRepo.insert(trx, {
-          tenant_id: scope.tenantId,
-          livemode: scope.livemode,
-          type: 'invoice.created',
-          invoice_id: inserted.id,
-          data: toInvoiceObject(inserted),
-        });
-        return inserted;
-      });
+      const row = await insertWithCreatedEvent(db, newRow);
       metrics.invoicesCreated.inc({ connector: row.connector, status: row.status });
       return toInvoiceObject(row);
     } catch (err) {
-      if (body.external_id && isUniqueViolation(err, 'invoices_external_id_unique')) {
+      if (body.external_id && isDuplicateExternalId(err)) {
         // Lost a race on external_id: withdraw the upstream invoice nobody will be shown.
         await connectors.get(account.connector)?.cancelInvoice?.(accountContext(account), upstream.upstreamId).catch(() => undefined);
         const existing = await invoicesRepo.findByExternalId(db, scope, body.external_id);
@@ -298,27 +263,27 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   }
 
   function duplicateExternalId(existingId: string, externalId: string) {
-    return new ApiError('duplicate_external_id', `An invoice with external_id ${JSON.stringify(externalId)} already exists`, {
+    return new InvoiceError('duplicate_external_id', `An invoice with external_id ${JSON.stringify(externalId)} already exists`, {
       invoice_id: existingId,
     });
   }
 
   async function cancel(scope: TenantScope, id: string) {
     const row = await find(scope, id);
-    if (!canCancel(row.status)) throw new ApiError('invoice_not_cancellable', `Invoice ${id} is ${row.status}; only pending invoices can be cancelled`, { invoice_status: row.status });
+    if (!canCancel(row.status)) throw new InvoiceError('invoice_not_cancellable', `Invoice ${id} is ${row.status}; only pending invoices can be cancelled`, { invoice_status: row.status });
     const { account, connector } = await loadAccountAndConnector(row);
     if (connector.cancelInvoice && row.upstream_id) {
       const upstreamId = row.upstream_id;
       try {
         await callUpstream(row.connector, 'cancel_invoice', () => connector.cancelInvoice!(accountContext(account), upstreamId));
       } catch (err) {
-        throw new ApiError('upstream_error', `${row.connector} refused to cancel the invoice: ${(err as Error).message}`);
+        throw new InvoiceError('upstream_error', `${row.connector} refused to cancel the invoice: ${(err as Error).message}`);
       }
     }
     const updated = await db.transaction(async (trx) => {
       const locked = (await invoicesRepo.findForUpdate(trx, id))!;
       // It may have been paid while we were asking the upstream.
-      if (!canCancel(locked.status)) throw new ApiError('invoice_not_cancellable', `Invoice ${id} is ${locked.status}`, { invoice_status: locked.status });
+      if (!canCancel(locked.status)) throw new InvoiceError('invoice_not_cancellable', `Invoice ${id} is ${locked.status}`, { invoice_status: locked.status });
       return transition(trx, locked, 'cancelled');
     });
     return toInvoiceObject(updated);
@@ -329,34 +294,34 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     if (!row.upstream_id) return toInvoiceObject(row);
     const { account, connector } = await loadAccountAndConnector(row);
     if (!accountCanSync(connector, accountContext(account))) {
-      throw new ApiError('sync_not_supported', `${connector.manifest.name} cannot be asked for an invoice's state; its webhooks update the invoice`);
+      throw new InvoiceError('sync_not_supported', `${connector.manifest.name} cannot be asked for an invoice's state; its webhooks update the invoice`);
     }
     const upstreamId = row.upstream_id;
     let upstream: UpstreamInvoice;
     try {
       upstream = await callUpstream(row.connector, 'get_invoice', () => connector.getInvoice(accountContext(account), upstreamId));
     } catch (err) {
-      throw new ApiError('upstream_error', `${row.connector} did not answer the status query: ${(err as Error).message}`);
+      throw new InvoiceError('upstream_error', `${row.connector} did not answer the status query: ${(err as Error).message}`);
     }
     return toInvoiceObject(await applyUpstreamUpdate(row.id, upstream));
   }
 
   async function simulate(scope: TenantScope, id: string, body: { status: 'processing' | 'paid' | 'expired' | 'failed'; paid_amount?: string }) {
-    if (scope.livemode) throw new ApiError('forbidden', 'simulate needs a test-mode key (sy_test_…)');
+    if (scope.livemode) throw new InvoiceError('forbidden', 'simulate needs a test-mode key (sy_test_…)');
     const row = await find(scope, id);
     if (row.connector !== 'sandbox' || !row.upstream_id) {
-      throw new ApiError('simulation_not_supported', `Invoice ${id} is on ${row.connector}; only sandbox invoices can be simulated`);
+      throw new InvoiceError('simulation_not_supported', `Invoice ${id} is on ${row.connector}; only sandbox invoices can be simulated`);
     }
     if (!canTransition(row.status, body.status)) {
-      throw new ApiError('invalid_transition', `Invoice ${id} is ${row.status} and cannot become ${body.status}`, { invoice_status: row.status });
+      throw new InvoiceError('invalid_transition', `Invoice ${id} is ${row.status} and cannot become ${body.status}`, { invoice_status: row.status });
     }
     if (body.paid_amount !== undefined) {
-      if (body.status !== 'paid') throw validationError([{ field: '/body/paid_amount', message: 'only allowed with status paid' }]);
+      if (body.status !== 'paid') throw new ValidationError([{ field: '/body/paid_amount', message: 'only allowed with status paid' }]);
       const check = checkAmount(body.paid_amount, findCurrency(row.currency)!);
-      if (!check.ok) throw validationError([{ field: '/body/paid_amount', message: check.reason }]);
+      if (!check.ok) throw new ValidationError([{ field: '/body/paid_amount', message: check.reason }]);
     }
     const event = await connectors.sandbox.simulate(row.upstream_id, body.status, body.paid_amount);
-    if (!event) throw new ApiError('not_found', `No invoice ${id}`);
+    if (!event) throw new InvoiceError('not_found', `No invoice ${id}`);
     return toInvoiceObject(await applyUpstreamUpdate(row.id, event));
   }
 

@@ -44,5 +44,3 @@ export function toInvoiceObject(row: InvoiceRow) {
     updated_at: row.updated_at.toISOString(),
   };
 }
-
-export type InvoiceObject = ReturnType<typeof toInvoiceObject>;

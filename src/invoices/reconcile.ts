@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex.js';
-import type { InvoiceRow } from '../db/invoices-repo.js';
+import { invoicesRepo, type InvoiceRow } from '../db/invoices-repo.js';
 import { gatewayAccountsRepo } from '../db/gateway-accounts-repo.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { accountCanSync, type UpstreamInvoice } from '../connectors/types.js';
@@ -38,15 +38,8 @@ export function createReconciler(deps: {
     .filter((c) => !c.manifest.capabilities.sync && !c.canSync)
     .map((c) => c.manifest.id);
   return async function reconcile(maxInvoices = 500): Promise<{ checked: number; changed: number }> {
-    const due = (await deps
-      .db('invoices')
-      .whereIn('status', ['pending', 'processing'])
-      // Upstreams without a status query (and the sandbox) are settled by their webhooks only.
-      .whereNotIn('connector', ['sandbox', ...noStatusQuery])
-      .whereNotNull('upstream_id')
-      .andWhere((q) => q.whereNull('next_reconcile_at').orWhere('next_reconcile_at', '<=', deps.db.fn.now()))
-      .orderByRaw('next_reconcile_at NULLS FIRST')
-      .limit(maxInvoices)) as InvoiceRow[];
+    // Upstreams without a status query (and the sandbox) are settled by their webhooks only.
+    const due = await invoicesRepo.listDueForReconcile(deps.db, ['sandbox', ...noStatusQuery], maxInvoices);
     const byAccount = new Map<string, InvoiceRow[]>();
     for (const row of due) byAccount.set(row.gateway_account_id, [...(byAccount.get(row.gateway_account_id) ?? []), row]);
     let changed = 0;
@@ -76,10 +69,8 @@ export function createReconciler(deps: {
             const updated = await deps.invoices.applyUpstreamUpdate(row.id, answer);
             if (updated.status !== row.status) changed++;
           }
-          await deps.db('invoices').where({ id: row.id }).update({
-            reconcile_attempts: row.reconcile_attempts + 1,
-            next_reconcile_at: new Date(Date.now() + reconcileBackoffSeconds(deps.intervalSeconds, row.reconcile_attempts + 1) * 1000),
-          });
+          const attempts = row.reconcile_attempts + 1;
+          await invoicesRepo.scheduleReconcile(deps.db, row.id, attempts, new Date(Date.now() + reconcileBackoffSeconds(deps.intervalSeconds, attempts) * 1000));
         }
       }
     }

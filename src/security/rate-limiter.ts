@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { ApiError } from '../http/problem.js';
+import { AuthError } from '../domain/errors.js';
 
 export interface RateLimitOutcome {
   headers: Record<string, string>;
 }
 
 export interface RateLimiter {
-  /** Spends one request of `subject`'s window; throws a 429 ApiError (with headers) when none is left. */
+  /** Spends one request of `subject`'s window; throws a rate_limited AuthError (with headers) when none is left. */
   consume(subject: string): Promise<RateLimitOutcome>;
 }
 
@@ -34,7 +34,7 @@ export function createRateLimiter(redis: Redis, opts: { max: number; windowSecon
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) throw err;
         const headers = headersFor(err);
-        throw new ApiError('rate_limited', `Rate limit of ${opts.max} requests per ${opts.windowSeconds}s exceeded`, {
+        throw new AuthError('rate_limited', `Rate limit of ${opts.max} requests per ${opts.windowSeconds}s exceeded`, {
           headers: { ...headers, 'Retry-After': headers['RateLimit-Reset'] },
         });
       }

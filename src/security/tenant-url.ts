@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { ApiError } from '../http/problem.js';
+import { UrlPolicyError } from '../domain/errors.js';
 import { assertUrlAllowed, OutboundAddressError } from './outbound-guard.js';
 
 /**
@@ -12,7 +12,7 @@ export async function assertTenantUrlAllowed(url: URL, config: Pick<Config, 'all
     await assertUrlAllowed(url, { allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
   } catch (err) {
     if (err instanceof OutboundAddressError && err.reason !== 'unresolvable') {
-      throw new ApiError('url_not_allowed', `${url.hostname} resolves to a non-public address (${err.reason}); the operator has not allowed it`, {
+      throw new UrlPolicyError('url_not_allowed', `${url.hostname} resolves to a non-public address (${err.reason}); the operator has not allowed it`, {
         errors: [{ field, message: 'resolves to a non-public address', code: 'url_not_allowed' }],
       });
     }

@@ -9,7 +9,7 @@ import { createAccountContexts } from '../../connectors/account-context.js';
 import type { SecretBox } from '../../security/secret-box.js';
 import { normalizeSourceAddress } from '../../security/address-list.js';
 import { newId } from '../../domain/ids.js';
-import { ApiError } from '../../http/problem.js';
+import { UpstreamWebhookError } from '../../domain/errors.js';
 import type { UpstreamWebhookQueue } from './upstream-webhook-queue.js';
 
 /** Headers never stored for any request, even one for an unknown connector. */
@@ -72,9 +72,9 @@ export function createWebhookIngress(deps: IngressDeps) {
     if (!verification.ok) {
       deps.logger.warn({ webhook: id, connector: connectorId, account: accountId, reason: verification.reason }, 'upstream webhook refused');
       if (verification.reason === 'unknown_connector' || verification.reason === 'unknown_account') {
-        throw new ApiError('not_found', `No ${connectorId} gateway account ${accountId}`);
+        throw new UpstreamWebhookError('not_found', `No ${connectorId} gateway account ${accountId}`);
       }
-      throw new ApiError('unauthorized', `Webhook not accepted: ${verification.reason}`);
+      throw new UpstreamWebhookError('unauthorized', `Webhook not accepted: ${verification.reason}`);
     }
     await deps.upstreamWebhookQueue.enqueue(id);
     return connector!.acknowledgement();

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/knex.js';
+import type { Db, DbOrTx } from '../../db/knex.js';
 import { deliveriesRepo, type DeliveryRow } from '../../db/deliveries-repo.js';
 import { eventsRepo, type EventRow } from '../../db/events-repo.js';
 import { webhookEndpointsRepo, type WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
@@ -68,10 +68,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
   /** Records the attempt and moves the delivery on, unless another runner already did (at-least-once, never twice recorded). */
   async function record(p: Prepared, attempt: number, result: SendResult, next: { status: DeliveryRow['status']; at: Date | null }): Promise<boolean> {
     return db.transaction(async (trx) => {
-      const moved = await trx('deliveries')
-        .where({ id: p.delivery.id, attempts: attempt - 1, status: 'pending' })
-        .update({ attempts: attempt, status: next.status, last_attempt_at: trx.fn.now(), updated_at: trx.fn.now(), ...(next.at ? { next_attempt_at: next.at } : {}) });
-      if (!moved) return false;
+      if (!(await deliveriesRepo.advance(trx, p.delivery.id, attempt, next))) return false;
       await deliveriesRepo.recordAttempt(trx, {
         delivery_id: p.delivery.id,
         event_id: p.event.id,
@@ -84,7 +81,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
         response_body: result.responseBody,
       });
       if (result.ok) {
-        if (p.endpoint.failing_since) await trx('webhook_endpoints').where({ id: p.endpoint.id }).update({ failing_since: null });
+        if (p.endpoint.failing_since) await webhookEndpointsRepo.clearFailing(trx, p.endpoint.id);
       } else {
         await markFailing(trx, p.endpoint.id);
       }
@@ -93,16 +90,11 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
   }
 
   /** Starts (or continues) the endpoint's failure streak; a streak longer than the limit disables it. */
-  async function markFailing(trx: Db, endpointId: string) {
-    const [row] = (await trx('webhook_endpoints')
-      .where({ id: endpointId })
-      .update({ failing_since: trx.raw('COALESCE(failing_since, now())') })
-      .returning(['failing_since'])) as Array<{ failing_since: Date }>;
+  async function markFailing(trx: DbOrTx, endpointId: string) {
+    const failingSince = await webhookEndpointsRepo.markFailing(trx, endpointId);
     const limitMs = config.webhook.disableAfterHours * 3600 * 1000;
-    if (limitMs > 0 && row && Date.now() - row.failing_since.getTime() >= limitMs) {
-      await trx('webhook_endpoints')
-        .where({ id: endpointId, enabled: true })
-        .update({ enabled: false, disabled_reason: `deliveries kept failing since ${row.failing_since.toISOString()}`, updated_at: trx.fn.now() });
+    if (limitMs > 0 && failingSince && Date.now() - failingSince.getTime() >= limitMs) {
+      await webhookEndpointsRepo.disable(trx, endpointId, `deliveries kept failing since ${failingSince.toISOString()}`);
       logger.warn({ endpoint: endpointId }, 'webhook endpoint disabled after failing too long');
     }
   }

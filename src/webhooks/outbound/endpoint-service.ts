@@ -9,10 +9,10 @@ import { deliveriesRepo } from '../../db/deliveries-repo.js';
 import { newId } from '../../domain/ids.js';
 import type { SecretBox } from '../../security/secret-box.js';
 import { assertTenantUrlAllowed } from '../../security/tenant-url.js';
-import { ApiError, validationError } from '../../http/problem.js';
+import { ValidationError, WebhookEndpointError } from '../../domain/errors.js';
 import { generateEndpointSecret } from './signature.js';
 import type { DeliveryQueue } from './delivery-queue.js';
-import { toDeliveryObject, toEventObject } from './views.js';
+import { toDeliveryObject, toEndpointObject, toEventObject } from './views.js';
 
 /** How long a rotated-out secret keeps signing alongside the new one. */
 export const ROTATION_GRACE_MS = 24 * 3600 * 1000;
@@ -23,21 +23,6 @@ export interface EndpointServiceDeps {
   secretBox: SecretBox;
   deliveryQueue: DeliveryQueue;
   logger: Logger;
-}
-
-export function toEndpointObject(row: WebhookEndpointRow) {
-  return {
-    id: row.id,
-    object: 'webhook_endpoint' as const,
-    livemode: row.livemode,
-    url: row.url,
-    description: row.description,
-    events: row.events,
-    enabled: row.enabled,
-    disabled_reason: row.disabled_reason,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
 }
 
 /** Every secret that signs right now: the current one, plus the previous one during its grace period. */
@@ -58,18 +43,18 @@ export function createEndpointService(deps: EndpointServiceDeps) {
     try {
       url = new URL(value);
     } catch {
-      throw validationError([{ field: '/body/url', message: 'must be an absolute URL', code: 'invalid_url' }]);
+      throw new ValidationError([{ field: '/body/url', message: 'must be an absolute URL', code: 'invalid_url' }]);
     }
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && config.env !== 'production')) {
-      throw validationError([{ field: '/body/url', message: config.env === 'production' ? 'must be an https URL' : 'must be an http(s) URL', code: 'invalid_url' }]);
+      throw new ValidationError([{ field: '/body/url', message: config.env === 'production' ? 'must be an https URL' : 'must be an http(s) URL', code: 'invalid_url' }]);
     }
-    if (url.username || url.password) throw validationError([{ field: '/body/url', message: 'must not carry credentials', code: 'invalid_url' }]);
+    if (url.username || url.password) throw new ValidationError([{ field: '/body/url', message: 'must not carry credentials', code: 'invalid_url' }]);
     await assertTenantUrlAllowed(url, config, '/body/url');
   }
 
   async function find(scope: TenantScope, id: string): Promise<WebhookEndpointRow> {
     const row = await webhookEndpointsRepo.find(db, scope, id);
-    if (!row) throw new ApiError('not_found', `No webhook endpoint ${id}`);
+    if (!row) throw new WebhookEndpointError('not_found', `No webhook endpoint ${id}`);
     return row;
   }
 
@@ -127,7 +112,7 @@ export function createEndpointService(deps: EndpointServiceDeps) {
     /** A webhook.test event for this endpoint only: it skips the relay and gets its own delivery. */
     async sendTest(scope: TenantScope, id: string) {
       const endpoint = await find(scope, id);
-      if (!endpoint.enabled) throw new ApiError('endpoint_disabled', `Webhook endpoint ${id} is disabled; enable it first`);
+      if (!endpoint.enabled) throw new WebhookEndpointError('endpoint_disabled', `Webhook endpoint ${id} is disabled; enable it first`);
       const { event, deliveryId } = await db.transaction(async (trx) => {
         const event: EventRow = await eventsRepo.insert(trx, {
           tenant_id: scope.tenantId,
@@ -148,8 +133,8 @@ export function createEndpointService(deps: EndpointServiceDeps) {
       const endpoints = endpointId
         ? [await find(scope, endpointId)]
         : await webhookEndpointsRepo.listSubscribed(db, scope.tenantId, scope.livemode, event.type);
-      if (endpointId && !endpoints[0]!.enabled) throw new ApiError('no_endpoints', `Webhook endpoint ${endpointId} is disabled; enable it first`);
-      if (!endpoints.length) throw new ApiError('no_endpoints', 'No enabled webhook endpoint subscribes to this event');
+      if (endpointId && !endpoints[0]!.enabled) throw new WebhookEndpointError('no_endpoints', `Webhook endpoint ${endpointId} is disabled; enable it first`);
+      if (!endpoints.length) throw new WebhookEndpointError('no_endpoints', 'No enabled webhook endpoint subscribes to this event');
       const created = await deliveriesRepo.insertMany(
         db,
         endpoints.map((e) => ({ event_id: event.id, endpoint_id: e.id, tenant_id: scope.tenantId, origin: 'manual' as const })),

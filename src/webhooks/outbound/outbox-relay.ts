@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/knex.js';
 import { deliveriesRepo } from '../../db/deliveries-repo.js';
 import { webhookEndpointsRepo, type WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
-import type { EventRow } from '../../db/events-repo.js';
+import { eventsRepo } from '../../db/events-repo.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 
 const BATCH = 200;
@@ -27,7 +27,7 @@ export function startOutboxRelay(deps: { db: Db; databaseUrl: string; deliveryQu
 
   async function relayBatch(): Promise<number> {
     const created = await db.transaction(async (trx) => {
-      const events = (await trx('events').whereNull('relayed_at').orderBy('id').limit(BATCH).forUpdate().skipLocked()) as EventRow[];
+      const events = await eventsRepo.lockUnrelayed(trx, BATCH);
       if (!events.length) return { count: 0, deliveries: [] as Array<{ id: string }> };
       const subscribers = new Map<string, Promise<WebhookEndpointRow[]>>();
       const rows = [];
@@ -37,7 +37,7 @@ export function startOutboxRelay(deps: { db: Db; databaseUrl: string; deliveryQu
         for (const endpoint of await subscribers.get(key)!) rows.push({ event_id: event.id, endpoint_id: endpoint.id, tenant_id: event.tenant_id, origin: 'relay' as const });
       }
       const deliveries = await deliveriesRepo.insertMany(trx, rows);
-      await trx('events').whereIn('id', events.map((e) => e.id)).update({ relayed_at: trx.fn.now() });
+      await eventsRepo.markRelayed(trx, events.map((e) => e.id));
       return { count: events.length, deliveries };
     });
     // After commit: a crash here leaves committed pending deliveries, which the sweeper queues.

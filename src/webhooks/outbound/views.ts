@@ -1,5 +1,22 @@
 import type { EventRow } from '../../db/events-repo.js';
 import type { DeliveryAttemptRow, DeliveryRow } from '../../db/deliveries-repo.js';
+import type { WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
+
+/** The public WebhookEndpoint object: never its signing secrets. */
+export function toEndpointObject(row: WebhookEndpointRow) {
+  return {
+    id: row.id,
+    object: 'webhook_endpoint' as const,
+    livemode: row.livemode,
+    url: row.url,
+    description: row.description,
+    events: row.events,
+    enabled: row.enabled,
+    disabled_reason: row.disabled_reason,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
 
 export function toEventObject(row: EventRow) {
   return {

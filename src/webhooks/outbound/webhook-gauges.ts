@@ -1,5 +1,6 @@
 import { Gauge } from 'prom-client';
 import type { Db } from '../../db/knex.js';
+import { eventsRepo } from '../../db/events-repo.js';
 import type { Metrics } from '../../metrics.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 
@@ -20,14 +21,7 @@ export function registerWebhookGauges(metrics: Metrics, deps: { db: Db; delivery
     help: 'Age of the oldest event not yet relayed or with a delivery still pending (0 when none)',
     registers: [metrics.registry],
     async collect() {
-      const row = (await deps.db
-        .raw(
-          `SELECT EXTRACT(EPOCH FROM now() - LEAST(
-             (SELECT min(created_at) FROM events WHERE relayed_at IS NULL),
-             (SELECT min(e.created_at) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.status = 'pending'))) AS age`,
-        )
-        .catch(() => ({ rows: [{ age: null }] }))) as { rows: Array<{ age: string | null }> };
-      this.set(Number(row.rows[0]?.age ?? 0));
+      this.set((await eventsRepo.oldestUndeliveredAgeSeconds(deps.db).catch(() => null)) ?? 0);
     },
   });
 }

@@ -1,0 +1,35 @@
+/**
+ * Every invoice write goes with the event it causes, in the same transaction (the outbox): the
+ * relay sends exactly what was committed, never a change without its event or the reverse.
+ */
+
+import type { Db, DbOrTx } from '../db/knex.js';
+import { invoicesRepo, type InvoiceRow } from '../db/invoices-repo.js';
+import { eventsRepo } from '../db/events-repo.js';
+import type { InvoiceEventType } from '../domain/invoice-status.js';
+import { toInvoiceObject } from './invoice-view.js';
+
+/** A new invoice's row, as the service builds it (timestamps and reconcile bookkeeping come from the database). */
+export type NewInvoiceRow = Omit<InvoiceRow, 'created_at' | 'updated_at' | 'reconcile_attempts' | 'next_reconcile_at'>;
+
+/** Stores a new invoice and its invoice.created event. */
+export async function insertWithCreatedEvent(db: Db, row: NewInvoiceRow): Promise<InvoiceRow> {
+  return db.transaction(async (trx) => {
+    const inserted = await invoicesRepo.insert(trx, row);
+    await eventsRepo.insert(trx, {
+      tenant_id: inserted.tenant_id,
+      livemode: inserted.livemode,
+      type: 'invoice.created',
+      invoice_id: inserted.id,
+      data: toInvoiceObject(inserted),
+    });
+    return inserted;
+  });
+}
+
+/** Writes a change to an invoice and the event it causes; call it inside the caller's transaction. */
+export async function updateWithEvent(trx: DbOrTx, row: InvoiceRow, patch: Partial<InvoiceRow>, type: InvoiceEventType): Promise<InvoiceRow> {
+  const updated = await invoicesRepo.update(trx, row.id, patch);
+  await eventsRepo.insert(trx, { tenant_id: row.tenant_id, livemode: row.livemode, type, invoice_id: row.id, data: toInvoiceObject(updated) });
+  return updated;
+}
