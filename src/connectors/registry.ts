@@ -25,7 +25,7 @@ export function createConnectorRegistry(deps: { db: Db; publicBaseUrl: string; h
     sandbox,
     cryptopay: createCryptoPayConnector(deps),
     walletpay: createWalletPayConnector(legacy),
-    btcpay: createBtcPayConnector(legacy),
+    btcpay: createBtcPayConnector(deps),
     xthonpay: createXthonPayConnector(legacy),
     paystablecoin: createPayStablecoinConnector(legacy),
   };
