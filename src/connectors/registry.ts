@@ -26,7 +26,7 @@ export function createConnectorRegistry(deps: { db: Db; publicBaseUrl: string; h
     cryptopay: createCryptoPayConnector(deps),
     walletpay: createWalletPayConnector(legacy),
     btcpay: createBtcPayConnector(deps),
-    xthonpay: createXthonPayConnector(legacy),
+    xthonpay: createXthonPayConnector(deps),
     paystablecoin: createPayStablecoinConnector(legacy),
   };
   const connectors = new Map<ConnectorId, Connector>(Object.entries(byId) as Array<[ConnectorId, Connector]>);
