@@ -94,7 +94,8 @@ describe('XthonPay: invoices end to end', () => {
     expect(call.body).toEqual({ amount: '50.00', external_id: inv.id, callback_url: account.webhook_url });
 
     const upstream = [...emu.invoices.values()].find((i) => i.external_id === inv.id)!;
-    expect(inv.gateway.upstream_id).toBe(inv.id);
+    // XthonPay's own id, the one its support finds; webhooks still find the invoice by external_id.
+    expect(inv.gateway.upstream_id).toBe(upstream.invoice_id);
     expect(inv.pay_url).toBeNull();
     expect(inv.payment).toEqual({ address: upstream.deposit_address, network: 'BSC (BEP-20)', asset: 'USDT', amount: '50.00' });
 

@@ -1,14 +1,13 @@
 import type { Db } from '../db/knex.js';
-import type { Connector, ConnectorId } from './types.js';
+import type { Connector } from './types.js';
+import type { ConnectorId } from './connector-ids.js';
+import type { UpstreamHttp } from './kit/index.js';
 import { createSandboxConnector, type SandboxConnector } from './sandbox/index.js';
 import { createCryptoPayConnector } from './cryptopay/index.js';
 import { createWalletPayConnector } from './walletpay/index.js';
 import { createBtcPayConnector } from './btcpay/index.js';
 import { createXthonPayConnector } from './xthonpay/index.js';
 import { createPayStablecoinConnector } from './paystablecoin/index.js';
-import type { UpstreamHttp } from './kit/http.js';
-import { legacyHttp } from './upstream-http.js';
-import type { ConnectorId as Id } from './connector-ids.js';
 
 export interface ConnectorRegistry {
   get(id: string): Connector | undefined;
@@ -19,19 +18,18 @@ export interface ConnectorRegistry {
 /** One instance per connector, shared by every tenant account that uses it (medusa-style). */
 export function createConnectorRegistry(deps: { db: Db; publicBaseUrl: string; http: UpstreamHttp }): ConnectorRegistry {
   const sandbox = createSandboxConnector(deps);
-  const legacy = { ...deps, http: legacyHttp(deps.http) };
-  // A Record, so a connector id without an implementation is a compile error.
-  const byId: Record<Id, Connector> = {
+  // A Record over the ids, so a connector id without an implementation is a compile error.
+  const byId: Record<ConnectorId, Connector> = {
     sandbox,
     cryptopay: createCryptoPayConnector(deps),
     walletpay: createWalletPayConnector(deps),
-    btcpay: createBtcPayConnector(legacy),
-    xthonpay: createXthonPayConnector(legacy),
+    btcpay: createBtcPayConnector(deps),
+    xthonpay: createXthonPayConnector(deps),
     paystablecoin: createPayStablecoinConnector(deps),
   };
-  const connectors = new Map<ConnectorId, Connector>(Object.entries(byId) as Array<[ConnectorId, Connector]>);
+  const connectors = new Map<string, Connector>(Object.entries(byId));
   return {
-    get: (id) => connectors.get(id as ConnectorId),
+    get: (id) => connectors.get(id),
     all: () => [...connectors.values()],
     sandbox,
   };

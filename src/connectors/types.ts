@@ -155,7 +155,11 @@ export interface Connector {
   /** Asks the upstream whether the credentials work, where it offers a check. */
   checkCredentials?(account: AccountContext): Promise<void>;
   createInvoice(account: AccountContext, input: CreateInvoiceInput): Promise<UpstreamInvoice>;
-  getInvoice(account: AccountContext, upstreamId: string): Promise<UpstreamInvoice>;
+  /**
+   * The upstream's view of one invoice. `invoiceId` is our own id, for upstreams whose status
+   * query is keyed by the reference we sent (XthonPay's external_id); Switchyard always passes it.
+   */
+  getInvoice(account: AccountContext, upstreamId: string, invoiceId?: string): Promise<UpstreamInvoice>;
   /** Whether this account can be asked for an invoice's state, where that depends on its config (default: capabilities.sync). */
   canSync?(account: AccountContext): boolean;
   /** Batched status query for reconciliation, where the upstream has one. */

@@ -133,7 +133,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     const ctx = accountContext(account);
     if (!accountCanSync(connector, ctx)) return applyUpstreamUpdate(row.id, event);
     const upstreamId = row.upstream_id;
-    const upstream = await callUpstream(row.connector, 'get_invoice', () => connector.getInvoice(ctx, upstreamId));
+    const upstream = await callUpstream(row.connector, 'get_invoice', () => connector.getInvoice(ctx, upstreamId, row.id));
     return applyUpstreamUpdate(row.id, upstream);
   }
 
@@ -299,7 +299,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     const upstreamId = row.upstream_id;
     let upstream: UpstreamInvoice;
     try {
-      upstream = await callUpstream(row.connector, 'get_invoice', () => connector.getInvoice(accountContext(account), upstreamId));
+      upstream = await callUpstream(row.connector, 'get_invoice', () => connector.getInvoice(accountContext(account), upstreamId, row.id));
     } catch (err) {
       throw new InvoiceError('upstream_error', `${row.connector} did not answer the status query: ${(err as Error).message}`);
     }

@@ -58,7 +58,7 @@ export function createReconciler(deps: {
             ? []
             : connector.getInvoices
             ? await connector.getInvoices(ctx, chunk.map((r) => r.upstream_id!))
-            : await Promise.all(chunk.map((r) => connector.getInvoice(ctx, r.upstream_id!)));
+            : await Promise.all(chunk.map((r) => connector.getInvoice(ctx, r.upstream_id!, r.id)));
         } catch (err) {
           deps.logger.warn({ err: (err as Error).message, account: accountId }, 'reconciliation query failed; will retry later');
         }

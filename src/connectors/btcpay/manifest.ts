@@ -1,10 +1,9 @@
 import type { ConnectorManifest } from '../types.js';
 import { CURRENCIES } from '../../domain/currencies.js';
+import { baseUrlField } from '../kit/index.js';
 
 /** accepted_assets entries BTCPay understands: BTC (every enabled rail) or one rail. */
 export const PAYMENT_ASSETS = ['BTC', 'BTC-CHAIN', 'BTC-LN'];
-
-export const SPEED_POLICIES = ['HighSpeed', 'MediumSpeed', 'LowMediumSpeed', 'LowSpeed'];
 
 export const manifest: ConnectorManifest = {
   id: 'btcpay',
@@ -17,7 +16,7 @@ export const manifest: ConnectorManifest = {
     { name: 'webhook_secret', secret: true, description: 'Secret of the store webhook pointing at this account’s webhook_url (Store → Settings → Webhooks)' },
   ],
   configFields: [
-    { name: 'base_url', description: 'your BTCPay Server’s address, e.g. https://btcpay.example.com (self-hosted: required)', required: true },
+    baseUrlField('your BTCPay Server’s address, e.g. https://btcpay.example.com (self-hosted: required)', true),
     { name: 'speed_policy', description: 'confirmations before Settled: HighSpeed (0), MediumSpeed (1), LowMediumSpeed (2), LowSpeed (6); default the store’s', required: false },
   ],
   capabilities: {

@@ -1,67 +1,79 @@
+import { z } from 'zod';
 import type { CreateInvoiceInput, PaidDetails, PaymentDetails, UpstreamEvent, UpstreamInvoice } from '../types.js';
 import type { InvoiceStatus, PaymentException } from '../../domain/invoice-status.js';
 import { compareAmounts } from '../../domain/money.js';
+import { optional, upstreamAmount, type Unwrapped, type UpstreamResponse } from '../kit/index.js';
 
-/** InvoiceData (REFERENCE §3.5); amounts are decimal strings, times unix seconds. */
-export interface BtcPayInvoiceData {
-  id: string;
-  storeId?: string;
-  amount: string | number;
-  paidAmount?: string | number;
-  currency: string;
-  checkoutLink?: string;
-  createdTime?: number;
-  expirationTime?: number;
-  status: string;
-  additionalStatus?: string;
-  metadata?: Record<string, unknown> | null;
+/** One entry of GET …/invoices/{id}/payment-methods (see PROTOCOL.md): only what we read. */
+export const paymentMethodSchema = z.object({
+  paymentMethodId: z.string(),
+  destination: optional(z.string()),
+  amount: optional(upstreamAmount),
+  activated: optional(z.boolean()),
+  payments: optional(z.array(z.object({ receivedDate: optional(z.number()) }))),
+});
+export type BtcPayPaymentMethod = z.output<typeof paymentMethodSchema>;
+
+/** InvoiceData; amounts are decimal strings (numbers accepted), times unix seconds. */
+export const invoiceSchema = z.object({
+  id: z.string().min(1),
+  amount: upstreamAmount,
+  paidAmount: optional(upstreamAmount),
+  currency: z.string(),
+  checkoutLink: optional(z.string()),
+  status: z.string(),
+  additionalStatus: optional(z.string()),
+  // Only with ?includePaymentMethods=true (1.x servers may ignore it).
+  paymentMethods: optional(z.array(paymentMethodSchema)),
+});
+export type BtcPayInvoice = z.output<typeof invoiceSchema>;
+
+/** A webhook body: only what we read. Every `Invoice*` event names its invoice. */
+export const webhookSchema = z
+  .object({
+    type: z.string(),
+    invoiceId: optional(z.string().min(1)),
+    deliveryId: optional(z.string()),
+    originalDeliveryId: optional(z.string()),
+    timestamp: optional(z.number()),
+  })
+  .refine((b) => !b.type.startsWith('Invoice') || b.invoiceId, { path: ['invoiceId'], message: 'is required in Invoice events' });
+
+/** Errors: 422 a list of {path, message}, otherwise {code, message} (403 adds missingPermission). */
+const errorSchema = z.union([
+  z.array(z.object({ path: optional(z.string()), message: optional(z.string()) })),
+  z.object({ code: optional(z.string()), message: optional(z.string()), missingPermission: optional(z.string()) }),
+]);
+
+/** Greenfield answers bare JSON; its errors come in two shapes, both read here. */
+export function unwrapAnswer(res: UpstreamResponse): Unwrapped {
+  if (res.status >= 200 && res.status < 300) return res.json === undefined ? { unreadable: 'answer is not JSON' } : { data: res.json };
+  const parsed = errorSchema.safeParse(res.json);
+  if (!parsed.success) return { unreadable: 'error answer is not a Greenfield error' };
+  const err = parsed.data;
+  if (Array.isArray(err)) return { error: { code: 'validation-error', detail: err.map((e) => `${e.path ?? ''}: ${e.message ?? ''}`).join('; ') } };
+  // Named in the detail so that the tenant learns which permission to add to the key.
+  const detail = err.missingPermission ? `the API key lacks the permission ${err.missingPermission}` : err.message;
+  return { error: { code: err.code, detail } };
 }
 
-/** One entry of GET …/invoices/{id}/payment-methods (§3.6). */
-export interface BtcPayPaymentMethod {
-  paymentMethodId: string;
-  destination?: string;
-  paymentLink?: string | null;
-  amount?: string | number;
-  due?: string | number;
-  activated?: boolean;
-  payments?: Array<{ receivedDate?: number; value?: string; status?: string }>;
-}
-
-/** A webhook body (§3.8): only what we read. */
-export interface BtcPayWebhook {
-  deliveryId?: string;
-  originalDeliveryId?: string;
-  type?: string;
-  timestamp?: number;
-  storeId?: string;
-  invoiceId?: string;
-}
-
-/** The one status table (§3.5). Unknown values stay unknown rather than guessed. */
+/** The one status table; unknown values stay unknown rather than guessed. */
 const STATUS: Record<string, InvoiceStatus> = { New: 'pending', Processing: 'processing', Settled: 'paid', Expired: 'expired', Invalid: 'failed' };
 
 const EXCEPTION: Record<string, PaymentException> = { PaidPartial: 'underpaid', PaidOver: 'overpaid', PaidLate: 'late' };
 
-/** 2.x ids are canonical; 1.x servers emit (and all servers still parse) the legacy names (§3.4). */
+/** 2.x ids are canonical; 1.x servers emit (and all servers still parse) the legacy names. */
 const METHOD_ALIASES: Record<string, string> = {
-  'BTC-CHAIN': 'BTC-CHAIN',
   BTC: 'BTC-CHAIN',
-  'BTC-LN': 'BTC-LN',
   'BTC-LightningNetwork': 'BTC-LN',
   'BTC-LightningLike': 'BTC-LN',
   'BTC-OffChain': 'BTC-LN',
-  'BTC-LNURL': 'BTC-LNURL',
   'BTC-LNURLPAY': 'BTC-LNURL',
 };
 
-export function canonicalPaymentMethod(id: string): string {
-  return METHOD_ALIASES[id] ?? id;
-}
+export const canonicalPaymentMethod = (id: string): string => METHOD_ALIASES[id] ?? id;
 
-export function mapStatus(status: string | undefined): InvoiceStatus | 'unknown' {
-  return (status && STATUS[status]) || 'unknown';
-}
+export const mapStatus = (status: string | undefined): InvoiceStatus | 'unknown' => (status && STATUS[status]) || 'unknown';
 
 /** checkout.paymentMethods for the invoice's accepted_assets; undefined = the store's enabled methods. */
 export function paymentMethodsFor(acceptedAssets: string[]): string[] | undefined {
@@ -105,23 +117,14 @@ export function toPayment(methods: BtcPayPaymentMethod[] | undefined): PaymentDe
     ...(address ? { address } : {}),
     network: address ? 'bitcoin' : 'lightning',
     asset: 'BTC',
-    ...(amount !== undefined && amount !== null ? { amount: String(amount) } : {}),
+    ...(amount !== undefined ? { amount } : {}),
     ...(bolt11 ? { bolt11 } : {}),
   };
 }
 
-function isPositive(v: string): boolean {
-  try {
-    return compareAmounts(v, '0') > 0;
-  } catch {
-    return false;
-  }
-}
-
 /** Latest payment time, else now (InvoiceData has no paid-at). */
 function paidAt(methods: BtcPayPaymentMethod[] | undefined): Date {
-  const times = (methods ?? []).flatMap((m) => (m.payments ?? []).map((p) => p.receivedDate ?? 0));
-  const latest = Math.max(0, ...times);
+  const latest = Math.max(0, ...(methods ?? []).flatMap((m) => (m.payments ?? []).map((p) => p.receivedDate ?? 0)));
   return latest > 0 ? new Date(latest * 1000) : new Date();
 }
 
@@ -129,10 +132,9 @@ function paidAt(methods: BtcPayPaymentMethod[] | undefined): Date {
  * Settled → paid with paidAmount; Expired with money in (PaidPartial, PaidLate) also reports it,
  * so an underpayment or a late payment is surfaced, not dropped.
  */
-function toPaid(inv: BtcPayInvoiceData, status: InvoiceStatus | 'unknown', methods: BtcPayPaymentMethod[] | undefined): PaidDetails | null {
-  const paidAmount = inv.paidAmount === undefined || inv.paidAmount === null ? (status === 'paid' ? String(inv.amount) : '0') : String(inv.paidAmount);
-  const moneyIn = status === 'paid' || (status === 'expired' && isPositive(paidAmount));
-  if (!moneyIn) return null;
+function toPaid(inv: BtcPayInvoice, status: InvoiceStatus | 'unknown', methods: BtcPayPaymentMethod[] | undefined): PaidDetails | null {
+  const paidAmount = inv.paidAmount ?? (status === 'paid' ? inv.amount : '0');
+  if (status !== 'paid' && !(status === 'expired' && compareAmounts(paidAmount, '0') > 0)) return null;
   return {
     amount: paidAmount,
     currency: inv.currency.toUpperCase(),
@@ -142,7 +144,7 @@ function toPaid(inv: BtcPayInvoiceData, status: InvoiceStatus | 'unknown', metho
   };
 }
 
-export function toUpstreamInvoice(inv: BtcPayInvoiceData, methods?: BtcPayPaymentMethod[]): UpstreamInvoice {
+export function toUpstreamInvoice(inv: BtcPayInvoice, methods?: BtcPayPaymentMethod[]): UpstreamInvoice {
   const status = mapStatus(inv.status);
   return {
     upstreamId: inv.id,
@@ -154,7 +156,7 @@ export function toUpstreamInvoice(inv: BtcPayInvoiceData, methods?: BtcPayPaymen
       btcpay_invoice_id: inv.id,
       btcpay_status: inv.status,
       btcpay_additional_status: inv.additionalStatus ?? null,
-      btcpay_paid_amount: inv.paidAmount === undefined ? null : String(inv.paidAmount),
+      btcpay_paid_amount: inv.paidAmount ?? null,
     },
   };
 }
@@ -162,21 +164,19 @@ export function toUpstreamInvoice(inv: BtcPayInvoiceData, methods?: BtcPayPaymen
 /**
  * BTCPay's events carry no amounts, so each one (but InvoiceCreated) is a trigger: the processor
  * asks BTCPay for the invoice and applies that answer. Redeliveries get a new deliveryId but keep
- * originalDeliveryId, which is the dedupe key.
+ * originalDeliveryId, which is the dedupe key. Events outside the Invoice family are ignored.
  */
-export function toUpstreamEvents(body: unknown): UpstreamEvent[] {
-  if (!body || typeof body !== 'object') return [];
-  const b = body as BtcPayWebhook;
-  if (typeof b.invoiceId !== 'string' || typeof b.type !== 'string' || !b.type.startsWith('Invoice')) return [];
-  const dedupeKey = b.originalDeliveryId ?? b.deliveryId ?? `${b.invoiceId}:${b.type}:${b.timestamp ?? ''}`;
+export function toUpstreamEvents(body: z.output<typeof webhookSchema>): UpstreamEvent[] {
+  if (!body.type.startsWith('Invoice') || !body.invoiceId) return [];
+  const dedupeKey = body.originalDeliveryId ?? body.deliveryId ?? `${body.invoiceId}:${body.type}:${body.timestamp ?? ''}`;
   return [
     {
       dedupeKey,
-      upstreamId: b.invoiceId,
+      upstreamId: body.invoiceId,
       status: 'unknown',
       paid: null,
-      refetch: b.type !== 'InvoiceCreated',
-      raw: { btcpay_last_event: b.type, btcpay_last_delivery: dedupeKey },
+      refetch: body.type !== 'InvoiceCreated',
+      raw: { btcpay_last_event: body.type, btcpay_last_delivery: dedupeKey },
     },
   ];
 }

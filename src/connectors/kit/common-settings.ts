@@ -15,3 +15,8 @@ export function baseUrlField(description = 'override the API address (a proxy or
 export function apiBase(config: { base_url?: string | undefined }, fallback: string): string {
   return (config.base_url ?? fallback).replace(/\/+$/, '');
 }
+
+/** A setting that must be a non-empty string; one message whether it is missing, empty or not text. */
+export function requiredText(message = 'is required (a non-empty string)') {
+  return z.string({ error: message }).min(1, { error: message, abort: true });
+}

@@ -29,7 +29,8 @@ export interface ConnectorDefinition<CS extends z.ZodType, KS extends z.ZodType>
   config: KS;
   checkCredentials?(account: Account<z.output<CS>, z.output<KS>>): Promise<void>;
   createInvoice(account: Account<z.output<CS>, z.output<KS>>, input: CreateInvoiceInput): Promise<UpstreamInvoice>;
-  getInvoice(account: Account<z.output<CS>, z.output<KS>>, upstreamId: string): Promise<UpstreamInvoice>;
+  /** `invoiceId`: our own id, for upstreams whose status query is keyed by the reference we sent. */
+  getInvoice(account: Account<z.output<CS>, z.output<KS>>, upstreamId: string, invoiceId?: string): Promise<UpstreamInvoice>;
   /** Where a status query depends on the account's config (default: manifest capabilities.sync). */
   canSync?(account: Account<z.output<CS>, z.output<KS>>): boolean;
   getInvoices?(account: Account<z.output<CS>, z.output<KS>>, upstreamIds: string[]): Promise<UpstreamInvoice[]>;
@@ -67,7 +68,7 @@ export function defineConnector<CS extends z.ZodType, KS extends z.ZodType>(def:
     validateConfig: (config) => checkSettings(manifest, 'config', def.config, config),
     redactHeaders: [...ALWAYS_REDACTED, ...(def.webhooks.redactHeaders ?? []).map((h) => h.toLowerCase())],
     createInvoice: (ctx, input) => def.createInvoice(typed(ctx), input),
-    getInvoice: (ctx, upstreamId) => def.getInvoice(typed(ctx), upstreamId),
+    getInvoice: (ctx, upstreamId, invoiceId) => def.getInvoice(typed(ctx), upstreamId, invoiceId),
     verifyWebhook(ctx, request) {
       let account;
       try {

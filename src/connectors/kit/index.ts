@@ -11,3 +11,4 @@ export { parseAnswer, parseWebhookBody, WebhookBodyError, upstreamAmount, upstre
 export { headerOf } from './headers.js';
 export { checkSettings } from './settings.js';
 export { baseUrlSetting, baseUrlField, apiBase } from './common-settings.js';
+export { requiredText } from './common-settings.js';

@@ -4,7 +4,7 @@ import { defineConnector } from '../kit/index.js';
 import type { UpstreamEvent } from '../types.js';
 import { manifest } from './manifest.js';
 import { configSchema, credentialsSchema } from './settings.js';
-import { sandboxStore, type SandboxStatus } from './store.js';
+import { sandboxInvoicesRepo as sandboxStore, type SandboxStatus } from '../../db/sandbox-invoices-repo.js';
 import { toUpstreamEvent, toUpstreamInvoice } from './transformers.js';
 
 /** A Connector plus `simulate`. */

@@ -1,5 +1,5 @@
 import type { UpstreamEvent, UpstreamInvoice } from '../types.js';
-import type { SandboxInvoiceRow } from './store.js';
+import type { SandboxInvoiceRow } from '../../db/sandbox-invoices-repo.js';
 
 /** The sandbox stores our own statuses, so there is no status table: the mapping is the identity. */
 export function toUpstreamInvoice(row: SandboxInvoiceRow, publicBaseUrl: string): UpstreamInvoice {

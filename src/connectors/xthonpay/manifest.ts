@@ -1,4 +1,5 @@
 import type { ConnectorManifest } from '../types.js';
+import { baseUrlField } from '../kit/index.js';
 
 export const manifest: ConnectorManifest = {
   id: 'xthonpay',
@@ -10,10 +11,10 @@ export const manifest: ConnectorManifest = {
     { name: 'webhook_secret', secret: true, description: 'secret XthonPay signs webhooks with (X-Xthon-Signature)' },
   ],
   configFields: [
-    { name: 'base_url', description: 'override the API address (default https://xthonpay.com/api/v1; a proxy or an emulator)', required: false },
+    baseUrlField('override the API address (default https://xthonpay.com/api/v1; a proxy or an emulator)'),
     {
       name: 'status_path',
-      description: 'the invoice status query, if your XthonPay API has one (the guide documents none): a path under base_url with {external_id}, e.g. /invoices/{external_id}; enables sync and reconciliation',
+      description: 'the invoice status query, if your XthonPay API has one (the guide documents none): a path under base_url with {external_id} (our invoice id) or {invoice_id} (XthonPay’s), e.g. /invoices/{external_id}; enables sync and reconciliation',
       required: false,
     },
   ],

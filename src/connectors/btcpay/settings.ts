@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { requiredText } from '../kit/index.js';
+
+export const SPEED_POLICIES = ['HighSpeed', 'MediumSpeed', 'LowMediumSpeed', 'LowSpeed'] as const;
+
+export const credentialsSchema = z.object({
+  api_key: requiredText(),
+  store_id: requiredText().regex(/^[A-Za-z0-9]{8,128}$/, 'must be the store id shown in Store → Settings (letters and digits)'),
+  webhook_secret: requiredText(),
+});
+
+export const configSchema = z.object({
+  // Self-hosted: there is no default server to fall back on.
+  base_url: requiredText('is required: the address of your BTCPay Server (e.g. https://btcpay.example.com)'),
+  speed_policy: z.enum(SPEED_POLICIES, { error: `must be one of ${SPEED_POLICIES.join(', ')}` }).optional(),
+});
