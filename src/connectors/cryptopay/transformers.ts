@@ -8,7 +8,6 @@ import { optional, upstreamAmount, upstreamId } from '../kit/index.js';
 export const invoiceSchema = z.object({
   invoice_id: upstreamId,
   hash: optional(z.string()),
-  currency_type: optional(z.string()),
   asset: optional(z.string()),
   fiat: optional(z.string()),
   amount: upstreamAmount,
@@ -22,7 +21,6 @@ export const invoiceSchema = z.object({
   fee_asset: optional(z.string()),
   fee_amount: optional(upstreamAmount),
   paid_at: optional(z.string()),
-  payload: optional(z.string()),
 });
 export type CryptoPayInvoice = z.output<typeof invoiceSchema>;
 
@@ -44,18 +42,11 @@ const STATUS: Record<string, InvoiceStatus> = { active: 'pending', paid: 'paid',
 export const DESCRIPTION_LIMIT = 1024;
 
 export function toCreateParams(input: CreateInvoiceInput): Record<string, unknown> {
-  const params: Record<string, unknown> = {
-    amount: input.amount,
-    // Our invoice id travels with the upstream invoice and comes back in its webhook.
-    payload: input.invoiceId,
-    expires_in: input.expiresInSeconds,
-  };
-  if (isCrypto(input.currency)) {
-    params.currency_type = 'crypto';
-    params.asset = input.currency;
-  } else {
-    params.currency_type = 'fiat';
-    params.fiat = input.currency;
+  // Our invoice id travels in `payload` and comes back in the webhook.
+  const params: Record<string, unknown> = { amount: input.amount, payload: input.invoiceId, expires_in: input.expiresInSeconds };
+  if (isCrypto(input.currency)) Object.assign(params, { currency_type: 'crypto', asset: input.currency });
+  else {
+    Object.assign(params, { currency_type: 'fiat', fiat: input.currency });
     if (input.acceptedAssets.length) params.accepted_assets = input.acceptedAssets.join(',');
   }
   if (input.description) params.description = input.description.slice(0, DESCRIPTION_LIMIT);
