@@ -1,11 +1,11 @@
 import type { Db } from '../db/knex.js';
 import { ApiError } from '../http/problem.js';
-import type { Handler } from './handler.js';
+import type { Handlers } from './handler.js';
 
 const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The sandbox's pretend checkout: pay_url must lead somewhere a person can read. */
-export function sandboxHandlers(deps: { db: Db }): Record<string, Handler> {
+export function sandboxHandlers(deps: { db: Db }): Handlers<'getSandboxCheckout'> {
   return {
     async getSandboxCheckout(c, _req, res) {
       const row = await deps
@@ -13,7 +13,7 @@ export function sandboxHandlers(deps: { db: Db }): Record<string, Handler> {
         .join('invoices as i', function () {
           this.on('i.upstream_id', '=', 's.upstream_id').andOn('i.gateway_account_id', '=', 's.gateway_account_id');
         })
-        .where('s.upstream_id', String(c.request.params.upstream_id))
+        .where('s.upstream_id', c.request.params.upstream_id)
         .first<{ id: string; amount: string; currency: string; status: string; description: string | null }>('i.id', 'i.amount', 'i.currency', 'i.status', 'i.description');
       if (!row) throw new ApiError('not_found', 'No such sandbox invoice');
       const e = { ...row, description: row.description ?? '' };

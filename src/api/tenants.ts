@@ -1,11 +1,11 @@
 import type { Db } from '../db/knex.js';
-import { tenantsRepo, type TenantRow, type TenantStatus } from '../db/tenants-repo.js';
+import { tenantsRepo, type TenantRow } from '../db/tenants-repo.js';
 import { apiKeysRepo, type ApiKeyRow } from '../db/api-keys-repo.js';
 import { gatewayAccountsRepo } from '../db/gateway-accounts-repo.js';
 import { newId } from '../domain/ids.js';
 import { generateApiKeySecret, type KeyMode } from '../security/api-key-secret.js';
 import { ApiError } from '../http/problem.js';
-import { pageRequest, pathId, type Handler } from './handler.js';
+import { pageRequest, pathId, type Handlers } from './handler.js';
 
 export function toTenantObject(row: TenantRow) {
   return {
@@ -63,29 +63,29 @@ export function createTenantAdmin(db: Db) {
 
 export type TenantAdmin = ReturnType<typeof createTenantAdmin>;
 
-export function operatorHandlers(deps: { db: Db; admin: TenantAdmin }): Record<string, Handler> {
+type OperatorOperations = 'createTenant' | 'listTenants' | 'getTenant' | 'updateTenant' | 'createApiKey' | 'listApiKeys' | 'revokeApiKey';
+
+export function operatorHandlers(deps: { db: Db; admin: TenantAdmin }): Handlers<OperatorOperations> {
   const { db, admin } = deps;
   return {
     async createTenant(c, _req, res) {
-      const body = c.request.requestBody as { name: string };
-      res.status(201).json(toTenantObject(await admin.createTenant(body.name)));
+      res.status(201).json(toTenantObject(await admin.createTenant(c.request.requestBody.name)));
     },
     async listTenants(c, _req, res) {
-      const status = (c.request.query as Record<string, string | undefined>).status as TenantStatus | undefined;
-      const page = await tenantsRepo.list(db, pageRequest(c), status);
+      const page = await tenantsRepo.list(db, pageRequest(c), c.request.query.status);
       res.json({ object: 'list', data: page.data.map(toTenantObject), has_more: page.has_more });
     },
     async getTenant(c, _req, res) {
       res.json(toTenantObject(await admin.mustFindTenant(pathId(c))));
     },
     async updateTenant(c, _req, res) {
-      const body = c.request.requestBody as { name?: string; status?: TenantStatus };
+      const body = c.request.requestBody;
       const row = await tenantsRepo.update(db, pathId(c), { ...body, ...(body.name ? { name: body.name.trim() } : {}) });
       if (!row) throw new ApiError('not_found', `No tenant ${pathId(c)}`);
       res.json(toTenantObject(row));
     },
     async createApiKey(c, _req, res) {
-      const body = c.request.requestBody as { mode: KeyMode; name?: string };
+      const body = c.request.requestBody;
       const { row, secret } = await admin.createApiKey(pathId(c), body.mode, body.name ?? null);
       res.status(201).json({ ...toApiKeyObject(row), secret });
     },
