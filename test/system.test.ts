@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import supertest from 'supertest';
 import { startHarness, type Harness } from './helpers/harness.js';
+import { loadOpenApiDocument } from '../src/http/openapi.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -60,6 +61,19 @@ describe('system endpoints', () => {
     expect(res.text).toContain('switchyard_http_request_duration_seconds_bucket');
     expect(res.text).toMatch(/route="\/healthz",status="200"/);
     expect(res.text).toContain('switchyard_invoices_created_total');
+  });
+
+  it('GET /metrics is the spec’s getMetrics operation: text/plain, its scrapes timed under its route, other methods 405', async () => {
+    const operation = loadOpenApiDocument().paths?.['/metrics']?.get;
+    expect(operation?.operationId).toBe('getMetrics');
+    expect(Object.keys((operation?.responses['200'] as { content: object }).content)).toEqual(['text/plain']);
+    await supertest(h.app).get('/metrics');
+    const res = await supertest(h.app).get('/metrics');
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toMatch(/route="\/metrics",status="200"/);
+    const post = await h.client.post('/metrics');
+    expect(post.status).toBe(405);
+    expect(post.headers.allow).toBe('GET');
   });
 
   it('an unknown route is a 404 problem', async () => {

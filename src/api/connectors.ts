@@ -1,6 +1,6 @@
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { ConnectorManifest } from '../connectors/types.js';
-import type { Handler } from './handler.js';
+import type { Handlers } from './handler.js';
 
 function toConnectorObject(m: ConnectorManifest) {
   return {
@@ -24,7 +24,7 @@ function toConnectorObject(m: ConnectorManifest) {
   };
 }
 
-export function connectorHandlers(deps: { connectors: ConnectorRegistry }): Record<string, Handler> {
+export function connectorHandlers(deps: { connectors: ConnectorRegistry }): Handlers<'listConnectors'> {
   return {
     async listConnectors(_c, _req, res) {
       res.json({ object: 'list', data: deps.connectors.all().map((c) => toConnectorObject(c.manifest)), has_more: false });

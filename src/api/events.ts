@@ -5,9 +5,9 @@ import { deliveriesRepo } from '../db/deliveries-repo.js';
 import type { EndpointService } from '../webhooks/outbound/endpoint-service.js';
 import { toDeliveryObject, toEventObject } from '../webhooks/outbound/views.js';
 import { ApiError } from '../http/problem.js';
-import { pageRequest, pathId, tenantScope, type Handler } from './handler.js';
+import { pageRequest, pathId, tenantScope, type Handlers } from './handler.js';
 
-export function eventHandlers(deps: { db: Db; endpoints: EndpointService }): Record<string, Handler> {
+export function eventHandlers(deps: { db: Db; endpoints: EndpointService }): Handlers<'listEvents' | 'getEvent' | 'listEventDeliveries' | 'redeliverEvent'> {
   const { db } = deps;
   const findEvent = async (scope: TenantScope, id: string) => {
     const event = await eventsRepo.find(db, scope, id);
@@ -16,8 +16,7 @@ export function eventHandlers(deps: { db: Db; endpoints: EndpointService }): Rec
   };
   return {
     async listEvents(c, _req, res) {
-      const type = (c.request.query as Record<string, string | undefined>).type;
-      const page = await eventsRepo.list(db, tenantScope(res), pageRequest(c), type);
+      const page = await eventsRepo.list(db, tenantScope(res), pageRequest(c), c.request.query.type);
       res.json({ object: 'list', data: page.data.map(toEventObject), has_more: page.has_more });
     },
     async getEvent(c, _req, res) {
@@ -36,8 +35,7 @@ export function eventHandlers(deps: { db: Db; endpoints: EndpointService }): Rec
     async redeliverEvent(c, _req, res) {
       const scope = tenantScope(res);
       const event = await findEvent(scope, pathId(c));
-      const body = (c.request.requestBody ?? {}) as { endpoint_id?: string };
-      res.status(202).json(await deps.endpoints.redeliver(scope, event, body.endpoint_id));
+      res.status(202).json(await deps.endpoints.redeliver(scope, event, c.request.requestBody?.endpoint_id));
     },
   };
 }

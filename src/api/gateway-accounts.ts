@@ -1,26 +1,33 @@
 import type { Db } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { GatewayAccountInput, GatewayAccountService } from '../gateway-accounts/gateway-account-service.js';
+import type { GatewayAccountService } from '../gateway-accounts/gateway-account-service.js';
 import { createIdempotently } from '../http/idempotency.js';
-import { pageRequest, pathId, tenantScope, type Handler } from './handler.js';
+import { pageRequest, pathId, tenantScope, type Handlers } from './handler.js';
 
-export function gatewayAccountHandlers(deps: { db: Db; secretBox: SecretBox; gatewayAccounts: GatewayAccountService }): Record<string, Handler> {
+type GatewayAccountOperations =
+  | 'createGatewayAccount'
+  | 'listGatewayAccounts'
+  | 'getGatewayAccount'
+  | 'updateGatewayAccount'
+  | 'deleteGatewayAccount'
+  | 'getGatewayAccountBalance';
+
+export function gatewayAccountHandlers(deps: { db: Db; secretBox: SecretBox; gatewayAccounts: GatewayAccountService }): Handlers<GatewayAccountOperations> {
   const { gatewayAccounts } = deps;
   return {
     async createGatewayAccount(c, req, res) {
       const scope = tenantScope(res);
-      const body = c.request.requestBody as GatewayAccountInput & { connector: string; credentials: Record<string, unknown> };
+      const body = c.request.requestBody;
       await createIdempotently(deps, req, res, scope, body, () => gatewayAccounts.create(scope, body));
     },
     async listGatewayAccounts(c, _req, res) {
-      const connector = (c.request.query as Record<string, string | undefined>).connector;
-      res.json(await gatewayAccounts.list(tenantScope(res), pageRequest(c), connector));
+      res.json(await gatewayAccounts.list(tenantScope(res), pageRequest(c), c.request.query.connector));
     },
     async getGatewayAccount(c, _req, res) {
       res.json(await gatewayAccounts.toObject(await gatewayAccounts.find(tenantScope(res), pathId(c))));
     },
     async updateGatewayAccount(c, _req, res) {
-      res.json(await gatewayAccounts.update(tenantScope(res), pathId(c), c.request.requestBody as GatewayAccountInput));
+      res.json(await gatewayAccounts.update(tenantScope(res), pathId(c), c.request.requestBody));
     },
     async deleteGatewayAccount(c, _req, res) {
       res.json(await gatewayAccounts.remove(tenantScope(res), pathId(c)));

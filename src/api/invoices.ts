@@ -1,26 +1,26 @@
 import type { Db } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { InvoiceService } from '../invoices/invoice-service.js';
-import type { InvoiceCreateBody } from '../invoices/invoice-input.js';
-import type { InvoiceStatus } from '../domain/invoice-status.js';
 import { createIdempotently } from '../http/idempotency.js';
-import { pageRequest, pathId, tenantScope, type Handler } from './handler.js';
+import { pageRequest, pathId, tenantScope, type Handlers } from './handler.js';
 
-export function invoiceHandlers(deps: { db: Db; secretBox: SecretBox; invoices: InvoiceService }): Record<string, Handler> {
+type InvoiceOperations = 'createInvoice' | 'getInvoice' | 'listInvoices' | 'cancelInvoice' | 'syncInvoice' | 'simulateInvoice';
+
+export function invoiceHandlers(deps: { db: Db; secretBox: SecretBox; invoices: InvoiceService }): Handlers<InvoiceOperations> {
   const { invoices } = deps;
   return {
     async createInvoice(c, req, res) {
       const scope = tenantScope(res);
-      const body = c.request.requestBody as InvoiceCreateBody;
+      const body = c.request.requestBody;
       await createIdempotently(deps, req, res, scope, body, () => invoices.create(scope, body));
     },
     async getInvoice(c, _req, res) {
       res.json(await invoices.get(tenantScope(res), pathId(c)));
     },
     async listInvoices(c, _req, res) {
-      const q = c.request.query as Record<string, string | undefined>;
+      const q = c.request.query;
       const filter = {
-        ...(q.status ? { status: q.status as InvoiceStatus } : {}),
+        ...(q.status ? { status: q.status } : {}),
         ...(q.external_id ? { externalId: q.external_id } : {}),
       };
       res.json(await invoices.list(tenantScope(res), pageRequest(c), filter));
@@ -32,8 +32,7 @@ export function invoiceHandlers(deps: { db: Db; secretBox: SecretBox; invoices: 
       res.json(await invoices.sync(tenantScope(res), pathId(c)));
     },
     async simulateInvoice(c, _req, res) {
-      const body = c.request.requestBody as { status: 'processing' | 'paid' | 'expired' | 'failed'; paid_amount?: string };
-      res.json(await invoices.simulate(tenantScope(res), pathId(c), body));
+      res.json(await invoices.simulate(tenantScope(res), pathId(c), c.request.requestBody));
     },
   };
 }

@@ -1,15 +1,15 @@
 import type { Db } from '../db/knex.js';
 import { sandboxInvoicesRepo } from '../db/sandbox-invoices-repo.js';
 import { ApiError } from '../http/problem.js';
-import type { Handler } from './handler.js';
+import type { Handlers } from './handler.js';
 
 const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The sandbox's pretend checkout: pay_url must lead somewhere a person can read. */
-export function sandboxHandlers(deps: { db: Db }): Record<string, Handler> {
+export function sandboxHandlers(deps: { db: Db }): Handlers<'getSandboxCheckout'> {
   return {
     async getSandboxCheckout(c, _req, res) {
-      const row = await sandboxInvoicesRepo.findCheckout(deps.db, String(c.request.params.upstream_id));
+      const row = await sandboxInvoicesRepo.findCheckout(deps.db, c.request.params.upstream_id);
       if (!row) throw new ApiError('not_found', 'No such sandbox invoice');
       const e = { ...row, description: row.description ?? '' };
       res.type('html').send(`<!doctype html>

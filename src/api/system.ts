@@ -1,11 +1,11 @@
 import type { Core } from '../wiring.js';
 import { pingDatabase } from '../db/knex.js';
-import type { Handler } from './handler.js';
+import type { Handlers } from './handler.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 
-export function systemHandlers(core: Pick<Core, 'db' | 'redis'>): Record<string, Handler> {
+export function systemHandlers(core: Pick<Core, 'db' | 'redis' | 'metrics'>): Handlers<'getHealth' | 'getReadiness' | 'getMetrics'> {
   return {
     async getHealth(_c, _req, res) {
       res.json({ status: 'ok' });
@@ -18,6 +18,10 @@ export function systemHandlers(core: Pick<Core, 'db' | 'redis'>): Record<string,
       ]);
       const ok = postgres === 'ok' && redis === 'ok';
       res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'error', checks: { postgres, redis } });
+    },
+    /** Prometheus scrapes this process's registry (text exposition format). */
+    async getMetrics(_c, _req, res) {
+      res.type(core.metrics.registry.contentType).send(await core.metrics.registry.metrics());
     },
   };
 }

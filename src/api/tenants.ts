@@ -1,28 +1,26 @@
-import type { TenantStatus } from '../db/tenants-repo.js';
-import type { KeyMode } from '../security/api-key-secret.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { pageRequest, pathId, type Handler } from './handler.js';
+import { pageRequest, pathId, type Handlers } from './handler.js';
 
-export function operatorHandlers(deps: { tenants: TenantService }): Record<string, Handler> {
+type OperatorOperations = 'createTenant' | 'listTenants' | 'getTenant' | 'updateTenant' | 'createApiKey' | 'listApiKeys' | 'revokeApiKey';
+
+/** The operator API: thin over the tenant service, which the CLI uses too. */
+export function operatorHandlers(deps: { tenants: TenantService }): Handlers<OperatorOperations> {
   const { tenants } = deps;
   return {
     async createTenant(c, _req, res) {
-      const body = c.request.requestBody as { name: string };
-      res.status(201).json(await tenants.create(body.name));
+      res.status(201).json(await tenants.create(c.request.requestBody.name));
     },
     async listTenants(c, _req, res) {
-      const status = (c.request.query as Record<string, string | undefined>).status as TenantStatus | undefined;
-      res.json(await tenants.list(pageRequest(c), status));
+      res.json(await tenants.list(pageRequest(c), c.request.query.status));
     },
     async getTenant(c, _req, res) {
       res.json(await tenants.get(pathId(c)));
     },
     async updateTenant(c, _req, res) {
-      const body = c.request.requestBody as { name?: string; status?: TenantStatus };
-      res.json(await tenants.update(pathId(c), body));
+      res.json(await tenants.update(pathId(c), c.request.requestBody));
     },
     async createApiKey(c, _req, res) {
-      const body = c.request.requestBody as { mode: KeyMode; name?: string };
+      const body = c.request.requestBody;
       res.status(201).json(await tenants.createApiKey(pathId(c), body.mode, body.name ?? null));
     },
     async listApiKeys(c, _req, res) {

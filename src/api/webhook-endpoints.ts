@@ -2,16 +2,23 @@ import type { Db } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { EndpointService } from '../webhooks/outbound/endpoint-service.js';
 import { createIdempotently } from '../http/idempotency.js';
-import { pageRequest, pathId, tenantScope, type Handler } from './handler.js';
+import { pageRequest, pathId, tenantScope, type Handlers } from './handler.js';
 
-type EndpointCreate = { url: string; events?: string[]; description?: string; enabled?: boolean };
+type WebhookEndpointOperations =
+  | 'createWebhookEndpoint'
+  | 'listWebhookEndpoints'
+  | 'getWebhookEndpoint'
+  | 'updateWebhookEndpoint'
+  | 'deleteWebhookEndpoint'
+  | 'rotateWebhookEndpointSecret'
+  | 'testWebhookEndpoint';
 
-export function webhookEndpointHandlers(deps: { db: Db; secretBox: SecretBox; endpoints: EndpointService }): Record<string, Handler> {
+export function webhookEndpointHandlers(deps: { db: Db; secretBox: SecretBox; endpoints: EndpointService }): Handlers<WebhookEndpointOperations> {
   const { endpoints } = deps;
   return {
     async createWebhookEndpoint(c, req, res) {
       const scope = tenantScope(res);
-      const body = c.request.requestBody as EndpointCreate;
+      const body = c.request.requestBody;
       await createIdempotently(deps, req, res, scope, body, () => endpoints.create(scope, body));
     },
     async listWebhookEndpoints(c, _req, res) {
@@ -21,7 +28,7 @@ export function webhookEndpointHandlers(deps: { db: Db; secretBox: SecretBox; en
       res.json(await endpoints.get(tenantScope(res), pathId(c)));
     },
     async updateWebhookEndpoint(c, _req, res) {
-      res.json(await endpoints.update(tenantScope(res), pathId(c), c.request.requestBody as Parameters<EndpointService['update']>[2]));
+      res.json(await endpoints.update(tenantScope(res), pathId(c), c.request.requestBody));
     },
     async deleteWebhookEndpoint(c, _req, res) {
       res.json(await endpoints.remove(tenantScope(res), pathId(c)));

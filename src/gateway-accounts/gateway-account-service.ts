@@ -13,19 +13,10 @@ import { assertTenantUrlAllowed } from '../security/tenant-url.js';
 import { GatewayAccountError, ValidationError, type FieldError } from '../domain/errors.js';
 import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 import { toGatewayAccountObject } from './gateway-account-view.js';
+import type { Components } from '../generated/openapi.js';
 
-export interface GatewayAccountInput {
-  connector?: string;
-  name?: string | null;
-  credentials?: Record<string, unknown>;
-  config?: Record<string, unknown>;
-  enabled?: boolean;
-  priority?: number;
-  weight?: number;
-  currencies?: string[] | null;
-  min_amount?: string | null;
-  max_amount?: string | null;
-}
+/** The body of POST or PATCH /v1/gateway-accounts after OpenAPI validation. */
+export type GatewayAccountInput = Components.Schemas.GatewayAccountCreate | Components.Schemas.GatewayAccountUpdate;
 
 export function createGatewayAccountService(deps: { db: Db; config: Config; secretBox: SecretBox; connectors: ConnectorRegistry; breaker: CircuitBreaker }) {
   const { db, config, secretBox, connectors } = deps;

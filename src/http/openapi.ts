@@ -5,7 +5,12 @@ import type { Request, Response } from 'express';
 import addFormats from 'ajv-formats';
 import { OPENAPI_PATH } from '../paths.js';
 import { ApiError, validationError, type FieldError } from './problem.js';
-import type { Handler } from '../api/handler.js';
+
+/**
+ * An operation handler as openapi-backend calls it. Its context is typed by the API layer, per
+ * operationId, from the generated types; any such handler fits here.
+ */
+export type OperationHandler = (c: never, req: Request, res: Response) => Promise<void>;
 
 export function loadOpenApiDocument(): Document {
   return loadYaml(readFileSync(OPENAPI_PATH, 'utf8')) as Document;
@@ -26,13 +31,42 @@ interface AjvError {
 
 /** ajv's errors as our field errors: `/body/amount`, `/query/limit`, … */
 function toFieldErrors(errors: AjvError[]): FieldError[] {
-  return errors.map((e) => {
-    let field = e.instancePath.replace(/^\/requestBody/, '/body') || '/body';
-    if (e.keyword === 'additionalProperties') field = `${field}/${String(e.params.additionalProperty)}`.replace('//', '/');
-    if (e.keyword === 'required') field = `${field}/${String(e.params.missingProperty)}`.replace('//', '/');
-    const message = e.keyword === 'additionalProperties' ? 'is not a known field' : (e.message ?? 'is invalid');
-    return { field, message, code: e.keyword };
-  });
+  return tidyBranchErrors(
+    errors.map((e) => {
+      const at = e.instancePath.replace(/^\/requestBody/, '/body') || '/body';
+      const below = (key: unknown) => `${at}/${String(key)}`.replace('//', '/');
+      if (e.keyword === 'additionalProperties') return { field: below(e.params.additionalProperty), message: 'is not a known field', code: e.keyword };
+      if (e.keyword === 'required') return { field: below(e.params.missingProperty), message: e.message ?? 'is required', code: e.keyword };
+      if (e.keyword === 'discriminator') return discriminatorError(at, String(e.params.tag), e.params.tagValue);
+      return { field: at, message: e.message ?? 'is invalid', code: e.keyword };
+    }),
+  );
+}
+
+/**
+ * A body chosen by a discriminator (the gateway account's `connector`) that names no variant:
+ * reported as the plain field error a single schema would give.
+ */
+function discriminatorError(at: string, tag: string, value: unknown): FieldError {
+  const field = `${at}/${tag}`.replace('//', '/');
+  if (value === undefined) return { field, message: `must have required property '${tag}'`, code: 'required' };
+  if (typeof value !== 'string') return { field, message: 'must be string', code: 'type' };
+  return { field, message: 'must be equal to one of the allowed values', code: 'enum' };
+}
+
+/**
+ * A failed `anyOf` (a gateway account's config, which fits one of the connectors' schemas)
+ * reports every branch's error. Keep what helps: a key that some branch knows is not "unknown"
+ * (that branch's error says what is wrong with it), the same error from several branches once,
+ * and the `anyOf` summary only when nothing more precise is left.
+ */
+function tidyBranchErrors(errors: FieldError[]): FieldError[] {
+  const precise = errors.filter((e) => e.code !== 'additionalProperties' && e.code !== 'anyOf');
+  const known = (e: FieldError) => precise.some((p) => p.field === e.field || p.field.startsWith(`${e.field}/`));
+  const kept = errors.filter((e) => !(e.code === 'additionalProperties' && known(e)));
+  const unique = kept.filter((e, i) => kept.findIndex((o) => o.field === e.field && o.code === e.code && o.message === e.message) === i);
+  const detailed = unique.filter((e) => e.code !== 'anyOf');
+  return detailed.length ? detailed : unique;
 }
 
 /**
@@ -41,7 +75,7 @@ function toFieldErrors(errors: AjvError[]): FieldError[] {
  */
 export async function createOpenApiRouter(opts: {
   document: Document;
-  handlers: Record<string, Handler>;
+  handlers: Record<string, OperationHandler>;
   security: Record<string, (c: Context, req: Request, res: Response) => Promise<unknown>>;
 }): Promise<OpenAPIBackend> {
   const api = new OpenAPIBackend({
@@ -51,6 +85,9 @@ export async function createOpenApiRouter(opts: {
     coerceTypes: true,
     ignoreTrailingSlashes: false,
     customizeAjv: withFormats,
+    // The gateway account create body is one schema per connector, chosen by `connector`: ajv then
+    // checks only that connector's schema and reports its errors, not every variant's.
+    ajvOpts: { discriminator: true },
   });
   api.register(opts.handlers as never);
   for (const [name, handler] of Object.entries(opts.security)) api.registerSecurityHandler(name, handler as never);

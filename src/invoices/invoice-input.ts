@@ -1,22 +1,10 @@
 import { findCurrency, type Currency } from '../domain/currencies.js';
 import { checkAmount } from '../domain/money.js';
 import type { FieldError } from '../domain/errors.js';
+import type { Components } from '../generated/openapi.js';
 
 /** The body of POST /v1/invoices after OpenAPI validation (shapes and bounds are already checked). */
-export interface InvoiceCreateBody {
-  amount: string;
-  currency: string;
-  accepted_assets?: string[];
-  description?: string;
-  external_id?: string;
-  expires_in?: number;
-  metadata?: Record<string, unknown>;
-  customer?: { telegram_user_id?: number; email?: string };
-  return_url?: string;
-  fail_return_url?: string;
-  gateway?: string;
-  gateway_account_id?: string;
-}
+export type InvoiceCreateBody = Components.Schemas.InvoiceCreate;
 
 export const METADATA_MAX_BYTES = 4096;
 export const DEFAULT_EXPIRES_IN = 3600;

@@ -13,6 +13,7 @@ import { ValidationError, WebhookEndpointError } from '../../domain/errors.js';
 import { generateEndpointSecret } from './signature.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { toDeliveryObject, toEndpointObject, toEventObject } from './views.js';
+import type { Components } from '../../generated/openapi.js';
 
 /** How long a rotated-out secret keeps signing alongside the new one. */
 export const ROTATION_GRACE_MS = 24 * 3600 * 1000;
@@ -60,7 +61,7 @@ export function createEndpointService(deps: EndpointServiceDeps) {
 
   return {
     find,
-    async create(scope: TenantScope, body: { url: string; events?: string[]; description?: string; enabled?: boolean }) {
+    async create(scope: TenantScope, body: Components.Schemas.WebhookEndpointCreate) {
       await checkUrl(body.url);
       const id = newId('we');
       const secret = generateEndpointSecret();
@@ -81,7 +82,7 @@ export function createEndpointService(deps: EndpointServiceDeps) {
       return { object: 'list' as const, data: result.data.map(toEndpointObject), has_more: result.has_more };
     },
     get: async (scope: TenantScope, id: string) => toEndpointObject(await find(scope, id)),
-    async update(scope: TenantScope, id: string, body: { url?: string; events?: string[] | null; description?: string | null; enabled?: boolean }) {
+    async update(scope: TenantScope, id: string, body: Components.Schemas.WebhookEndpointUpdate) {
       await find(scope, id);
       if (body.url !== undefined) await checkUrl(body.url);
       const patch: Partial<WebhookEndpointRow> = {
