@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type Harness } from './helpers/harness.js';
 import { startConnectorSuite, type ConnectorSuite } from './helpers/connector-suite.js';
 import type { Receiver } from './helpers/receiver.js';
-import { btcPaySignature, startBtcPayEmulator, type BtcPayEmulator } from './emulators/btcpay.js';
+import { btcPaySignature, startBtcPayEmulator, type BtcPayEmulator } from './emulators/btcpay/index.js';
 import { btcPayVector } from './vectors/index.js';
 
 /** REFERENCE §8.3: a real BTCPay delivery (indented JSON) and its signature. */

@@ -16,7 +16,7 @@ beforeAll(async () => {
   [primary, backup] = await Promise.all([startCryptoPayEmulator(), startCryptoPayEmulator()]);
 });
 afterAll(async () => {
-  await Promise.all([primary?.close(), backup?.close()]);
+  await Promise.all([primary?.stop(), backup?.stop()]);
   await h?.close();
 });
 

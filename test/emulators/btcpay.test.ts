@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { btcPaySignature, startBtcPayEmulator, type BtcPayEmulator, type BtcPayEventType } from './btcpay.js';
+import { btcPaySignature, startBtcPayEmulator, type BtcPayEmulator, type BtcPayEventType } from './btcpay/index.js';
 import { btcPayVector } from '../vectors/index.js';
 
 /** Independent of the emulator: REFERENCE §3.9 signing written out with node:crypto. */
@@ -55,7 +55,7 @@ beforeAll(async () => {
   receiver.close = () => server.close();
 });
 afterAll(async () => {
-  await emu?.close();
+  await emu?.stop();
   receiver.close();
 });
 beforeEach(() => {

@@ -26,7 +26,7 @@ beforeAll(async () => {
   emu = await startCryptoPayEmulator();
 });
 afterAll(async () => {
-  await emu?.close();
+  await emu?.stop();
 });
 
 async function call(
@@ -485,7 +485,7 @@ describe('Crypto Pay published vector (REFERENCE §8.1)', () => {
       const r = await fetch(`${e.baseUrl}/api/getMe`, { headers: { 'Crypto-Pay-API-Token': VECTOR_TOKEN } });
       expect(((await r.json()) as { result: { app_id: number } }).result.app_id).toBe(1234);
     } finally {
-      await e.close();
+      await e.stop();
     }
     await expect(startCryptoPayEmulator({ token: 'not-a-token' })).rejects.toThrow(/digits/);
   });

@@ -19,7 +19,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import { Decimal } from 'decimal.js';
-import { createFailureQueue, postSignedWebhook, readBody } from './emulator-kit.js';
+import {
+  createFailureQueue,
+  postSignedWebhook,
+  readBody,
+  stopServer,
+  variantSwitches,
+  type InvoiceLookup,
+  type RecordedRequest,
+  type UpstreamEmulator,
+} from './emulator-kit.js';
 
 export interface CryptoPayInvoice {
   invoice_id: number;
@@ -56,14 +65,14 @@ export interface CryptoPayInvoice {
   swap_to?: string;
 }
 
-export interface CryptoPayRequest {
+export interface CryptoPayRequest extends RecordedRequest {
   httpMethod: string;
   apiMethod: string;
   headers: Record<string, string | string[] | undefined>;
   params: Record<string, unknown>;
 }
 
-export interface CryptoPayEmulator {
+export interface CryptoPayEmulator extends UpstreamEmulator {
   /** 'http://127.0.0.1:<port>' — API lives at `${baseUrl}/api/{method}` exactly like https://pay.crypt.bot/api/{method}. */
   baseUrl: string;
   /** The one valid app token, shape `<digits>:<35 alphanumerics>`. */
@@ -84,7 +93,6 @@ export interface CryptoPayEmulator {
   ): Promise<{ status: number; body: string }>;
   /** The next call(s) of apiMethod fail: with an upstream error envelope {ok:false,error:{code,name}} and HTTP status = code (e.g. 400 EXPIRES_IN_INVALID), or a bare HTTP 500/429/502 with a non-JSON body when `raw` is set. */
   failNext(apiMethod: string, failure: { status: number; name?: string; raw?: string; times?: number }): void;
-  close(): Promise<void>;
 }
 
 /** Lowercase hex HMAC-SHA256 of `body`, keyed by the raw 32-byte SHA256 of the token (§1.8). */
@@ -473,7 +481,15 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
       return sendError(res, 404, 'NOT_FOUND'); // assumption: outside /api the real host answers some 404
     }
     const apiMethod = decodeURIComponent(m[1]!);
-    const record: CryptoPayRequest = { httpMethod: req.method ?? '', apiMethod, headers: { ...req.headers }, params: {} };
+    const record: CryptoPayRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      httpMethod: req.method ?? '',
+      apiMethod,
+      headers: { ...req.headers },
+      params: {},
+      authentic: req.headers['crypto-pay-api-token'] === token,
+    };
     requests.push(record);
     let paramError: ApiError | undefined;
     try {
@@ -483,7 +499,7 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
       paramError = e;
     }
     // Header names are case-insensitive (node lowercases them); the value must match exactly.
-    if (req.headers['crypto-pay-api-token'] !== token) return sendError(res, 401, 'UNAUTHORIZED');
+    if (!record.authentic) return sendError(res, 401, 'UNAUTHORIZED');
     if (paramError) return sendError(res, paramError.code, paramError.errorName);
     const fn = Object.hasOwn(methods, apiMethod) ? methods[apiMethod] : undefined;
     if (!fn || (req.method !== 'GET' && req.method !== 'POST')) return sendError(res, 405, 'METHOD_NOT_FOUND');
@@ -585,8 +601,19 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
     failures.add(apiMethod, rest, times ?? 1);
   }
 
+  // ------------------------------------------------------------------------ the shared emulator interface
+
+  function findInvoice(by: InvoiceLookup) {
+    const inv = 'invoiceId' in by ? [...invoices.values()].find((i) => i.payload === by.invoiceId) : invoices.get(Number(by.upstreamId));
+    return inv && { upstreamId: String(inv.invoice_id), invoiceId: inv.payload ?? null };
+  }
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let refusedToken: string;
+  do refusedToken = randomToken();
+  while (refusedToken === token);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     token,
     requests,
     invoices,
@@ -595,13 +622,19 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
     webhookBody,
     sendWebhook,
     failNext,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    account: { credentials: { token }, config: { base_url: baseUrl } },
+    refusedCredentials: { token: refusedToken },
+    findInvoice,
+    payInFull: async (upstreamId) => void pay(Number(upstreamId)),
+    expireUnpaid: async (upstreamId) => void expire(Number(upstreamId)),
+    webhookVariants: WEBHOOK_VARIANTS,
+    sendInvoiceWebhook: (upstreamId, to, variant = 'genuine') => sendWebhook(Number(upstreamId), to.url, variantSwitches(variant, WEBHOOK_VARIANTS)),
+    stop: () => stopServer(server),
   };
 }
+
+/** Crypto Pay signs the body only: no timestamp, so no stale variant. */
+const WEBHOOK_VARIANTS = ['genuine', 'forged', 'unsigned', 'tampered'] as const;
 
 function defaultErrorName(status: number): string {
   switch (status) {

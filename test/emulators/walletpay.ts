@@ -19,7 +19,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createFailureQueue } from './emulator-kit.js';
+import { createFailureQueue, stopServer, variantSwitches, type InvoiceLookup, type RecordedRequest, type UpstreamEmulator } from './emulator-kit.js';
 
 export type WalletPayCurrency = 'TON' | 'BTC' | 'USDT' | 'EUR' | 'USD' | 'RUB' | 'NOT';
 export type WalletPayOrderStatus = 'ACTIVE' | 'EXPIRED' | 'PAID' | 'CANCELLED';
@@ -62,12 +62,10 @@ export interface WalletPayOrder {
   selectedPaymentOption?: WalletPayPaymentOption;
 }
 
-export interface WalletPayRequest {
-  method: string;
+export interface WalletPayRequest extends RecordedRequest {
   /** Pathname only, without the query string. */
   path: string;
   query: Record<string, string>;
-  headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON when the body is JSON, the raw text when it is not, undefined when empty. */
   body: unknown;
 }
@@ -84,7 +82,7 @@ export interface WalletPayFailure {
   times?: number;
 }
 
-export interface WalletPayEmulator {
+export interface WalletPayEmulator extends UpstreamEmulator {
   baseUrl: string;
   apiKey: string;
   requests: WalletPayRequest[];
@@ -109,7 +107,6 @@ export interface WalletPayEmulator {
   ): Promise<{ status: number; body: string }>;
   /** The next call(s) to an endpoint ('order' | 'preview' | 'order-list') answer with this HTTP status and envelope status (e.g. 500 INTERNAL_ERROR, 429 with a non-JSON body when raw is set, 200 CONFLICT). */
   failNext(endpoint: WalletPayEndpoint, failure: WalletPayFailure): void;
-  close(): Promise<void>;
 }
 
 /** An HTTP status plus envelope for a rejection whose exact shape the upstream does not document. */
@@ -586,11 +583,12 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
         body = text;
       }
     }
-    requests.push({ method: req.method ?? '', path: url.pathname, query, headers: { ...req.headers }, body });
+    const key = req.headers['wpay-store-api-key'];
+    const authentic = typeof key === 'string' && key === apiKey;
+    requests.push({ method: req.method ?? '', path: url.pathname, query, headers: { ...req.headers }, body, authentic });
 
     // Auth first, for every path (§2.1).
-    const key = req.headers['wpay-store-api-key'];
-    if (typeof key !== 'string' || key !== apiKey) {
+    if (!authentic) {
       return send(res, invalidKey.httpStatus, envelope(invalidKey.status, invalidKey.message));
     }
 
@@ -755,8 +753,15 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
     return postRaw(url, headers, wire);
   }
 
+  function findInvoice(by: InvoiceLookup) {
+    const id = 'invoiceId' in by ? byExternalId.get(by.invoiceId) : Number(by.upstreamId);
+    const order = id === undefined ? undefined : orders.get(id);
+    return order && { upstreamId: String(order.id), invoiceId: order.externalId };
+  }
+
+  const baseUrl = `http://127.0.0.1:${port}`;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     apiKey,
     requests,
     orders,
@@ -769,9 +774,21 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
       if (times <= 0) return;
       failures.add(endpoint, failure, times);
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    account: { credentials: { api_key: apiKey }, config: { base_url: baseUrl } },
+    refusedCredentials: { api_key: `wpay-test-${randomBytes(12).toString('hex')}` },
+    findInvoice,
+    payInFull: async (upstreamId) => void pay(Number(upstreamId)),
+    expireUnpaid: async (upstreamId) => void expire(Number(upstreamId)),
+    webhookVariants: WEBHOOK_VARIANTS,
+    sendInvoiceWebhook(upstreamId, to, variant = 'genuine') {
+      // Wallet Pay signs the path it was given: behind a reverse proxy, the public one.
+      const signPath = new URL(to.publicUrl ?? to.url).pathname;
+      if (variant === 'stale') return sendWebhook(Number(upstreamId), to.url, { signPath, timestamp: `${BigInt(Date.now() - 3600_000) * 1_000_000n}` });
+      return sendWebhook(Number(upstreamId), to.url, { signPath, ...variantSwitches(variant, WEBHOOK_VARIANTS) });
     },
+    stop: () => stopServer(server),
   };
 }
+
+/** Wallet Pay signs a timestamp (nanoseconds) with every webhook, so a stale one can be sent. */
+const WEBHOOK_VARIANTS = ['genuine', 'forged', 'unsigned', 'tampered', 'stale'] as const;
