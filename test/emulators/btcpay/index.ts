@@ -125,6 +125,8 @@ export async function startBtcPayEmulator(opts: BtcPayEmulatorOptions = {}): Pro
   const buildEvent = eventBuilder(store, webhookId);
   const sender = createWebhookSender({ store, webhookSecret, webhookId, webhookUrl: () => emu.webhookUrl, buildEvent });
   const lifecycle = createLifecycle(store, buildEvent);
+  /** The event sendInvoiceWebhook sent per invoice and status: sent again, it is the same bytes (like BTCPay retrying a delivery). */
+  const statusEvents = new Map<string, Buffer>();
 
   /** InvoiceCreated goes out asynchronously after the API answered, like BTCPay's. */
   function onCreated(created: BtcPayInvoice): void {
@@ -183,7 +185,11 @@ export async function startBtcPayEmulator(opts: BtcPayEmulatorOptions = {}): Pro
     async sendInvoiceWebhook(upstreamId, to, variant = 'genuine') {
       const inv = store.invoices.get(upstreamId);
       if (!inv) throw new Error(`no BTCPay invoice ${upstreamId}`);
-      const delivery = await sender.sendWebhook(upstreamId, STATUS_EVENT[inv.status], { url: to.url, ...variantSwitches(variant, WEBHOOK_VARIANTS) });
+      const type = STATUS_EVENT[inv.status];
+      const key = `${upstreamId}:${type}`;
+      const body = statusEvents.get(key) ?? sender.webhookBody(upstreamId, type).body;
+      statusEvents.set(key, body);
+      const delivery = await sender.sendWebhook(upstreamId, type, { url: to.url, body, ...variantSwitches(variant, WEBHOOK_VARIANTS) });
       return { status: delivery.status, body: delivery.responseBody };
     },
     async stop() {
