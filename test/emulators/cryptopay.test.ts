@@ -7,7 +7,7 @@ import { cryptoPayVector } from '../vectors/index.js';
 
 const { token: VECTOR_TOKEN, secretHex: VECTOR_SECRET_HEX, signature: VECTOR_SIGNATURE } = cryptoPayVector;
 
-/** Independent of the emulator: REFERENCE §1.8 written out with node:crypto. */
+/** Independent of the emulator: Crypto Pay's documented signing written out with node:crypto. */
 function independentSignature(token: string, body: Buffer): string {
   const secret = createHash('sha256').update(Buffer.from(token, 'utf8')).digest();
   return createHmac('sha256', secret).update(body).digest('hex');
@@ -413,7 +413,7 @@ describe('Crypto Pay emulator: webhooks', () => {
     emu.invoices.delete(inv.invoice_id);
   });
 
-  it('sendWebhook POSTs the bytes signed per §1.8; the signature recomputed independently matches', async () => {
+  it('sendWebhook POSTs the bytes signed as documented; the signature recomputed independently matches', async () => {
     const answer = await emu.sendWebhook(paid.invoice_id, receiver.url);
     expect(answer).toEqual({ status: 200, body: 'received' });
     const got = receiver.got.at(-1)!;
@@ -458,7 +458,7 @@ describe('Crypto Pay emulator: webhooks', () => {
   });
 });
 
-describe('Crypto Pay published vector (REFERENCE §8.1)', () => {
+describe('Crypto Pay published vector', () => {
   const vector = Buffer.from(cryptoPayVector.body);
 
   it('verifies with cryptoPaySignature and with the algorithm written out', () => {

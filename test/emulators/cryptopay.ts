@@ -1,16 +1,16 @@
 /**
- * Loopback emulator of the Crypto Pay API (Crypto Bot), per shared/upstreams/REFERENCE.md §1.
+ * Loopback emulator of the Crypto Pay API (Crypto Bot), after its public documentation.
  *
  * The API lives at `${baseUrl}/api/{method}` exactly like https://pay.crypt.bot/api/{method}.
  * It is strict the way the real API is: the `Crypto-Pay-API-Token` header must equal the app token,
  * errors come as `{"ok":false,"error":{"code","name"}}` with HTTP status = code, amounts are strings
  * on the wire, ids are JSON numbers. Params are taken from the query string and from a JSON,
- * urlencoded or multipart body (body wins over query), as the popular clients send them (§1.1).
+ * urlencoded or multipart body (body wins over query), as the popular clients send them.
  *
  * Webhooks (`invoice_paid` updates) are compact JSON in JS `JSON.stringify` style, keys in the
- * order seen in real deliveries (§1.7), signed per §1.8 over exactly the bytes put on the wire.
+ * order seen in real deliveries, signed as documented over exactly the bytes put on the wire.
  *
- * Assumptions where the upstream is not documented (§9) are marked "assumption" below; the error
+ * Assumptions where the upstream is not documented are marked "assumption" below; the error
  * names other than UNAUTHORIZED / METHOD_NOT_FOUND / METHOD_DISABLED / EXPIRES_IN_INVALID are
  * invented in the documented style (`PARAM_<NAME>_REQUIRED`, `<NAME>_INVALID`); `failNext` lets a
  * test make any call fail in any other way.
@@ -83,9 +83,9 @@ export interface CryptoPayEmulator extends UpstreamEmulator {
   /** status → paid, fills paid_* and fee fields (fiat invoices: paid_asset defaults to the first accepted asset or USDT, paid_amount to a computed string). */
   pay(invoiceId: number, opts?: { paidAsset?: string; paidAmount?: string; feeAmount?: string }): CryptoPayInvoice;
   expire(invoiceId: number): CryptoPayInvoice;
-  /** The exact bytes of an invoice_paid update for this invoice (compact JSON, JS JSON.stringify style, key order as observed in §1.7). */
+  /** The exact bytes of an invoice_paid update for this invoice (compact JSON, JS JSON.stringify style, key order as observed in real deliveries). */
   webhookBody(invoiceId: number, opts?: { updateId?: number; requestDate?: string }): Buffer;
-  /** POSTs that update to url, signed per §1.8 over the exact bytes sent; options make it forged (signed with another token), tampered (signature computed, then one byte of the body changed), or unsigned (no header). Resolves with the answer. */
+  /** POSTs that update to url, signed as documented over the exact bytes sent; options make it forged (signed with another token), tampered (signature computed, then one byte of the body changed), or unsigned (no header). Resolves with the answer. */
   sendWebhook(
     invoiceId: number,
     url: string,
@@ -95,7 +95,7 @@ export interface CryptoPayEmulator extends UpstreamEmulator {
   failNext(apiMethod: string, failure: { status: number; name?: string; raw?: string; times?: number }): void;
 }
 
-/** Lowercase hex HMAC-SHA256 of `body`, keyed by the raw 32-byte SHA256 of the token (§1.8). */
+/** Lowercase hex HMAC-SHA256 of `body`, keyed by the raw 32-byte SHA256 of the token (as documented). */
 export function cryptoPaySignature(token: string, body: Buffer): string {
   const secret = createHash('sha256').update(token, 'utf8').digest();
   return createHmac('sha256', secret).update(body).digest('hex');
@@ -108,12 +108,12 @@ const TOKEN_SHAPE = /^\d+:[A-Za-z0-9]{35}$/;
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const BOT = 'CryptoBot'; // mainnet, since the emulator stands in for pay.crypt.bot
 
-/** USD price of each asset (made up, stable). The asset list is §1.4's. */
+/** USD price of each asset (made up, stable). The asset list is the documented one. */
 const ASSET_USD: Record<string, string> = {
   USDT: '1', USDC: '1', TON: '5.5', BTC: '65000', ETH: '3000', LTC: '80', BNB: '600', TRX: '0.12',
   SOL: '150', GRAM: '0.003', NOT: '0.008', DOGS: '0.0006',
 };
-/** Units of each fiat per 1 USD (made up, stable). The fiat list is §1.4's. */
+/** Units of each fiat per 1 USD (made up, stable). The fiat list is the documented one. */
 const FIAT_PER_USD: Record<string, string> = {
   USD: '1', EUR: '0.92', RUB: '90', BYN: '3.3', UAH: '41', GBP: '0.79', CNY: '7.2', KZT: '480', UZS: '12700',
   GEL: '2.7', TRY: '34', AMD: '390', THB: '35', INR: '84', BRL: '5.6', IDR: '15800', AZN: '1.7', AED: '3.67',
@@ -124,7 +124,7 @@ const PAID_BTN_NAMES = new Set(['viewItem', 'openChannel', 'openBot', 'callback'
 const FEE_RATE = new Decimal('0.03'); // 3%, as in every observed delivery
 const DEFAULT_BALANCES: Array<[string, string]> = [['USDT', '12.5'], ['TON', '0'], ['BTC', '0'], ['ETH', '0'], ['LTC', '0'], ['BNB', '0'], ['TRX', '0'], ['USDC', '0']];
 
-/** Invoice keys in the order of real answers and deliveries (§1.7 and real dumps). `fee`/`usd_rate` are webhook-only. */
+/** Invoice keys in the order of real answers and deliveries (documentation and real dumps). `fee`/`usd_rate` are webhook-only. */
 const INVOICE_KEY_ORDER = [
   'invoice_id', 'hash', 'currency_type', 'asset', 'fiat', 'amount', 'paid_asset', 'paid_amount', 'paid_fiat_rate',
   'accepted_assets', 'fee_asset', 'fee_amount', 'fee', 'fee_in_usd', 'pay_url', 'bot_invoice_url',
@@ -208,7 +208,7 @@ function int(params: Record<string, unknown>, name: string): number | undefined 
   throw invalid(name);
 }
 
-/** Comma-separated string (spaces allowed), or — defensively, §1.1 — a JSON array. */
+/** Comma-separated string (spaces allowed), or — defensively — a JSON array. */
 function list(params: Record<string, unknown>, name: string): string[] | undefined {
   if (!present(params, name)) return undefined;
   const v = params[name];
@@ -424,7 +424,7 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
   function deleteInvoice(p: Record<string, unknown>): true {
     const id = int(p, 'invoice_id');
     if (id === undefined) throw new ApiError(400, 'PARAM_INVOICE_ID_REQUIRED');
-    if (!invoices.delete(id)) throw new ApiError(400, 'INVOICE_NOT_FOUND'); // name: assumption (§1.2)
+    if (!invoices.delete(id)) throw new ApiError(400, 'INVOICE_NOT_FOUND'); // name: assumption
     return true;
   }
 
@@ -459,7 +459,7 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
     getBalance,
     getExchangeRates,
     getCurrencies,
-    // Disabled by default on real apps since 1.1.2 (§1.1).
+    // Disabled by default on real apps since 1.1.2.
     transfer: () => {
       throw new ApiError(403, 'METHOD_DISABLED');
     },
@@ -579,7 +579,7 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
       update_id: o.updateId ?? upd.updateId,
       update_type: 'invoice_paid',
       request_date: o.requestDate ?? upd.requestDate,
-      // Deprecated duplicates still delivered in webhooks (§1.6).
+      // Deprecated duplicates still delivered in webhooks.
       payload: ordered(inv, { fee: inv.fee_amount, usd_rate: inv.paid_usd_rate }),
     };
     return Buffer.from(JSON.stringify(update), 'utf8');

@@ -1,6 +1,5 @@
 /**
- * Loopback emulator of PayStablecoin API Checkout, per shared/seeds/paystablecoin-api-checkout.txt
- * (the authority) and shared/upstreams/SEED-GATEWAYS.md.
+ * Loopback emulator of PayStablecoin API Checkout, after PayStablecoin's API Checkout guide.
  *
  * Every request must carry X-Timestamp (unix ms) and X-Signature = base64 HMAC-SHA256(api secret,
  * `${ts}\nPOST\n${path}\n${base64(sha256(body bytes))}` or `${ts}\nGET\n${path}`), recomputed

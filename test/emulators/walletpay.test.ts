@@ -89,7 +89,7 @@ async function startHookServer() {
   };
 }
 
-/** Independent of the emulator's helper: node:crypto straight from §2.6. */
+/** Independent of the emulator's helper: node:crypto straight from the documentation. */
 function expectedSignature(key: string, method: string, path: string, timestamp: string, raw: Buffer): string {
   return createHmac('sha256', key).update(`${method}.${path}.${timestamp}.${raw.toString('base64')}`).digest('base64');
 }
@@ -542,7 +542,7 @@ describe('Wallet Pay emulator: webhooks', () => {
   });
 });
 
-describe('Wallet Pay signature: official docs vector (REFERENCE §8.2)', () => {
+describe('Wallet Pay signature: official docs vector', () => {
   const body = walletPayVector.body;
   const key = 'your_secret_api_key_sYIpNypce5sls6Ik';
   const expected = 'MGfJzeEprADZbihhRcGcCY5pYTI/IEJ91ejyA+XOWAs=';

@@ -1,17 +1,17 @@
 /**
- * Loopback emulator of Telegram Wallet Pay's Store API v1 (https://pay.wallet.tg), per
- * /work/shared/upstreams/REFERENCE.md §2 (facts), §8.2 (signature vector) and §9 (uncertain facts
- * are assumptions; the important ones can be changed through `startWalletPayEmulator` options).
+ * Loopback emulator of Telegram Wallet Pay's Store API v1 (https://pay.wallet.tg), after its
+ * documentation and its signature example (test/vectors); what the documentation leaves uncertain
+ * is marked [uncertain], and the important ones can be changed through `startWalletPayEmulator` options.
  *
  * Endpoints (all under `${baseUrl}/wpay/store-api/v1`, header `Wpay-Store-Api-Key` required):
  *   POST /order                                  create (SUCCESS | ALREADY | CONFLICT | INVALID_REQUEST)
  *   GET  /order/preview?id=<id>                  OrderPreview
  *   GET  /reconciliation/order-list?offset&count OrderReconciliationItem list, creation order
  *   GET  /reconciliation/order-amount            {"totalAmount": <count of orders>}
- * Every answer is `application/json` with the envelope `{"status","message","data"?}` (§2.1),
+ * Every answer is `application/json` with the envelope `{"status","message","data"?}`,
  * except an injected `failNext({ raw })` answer, which is sent as text/plain on purpose.
  *
- * Webhooks (§2.5/§2.6): a compact JSON array of one message, signed with
+ * Webhooks: a compact JSON array of one message, signed with
  * base64(HMAC-SHA256(apiKey, `${METHOD}.${URI_PATH}.${timestamp}.${base64(body)}`)) over exactly
  * the bytes put on the wire.
  */
@@ -37,7 +37,7 @@ export interface WalletPayPaymentOption {
 }
 
 export interface WalletPayOrder {
-  // --- OrderPreview wire shape (§2.3) ---
+  // --- OrderPreview wire shape ---
   /** int64, emitted as a JSON number (kept below 2^53). */
   id: number;
   status: WalletPayOrderStatus;
@@ -89,9 +89,9 @@ export interface WalletPayEmulator extends UpstreamEmulator {
   orders: Map<number, WalletPayOrder>;
   pay(orderId: number, opts?: { paidCurrency?: string; paidAmount?: string; fee?: string }): WalletPayOrder;
   expire(orderId: number): WalletPayOrder;
-  /** The exact bytes of a webhook body (compact JSON ARRAY of one message, §2.5): ORDER_PAID for a paid order, ORDER_FAILED (payload.status EXPIRED) for an expired one, unless `type` says otherwise; eventId unique per (order, type). */
+  /** The exact bytes of a webhook body (compact JSON ARRAY of one message): ORDER_PAID for a paid order, ORDER_FAILED (payload.status EXPIRED) for an expired one, unless `type` says otherwise; eventId unique per (order, type). */
   webhookBody(orderId: number, opts?: { type?: 'ORDER_PAID' | 'ORDER_FAILED'; eventId?: number }): Buffer;
-  /** POSTs it to url with headers WalletPay-Timestamp and WalletPay-Signature per §2.6, where URI_PATH is `signPath` if given (the path the upstream believes it calls, e.g. behind a reverse proxy) else the url's own pathname; variants: forged (other key), tampered (one body byte changed after signing), unsigned (no signature header), timestamp override. Resolves with the answer. */
+  /** POSTs it to url with headers WalletPay-Timestamp and WalletPay-Signature as documented, where URI_PATH is `signPath` if given (the path the upstream believes it calls, e.g. behind a reverse proxy) else the url's own pathname; variants: forged (other key), tampered (one body byte changed after signing), unsigned (no signature header), timestamp override. Resolves with the answer. */
   sendWebhook(
     orderId: number,
     url: string,
@@ -119,29 +119,29 @@ export interface WalletPayRejection {
 export interface WalletPayEmulatorOptions {
   apiKey?: string;
   /**
-   * [uncertain §2.1] §2.1 documents "401 Invalid API key" but not the envelope status that goes
+   * [uncertain] the documentation has "401 Invalid API key" but not the envelope status that goes
    * with it. Default: 401 `{"status":"ACCESS_DENIED","message":"Invalid API key"}`.
    */
   invalidKey?: WalletPayRejection;
   /**
-   * [uncertain §2.2] The HTTP status that accompanies ALREADY and CONFLICT is not documented.
+   * [uncertain] The HTTP status that accompanies ALREADY and CONFLICT is not documented.
    * Default 200 for both (SDKs read the envelope status).
    */
   alreadyHttpStatus?: number;
   conflictHttpStatus?: number;
   /**
-   * [uncertain §2.4] What preview answers for an unknown id. Default: 404
-   * `{"status":"INVALID_REQUEST","message":"Order not found"}` (404 is in the §2.1 table; the
+   * [uncertain] What preview answers for an unknown id. Default: 404
+   * `{"status":"INVALID_REQUEST","message":"Order not found"}` (404 is in the documented error table; the
    * preview status enum has no NOT_FOUND).
    */
   orderNotFound?: WalletPayRejection;
   /**
-   * [uncertain §2.3] OpenAPI declares OrderPreview.id a string while every example sends a JSON
+   * [uncertain] OpenAPI declares OrderPreview.id a string while every example sends a JSON
    * number. Default 'number'.
    */
   idType?: 'number' | 'string';
   /**
-   * [uncertain §2.5] The WalletPay-Timestamp value is documented as "nano time" but the docs'
+   * [uncertain] The WalletPay-Timestamp value is documented as "nano time" but the docs'
    * example has 15 digits. Default: current epoch nanoseconds (19 digits).
    */
   timestamp?: () => string;
@@ -152,10 +152,10 @@ const FIRST_ORDER_ID = 2_703_383_946_854_401; // the docs' example id; +n stays 
 const FIRST_EVENT_ID = 3_703_383_946_854_401;
 const MAX_BODY = 1024 * 1024;
 
-/** Decimal places allowed per currency (§2.2; NOT from the SDK, 9 like TON). */
+/** Decimal places allowed per currency (NOT from the SDK, 9 like TON). */
 const PRECISION: Record<WalletPayCurrency, number> = { TON: 9, BTC: 8, USDT: 6, NOT: 9, USD: 2, EUR: 2, RUB: 2 };
 /**
- * Minimum order amount per currency (§2.2). NOT has no published minimum [uncertain]: the emulator
+ * Minimum order amount per currency. NOT has no published minimum [uncertain]: the emulator
  * only requires it to be positive.
  */
 const MINIMUM: Record<WalletPayCurrency, string> = {
@@ -172,7 +172,7 @@ const AUTO_CONVERSION = new Set<string>(['TON', 'BTC', 'USDT', 'NOT']);
 /** Made-up USD prices the emulator uses when `pay()` converts between currencies. */
 const USD_PRICE: Record<string, number> = { TON: 5, BTC: 60_000, USDT: 1, NOT: 0.01, USD: 1, EUR: 1.1, RUB: 0.011 };
 
-/** base64 HMAC-SHA256 over `${method}.${path}.${timestamp}.${base64(body)}` keyed with the store API key (§2.6). */
+/** base64 HMAC-SHA256 over `${method}.${path}.${timestamp}.${base64(body)}` keyed with the store API key (as documented). */
 export function walletPaySignature(apiKey: string, method: string, path: string, timestamp: string, body: Buffer): string {
   const stringToSign = `${method}.${path}.${timestamp}.${body.toString('base64')}`;
   return createHmac('sha256', Buffer.from(apiKey, 'utf8')).update(stringToSign, 'utf8').digest('base64');
@@ -235,7 +235,7 @@ function precisionOf(currency: string): number {
 // ---------------------------------------------------------------------------------------------
 // Time helpers
 
-/** ISO-8601 UTC with microseconds, like `2023-07-28T10:20:17.628946Z` (§2.5). */
+/** ISO-8601 UTC with microseconds, like `2023-07-28T10:20:17.628946Z`. */
 function isoMicros(ms: number, micros = Math.floor(Math.random() * 1000)): string {
   return new Date(ms).toISOString().replace(/Z$/, `${String(micros).padStart(3, '0')}Z`);
 }
@@ -251,7 +251,7 @@ function shortCode(): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Create-order validation (§2.2)
+// Create-order validation
 
 interface CreateParams {
   amount: WalletPayMoney;
@@ -301,7 +301,7 @@ function validateCreate(body: unknown): CreateParams {
     throw new InvalidRequest('amount.currencyCode must be one of TON, BTC, USDT, EUR, USD, RUB, NOT');
   }
   const currency = currencyCode as WalletPayCurrency;
-  // The schema says string; the official curl example sends a JSON number, so both are accepted (§2.2).
+  // The schema says string; the official curl example sends a JSON number, so both are accepted.
   const amountText = decimalText(amount.amount);
   if (amountText === null) throw new InvalidRequest('amount.amount must be a decimal number');
   // Trailing zeros do not count against the precision ("1.50" USD is fine) [uncertain].
@@ -358,7 +358,7 @@ function validateCreate(body: unknown): CreateParams {
 }
 
 /**
- * "Identical order (same params incl. externalId)" → ALREADY (§2.2). Which params count, and
+ * "Identical order (same params incl. externalId)" → ALREADY. Which params count, and
  * whether "1.5" equals "1.50", is [uncertain]: every request field is compared, amounts by value,
  * absent ≡ null.
  */
@@ -449,7 +449,7 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
     return idType === 'string' ? String(id) : id;
   }
 
-  /** OrderPreview, keys in the documented order (§2.3). */
+  /** OrderPreview, keys in the documented order. */
   function preview(order: WalletPayOrder): Record<string, unknown> {
     refresh(order);
     const out: Record<string, unknown> = {
@@ -467,7 +467,7 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
     return out;
   }
 
-  /** OrderReconciliationItem (§2.4). */
+  /** OrderReconciliationItem. */
   function reconciliationItem(order: WalletPayOrder): Record<string, unknown> {
     refresh(order);
     const out: Record<string, unknown> = {
@@ -587,7 +587,7 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
     const authentic = typeof key === 'string' && key === apiKey;
     requests.push({ method: req.method ?? '', path: url.pathname, query, headers: { ...req.headers }, body, authentic });
 
-    // Auth first, for every path (§2.1).
+    // Auth first, for every path.
     if (!authentic) {
       return send(res, invalidKey.httpStatus, envelope(invalidKey.status, invalidKey.message));
     }
@@ -612,7 +612,7 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
     switch (endpoint) {
       case 'order': {
         const type = String(req.headers['content-type'] ?? '');
-        // §2.1: clients send Content-Type: application/json; without it a JSON API refuses the body.
+        // Clients send Content-Type: application/json; without it a JSON API refuses the body.
         if (!/^application\/json\b/i.test(type)) return send(res, 400, envelope('INVALID_REQUEST', 'Content-Type must be application/json'));
         if (!bodyIsJson) return send(res, 400, envelope('INVALID_REQUEST', 'Malformed JSON body'));
         return createOrder(body, res);
@@ -708,7 +708,7 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
       event = { eventId: nextEventId++, eventDateTime: isoMicros(Date.now()) };
       events.set(eventKey, event);
     }
-    // Key order as in the docs vector (§8.2).
+    // Key order as in the docs vector.
     const payload: Record<string, unknown> = { id: order.id, number: order.number };
     if (order.customData !== undefined) payload.customData = order.customData;
     payload.externalId = order.externalId;
@@ -743,7 +743,7 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
   ): Promise<{ status: number; body: string }> {
     const body = o.body ?? webhookBody(orderId, o.type === undefined ? {} : { type: o.type });
     const timestamp = o.timestamp ?? makeTimestamp();
-    // URI_PATH is the path only (libs never include the query string) [uncertain §2.6].
+    // URI_PATH is the path only (libs never include the query string) [uncertain].
     const signPath = o.signPath ?? new URL(url).pathname;
     const key = o.forge ? `${apiKey}-forged-${randomBytes(4).toString('hex')}` : apiKey;
     const signature = walletPaySignature(key, 'POST', signPath, timestamp, body);

@@ -1,6 +1,5 @@
 /**
- * Loopback emulator of the XthonPay API, per shared/upstreams/SEED-GATEWAYS.md (XthonPay) and
- * shared/seeds/xthonpay-quickstart.txt (the authority).
+ * Loopback emulator of the XthonPay API, after XthonPay's quick-start guide.
  *
  * The API lives at `${baseUrl}` exactly like https://xthonpay.com/api/v1 (so `POST ${baseUrl}/invoices`).
  * Every request must carry `X-API-Key`, `X-Timestamp` (unix seconds) and `X-Signature` = lowercase
