@@ -54,8 +54,8 @@ export interface ConnectorWorld<E extends UpstreamEmulator> {
   readonly receiver: Receiver;
   /** Where the app listens (what the upstream's webhooks reach). */
   readonly appUrl: string;
-  /** `config` is added to the account's; `events` narrows the tenant's endpoint (default every event). */
-  connect(opts?: { config?: Record<string, unknown>; events?: string[] }): Promise<Connected>;
+  /** `config` is added to the account's. The tenant's endpoint takes every event. */
+  connect(opts?: { config?: Record<string, unknown> }): Promise<Connected>;
   /** An invoice forced to this connector: the declared invoice, with `body` over it. */
   createInvoice(key: string, body?: Record<string, unknown>): Promise<Invoice>;
   invoiceOf(key: string, id: string): Promise<Invoice>;
@@ -127,7 +127,7 @@ export function connectorConformance<E extends UpstreamEmulator>(decl: Connector
         config: { ...emu.account.config, ...decl.config, ...opts.config },
       });
       const path = `/tenant/${shop.id}`;
-      await addWebhookEndpoint(h, key, { url: receiver.url(path), ...(opts.events ? { events: opts.events } : {}) });
+      await addWebhookEndpoint(h, key, { url: receiver.url(path) });
       return { shop, key, account, path };
     },
     createInvoice: (key, body = {}) => createInvoice(the().h, key, { ...decl.invoice, ...body, gateway: decl.connector }),
