@@ -5,18 +5,25 @@
  *   GET  http://127.0.0.1:4600/     base URLs and credentials of every emulator (paste into POST /v1/gateway-accounts)
  *   POST http://127.0.0.1:4600/<connector>/<id>/<action>   {"webhook_url": "<the account's webhook_url>", ...}
  *
- *   cryptopay      <invoice_id>         pay | expire         (webhook sent on pay)
- *   walletpay      <order_id>           pay | expire         {"sign_path": "..."} when PUBLIC_BASE_URL has a path
- *   btcpay         <btcpay invoice id>  pay | confirm | expire | invalidate   {"method": "BTC-CHAIN"|"BTC-LN", "amount": "…"}
- *   xthonpay       <invoice_id>         pay
- *   paystablecoin  <our invoice id>     pay | close | fail
+ * <id> is our invoice id (inv_…) or the upstream's (the invoice's gateway.upstream_id).
+ * Every emulator knows these actions (the shared emulator interface):
+ *
+ *   pay       the payer pays in full, then the webhook goes to webhook_url
+ *   expire    the invoice runs out unpaid, then its webhook (not XthonPay: no expiry; Crypto Pay: no webhook for it)
+ *   webhook   the webhook for the invoice's current state, again
+ *
+ * Wallet Pay signs the path it was given: behind a proxy that strips a prefix, add {"sign_path": "/prefix/hooks/…"}.
+ * Extras: btcpay  pay | confirm | expire | invalidate  {"method": "BTC-CHAIN"|"BTC-LN", "amount": "…"}
+ *         (BTCPay delivers every event of the change by itself, to webhook_url);
+ *         paystablecoin  close (= expire) | fail.
  *
  * The answer carries what our webhook ingress said back (`webhook_answers`).
  */
 import http from 'node:http';
+import type { UpstreamEmulator, WebhookAnswer, WebhookTarget } from '../test/emulators/emulator-kit.js';
 import { startCryptoPayEmulator } from '../test/emulators/cryptopay.js';
 import { startWalletPayEmulator } from '../test/emulators/walletpay.js';
-import { startBtcPayEmulator } from '../test/emulators/btcpay.js';
+import { startBtcPayEmulator } from '../test/emulators/btcpay/index.js';
 import { startXthonPayEmulator } from '../test/emulators/xthonpay.js';
 import { startPayStablecoinEmulator } from '../test/emulators/paystablecoin.js';
 
@@ -29,14 +36,12 @@ const [cryptopay, walletpay, btcpay, xthonpay, paystablecoin] = await Promise.al
   startXthonPayEmulator(),
   startPayStablecoinEmulator(),
 ]);
+const emulators: Record<string, UpstreamEmulator> = { cryptopay, walletpay, btcpay, xthonpay, paystablecoin };
 
 /** What to paste into POST /v1/gateway-accounts (also served at GET / of the control API). */
 const where = {
-  cryptopay: { config: { base_url: cryptopay.baseUrl }, credentials: { token: cryptopay.token } },
-  walletpay: { config: { base_url: walletpay.baseUrl }, credentials: { api_key: walletpay.apiKey } },
-  btcpay: { config: { base_url: btcpay.serverUrl }, credentials: { api_key: btcpay.apiKey, store_id: btcpay.storeId, webhook_secret: btcpay.webhookSecret } },
-  xthonpay: { config: { base_url: xthonpay.baseUrl }, credentials: { api_key: xthonpay.apiKey, api_secret: xthonpay.apiSecret, webhook_secret: xthonpay.webhookSecret } },
-  paystablecoin: { config: { base_url: paystablecoin.baseUrl }, credentials: { merchant_id: paystablecoin.merchantId, api_secret: paystablecoin.apiSecret }, note: 'live keys only' },
+  ...Object.fromEntries(Object.entries(emulators).map(([id, e]) => [id, { config: e.account.config, credentials: e.account.credentials }])),
+  paystablecoin: { ...paystablecoin.account, note: 'live keys only' },
 };
 
 interface ControlBody {
@@ -45,38 +50,52 @@ interface ControlBody {
   method?: 'BTC-CHAIN' | 'BTC-LN';
   amount?: string;
 }
-type WebhookAnswer = { status: number; body: string };
-type Action = (id: string, body: ControlBody) => Promise<WebhookAnswer[]>;
+type Action = (upstreamId: string, body: ControlBody) => Promise<WebhookAnswer[]>;
 
-const send = async (answer: Promise<WebhookAnswer> | undefined) => (answer ? [await answer] : []);
-const answers = async (deliveries: Promise<Array<{ status: number; responseBody: string }>>) => (await deliveries).map((d) => ({ status: d.status, body: d.responseBody }));
+/** The invoice's current webhook to the account's webhook_url, when one was given. */
+async function webhook(emu: UpstreamEmulator, upstreamId: string, b: ControlBody): Promise<WebhookAnswer[]> {
+  if (!b.webhook_url) return [];
+  const to: WebhookTarget = { url: b.webhook_url, ...(b.sign_path ? { publicUrl: new URL(b.sign_path, b.webhook_url).toString() } : {}) };
+  return [await emu.sendInvoiceWebhook(upstreamId, to)];
+}
+
+function sharedActions(emu: UpstreamEmulator): Record<string, Action> {
+  const expireUnpaid = emu.expireUnpaid?.bind(emu);
+  return {
+    pay: async (id, b) => (await emu.payInFull(id), webhook(emu, id, b)),
+    ...(expireUnpaid ? { expire: async (id: string, b: ControlBody) => (await expireUnpaid(id), webhook(emu, id, b)) } : {}),
+    webhook: (id, b) => webhook(emu, id, b),
+  };
+}
+
+const deliveries = async (made: Promise<Array<{ status: number; responseBody: string }>>) => (await made).map((d) => ({ status: d.status, body: d.responseBody }));
 
 /** Per connector and action: change the upstream's state like the payer would, then send its webhook(s). */
 const actions: Record<string, Record<string, Action>> = {
-  cryptopay: {
-    pay: (id, b) => (cryptopay.pay(Number(id)), send(b.webhook_url ? cryptopay.sendWebhook(Number(id), b.webhook_url) : undefined)),
-    expire: async (id) => (cryptopay.expire(Number(id)), []),
-  },
-  walletpay: {
-    pay: (id, b) => (walletpay.pay(Number(id)), send(b.webhook_url ? walletpay.sendWebhook(Number(id), b.webhook_url, b.sign_path ? { signPath: b.sign_path } : {}) : undefined)),
-    expire: (id, b) => (walletpay.expire(Number(id)), send(b.webhook_url ? walletpay.sendWebhook(Number(id), b.webhook_url, b.sign_path ? { signPath: b.sign_path } : {}) : undefined)),
-  },
+  ...Object.fromEntries(Object.entries(emulators).map(([id, e]) => [id, sharedActions(e)])),
+  // Crypto Pay sends webhooks for payments only.
+  cryptopay: { ...sharedActions(cryptopay), expire: async (id) => (cryptopay.expire(Number(id)), []) },
   // BTCPay delivers to its store webhook by itself: the body's webhook_url sets it.
   btcpay: {
-    pay: (id, b) => answers(btcpay.pay(id, { ...(b.method ? { method: b.method } : {}), ...(b.amount ? { amount: b.amount } : {}) })),
-    confirm: (id) => answers(btcpay.confirm(id)),
-    expire: (id) => answers(btcpay.expire(id)),
-    invalidate: (id) => answers(btcpay.invalidate(id)),
-  },
-  xthonpay: {
-    pay: (id, b) => (xthonpay.pay(id), send(b.webhook_url ? xthonpay.sendWebhook(id, b.webhook_url) : undefined)),
+    ...sharedActions(btcpay),
+    pay: (id, b) => deliveries(btcpay.pay(id, { ...(b.method ? { method: b.method } : {}), ...(b.amount ? { amount: b.amount } : {}) })),
+    confirm: (id) => deliveries(btcpay.confirm(id)),
+    expire: (id) => deliveries(btcpay.expire(id)),
+    invalidate: (id) => deliveries(btcpay.invalidate(id)),
   },
   paystablecoin: {
-    pay: (id, b) => (paystablecoin.pay(id), send(b.webhook_url ? paystablecoin.sendWebhook(id, b.webhook_url) : undefined)),
-    close: (id, b) => (paystablecoin.close(id), send(b.webhook_url ? paystablecoin.sendWebhook(id, b.webhook_url) : undefined)),
-    fail: (id, b) => (paystablecoin.fail(id), send(b.webhook_url ? paystablecoin.sendWebhook(id, b.webhook_url) : undefined)),
+    ...sharedActions(paystablecoin),
+    close: sharedActions(paystablecoin).expire!,
+    fail: (id, b) => (paystablecoin.fail(id), webhook(paystablecoin, id, b)),
   },
 };
+
+/** Our invoice id or the upstream's, as the upstream's own id. */
+function upstreamIdOf(emu: UpstreamEmulator, id: string): string {
+  const found = emu.findInvoice({ invoiceId: id }) ?? emu.findInvoice({ upstreamId: id });
+  if (!found) throw Object.assign(new Error(`no invoice ${id} at this upstream`), { status: 404 });
+  return found.upstreamId;
+}
 
 const control = http.createServer((req, res) => {
   let raw = '';
@@ -91,10 +110,11 @@ const control = http.createServer((req, res) => {
         const body = (raw ? JSON.parse(raw) : {}) as ControlBody;
         // The older two-segment form (/cryptopay/invoices/<id>/pay) still works.
         const m = /^\/(\w+)\/(?:invoices\/|orders\/)?([\w-]+)\/(\w+)$/.exec(req.url ?? '');
+        const emu = m ? emulators[m[1]!] : undefined;
         const action = m && actions[m[1]!]?.[m[3]!];
-        if (req.method !== 'POST' || !m || !action) throw Object.assign(new Error('unknown control route (see scripts/emulators.ts)'), { status: 404 });
-        if (m[1] === 'btcpay' && body.webhook_url) btcpay.webhookUrl = body.webhook_url;
-        const said = await action(m[2]!, body);
+        if (req.method !== 'POST' || !m || !emu || !action) throw Object.assign(new Error('unknown control route (see scripts/emulators.ts)'), { status: 404 });
+        if (emu === btcpay && body.webhook_url) btcpay.webhookUrl = body.webhook_url;
+        const said = await action(upstreamIdOf(emu, m[2]!), body);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, webhook_answers: said }));
       } catch (err) {
         const status = (err as { status?: number }).status ?? 400;
@@ -105,16 +125,15 @@ const control = http.createServer((req, res) => {
 });
 await new Promise<void>((resolve) => control.listen(CONTROL_PORT, '127.0.0.1', resolve));
 
-console.log(`Crypto Pay emulator:     base_url ${cryptopay.baseUrl}   token ${cryptopay.token}`);
-console.log(`Wallet Pay emulator:     base_url ${walletpay.baseUrl}   api_key ${walletpay.apiKey}`);
-console.log(`BTCPay Server emulator:  base_url ${btcpay.serverUrl}   store_id ${btcpay.storeId}   api_key ${btcpay.apiKey}   webhook_secret ${btcpay.webhookSecret}`);
-console.log(`XthonPay emulator:       base_url ${xthonpay.baseUrl}   api_key ${xthonpay.apiKey}   api_secret ${xthonpay.apiSecret}   webhook_secret ${xthonpay.webhookSecret}`);
-console.log(`PayStablecoin emulator:  base_url ${paystablecoin.baseUrl}   merchant_id ${paystablecoin.merchantId}   api_secret ${paystablecoin.apiSecret}   (live keys)`);
-console.log(`Control API:             http://127.0.0.1:${CONTROL_PORT}  (GET / lists all of this as JSON; see scripts/emulators.ts)`);
+for (const [id, e] of Object.entries(emulators)) {
+  const credentials = Object.entries(e.account.credentials).map(([k, v]) => `${k} ${String(v)}`).join('   ');
+  console.log(`${id.padEnd(14)} base_url ${e.baseUrl}   ${credentials}${id === 'paystablecoin' ? '   (live keys)' : ''}`);
+}
+console.log(`Control API:   http://127.0.0.1:${CONTROL_PORT}  (GET / lists all of this as JSON; see scripts/emulators.ts)`);
 
 const stop = async () => {
   control.close();
-  await Promise.all([cryptopay.close(), walletpay.close(), btcpay.close(), xthonpay.close(), paystablecoin.stop()]);
+  await Promise.all(Object.values(emulators).map((e) => e.stop()));
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

@@ -11,7 +11,7 @@ beforeAll(async () => {
   emu = await startCryptoPayEmulator();
 });
 afterAll(async () => {
-  await emu?.close();
+  await emu?.stop();
   await h?.close();
 });
 

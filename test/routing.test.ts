@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, createClient, type Harness } from './helpers/harness.js';
+import { connectGatewayAccount, createShop } from './helpers/factories.js';
 import { startCryptoPayEmulator, type CryptoPayEmulator } from './emulators/cryptopay.js';
 import { createCore } from '../src/wiring.js';
 import { createApp } from '../src/app.js';
@@ -16,20 +16,14 @@ beforeAll(async () => {
   [primary, backup] = await Promise.all([startCryptoPayEmulator(), startCryptoPayEmulator()]);
 });
 afterAll(async () => {
-  await Promise.all([primary?.close(), backup?.close()]);
+  await Promise.all([primary?.stop(), backup?.stop()]);
   await h?.close();
 });
 
 /** A tenant with two Crypto Pay accounts: the primary (priority 10) and a backup (priority 0). */
 async function twoAccounts() {
-  const shop = await h.createTenant(`Routed ${randomBytes(3).toString('hex')}`);
-  const connect = async (emu: CryptoPayEmulator, priority: number) =>
-    (
-      await h.client.post('/v1/gateway-accounts', {
-        auth: shop.testKey,
-        body: { connector: 'cryptopay', credentials: { token: emu.token }, config: { base_url: emu.baseUrl }, priority },
-      })
-    ).body.id as string;
+  const shop = await createShop(h, 'Routed');
+  const connect = async (emu: CryptoPayEmulator, priority: number) => (await connectGatewayAccount(h, shop.testKey, { connector: 'cryptopay', ...emu.account, priority })).id;
   return { shop, primaryId: await connect(primary, 10), backupId: await connect(backup, 0) };
 }
 

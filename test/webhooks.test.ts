@@ -4,6 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import supertest from 'supertest';
 import { eventually, startHarness, type Harness } from './helpers/harness.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { addWebhookEndpoint, createShop } from './helpers/factories.js';
 import { startWorker, type RunningWorker } from '../src/jobs/worker.js';
 
 let h: Harness;
@@ -29,14 +30,10 @@ afterAll(async () => {
 
 /** A fresh tenant with one endpoint on its own receiver path, so tests never see each other's traffic. */
 async function setup(opts: { events?: string[]; enabled?: boolean } = {}) {
-  const shop = await h.createTenant(`Hooked ${randomBytes(3).toString('hex')}`);
+  const shop = await createShop(h, 'Hooked');
   const path = `/hook/${randomBytes(6).toString('hex')}`;
-  const res = await h.client.post('/v1/webhook-endpoints', {
-    auth: shop.testKey,
-    body: { url: receiver.url(path), description: 'orders', ...opts },
-  });
-  expect(res.status).toBe(201);
-  return { shop, path, endpoint: res.body as { id: string; secret: string } };
+  const endpoint = await addWebhookEndpoint(h, shop.testKey, { url: receiver.url(path), description: 'orders', ...opts });
+  return { shop, path, endpoint };
 }
 
 const createInvoice = async (key: string) =>

@@ -2,10 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { btcPaySignature, startBtcPayEmulator, type BtcPayEmulator, type BtcPayEventType } from './btcpay.js';
+import { btcPaySignature, startBtcPayEmulator, type BtcPayEmulator, type BtcPayEventType } from './btcpay/index.js';
 import { btcPayVector } from '../vectors/index.js';
 
-/** Independent of the emulator: BTCPay-Sig signing (src/connectors/btcpay/PROTOCOL.md) written out with node:crypto. */
+/** Independent of the emulator: BTCPay's signing written out with node:crypto. */
 const sig = (secret: string, body: Buffer | string) => `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('hex')}`;
 
 const { secret: VECTOR_SECRET, signature: VECTOR_SIG, body: VECTOR_BODY } = btcPayVector;
@@ -55,7 +55,7 @@ beforeAll(async () => {
   receiver.close = () => server.close();
 });
 afterAll(async () => {
-  await emu?.close();
+  await emu?.stop();
   receiver.close();
 });
 beforeEach(() => {
@@ -476,7 +476,7 @@ describe('BTCPay emulator: driving invoices delivers the webhooks BTCPay sends',
 });
 
 describe('BTCPay emulator: webhook bodies, redelivery and forgeries', () => {
-  it('webhookBody gives the exact indented bytes in BTCPay property order for each type', async () => {
+  it('webhookBody gives the exact indented bytes in BTCPay’s property order for each type', async () => {
     const id = (await create({ metadata: { orderId: 'wb' } })).id as string;
     await emu.pay(id);
     for (const type of Object.keys(EXTRA_KEYS) as BtcPayEventType[]) {
@@ -541,7 +541,7 @@ describe('BTCPay emulator: webhook bodies, redelivery and forgeries', () => {
     expect(receiver.hits[5]!.json.type).toBe('InvoiceSettled');
   });
 
-  it('real delivery vector: JSON.stringify(…, null, 2) reproduces the bytes and the HMAC matches', () => {
+  it('the real delivery vector: JSON.stringify(…, null, 2) reproduces the bytes and the HMAC matches', () => {
     expect(VECTOR_BODY.length).toBe(408);
     const parsed = JSON.parse(VECTOR_BODY.toString('utf8')) as Record<string, unknown>;
     expect(Buffer.from(JSON.stringify(parsed, null, 2), 'utf8').equals(VECTOR_BODY)).toBe(true);

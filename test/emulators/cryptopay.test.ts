@@ -7,7 +7,7 @@ import { cryptoPayVector } from '../vectors/index.js';
 
 const { token: VECTOR_TOKEN, secretHex: VECTOR_SECRET_HEX, signature: VECTOR_SIGNATURE } = cryptoPayVector;
 
-/** Independent of the emulator: the signature of src/connectors/cryptopay/PROTOCOL.md written out with node:crypto. */
+/** Independent of the emulator: Crypto Pay's documented signing written out with node:crypto. */
 function independentSignature(token: string, body: Buffer): string {
   const secret = createHash('sha256').update(Buffer.from(token, 'utf8')).digest();
   return createHmac('sha256', secret).update(body).digest('hex');
@@ -26,7 +26,7 @@ beforeAll(async () => {
   emu = await startCryptoPayEmulator();
 });
 afterAll(async () => {
-  await emu?.close();
+  await emu?.stop();
 });
 
 async function call(
@@ -458,7 +458,7 @@ describe('Crypto Pay emulator: webhooks', () => {
   });
 });
 
-describe('Crypto Pay signature vector (test/vectors)', () => {
+describe('Crypto Pay published vector', () => {
   const vector = Buffer.from(cryptoPayVector.body);
 
   it('verifies with cryptoPaySignature and with the algorithm written out', () => {
@@ -485,7 +485,7 @@ describe('Crypto Pay signature vector (test/vectors)', () => {
       const r = await fetch(`${e.baseUrl}/api/getMe`, { headers: { 'Crypto-Pay-API-Token': VECTOR_TOKEN } });
       expect(((await r.json()) as { result: { app_id: number } }).result.app_id).toBe(1234);
     } finally {
-      await e.close();
+      await e.stop();
     }
     await expect(startCryptoPayEmulator({ token: 'not-a-token' })).rejects.toThrow(/digits/);
   });

@@ -1,5 +1,5 @@
 /**
- * Loopback emulator of the Crypto Pay API (Crypto Bot), per src/connectors/cryptopay/PROTOCOL.md.
+ * Loopback emulator of the Crypto Pay API (Crypto Bot), after its public documentation.
  *
  * The API lives at `${baseUrl}/api/{method}` exactly like https://pay.crypt.bot/api/{method}.
  * It is strict the way the real API is: the `Crypto-Pay-API-Token` header must equal the app token,
@@ -8,7 +8,7 @@
  * urlencoded or multipart body (body wins over query), as the popular clients send them.
  *
  * Webhooks (`invoice_paid` updates) are compact JSON in JS `JSON.stringify` style, keys in the
- * order seen in real deliveries, signed as PROTOCOL.md describes over exactly the bytes put on the wire.
+ * order seen in real deliveries, signed as documented over exactly the bytes put on the wire.
  *
  * Assumptions where the upstream is not documented are marked "assumption" below; the error
  * names other than UNAUTHORIZED / METHOD_NOT_FOUND / METHOD_DISABLED / EXPIRES_IN_INVALID are
@@ -19,7 +19,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import { Decimal } from 'decimal.js';
-import { createFailureQueue, postSignedWebhook, readBody } from './emulator-kit.js';
+import {
+  createFailureQueue,
+  postSignedWebhook,
+  readBody,
+  stopServer,
+  variantSwitches,
+  type InvoiceLookup,
+  type RecordedRequest,
+  type UpstreamEmulator,
+} from './emulator-kit.js';
 
 export interface CryptoPayInvoice {
   invoice_id: number;
@@ -56,14 +65,14 @@ export interface CryptoPayInvoice {
   swap_to?: string;
 }
 
-export interface CryptoPayRequest {
+export interface CryptoPayRequest extends RecordedRequest {
   httpMethod: string;
   apiMethod: string;
   headers: Record<string, string | string[] | undefined>;
   params: Record<string, unknown>;
 }
 
-export interface CryptoPayEmulator {
+export interface CryptoPayEmulator extends UpstreamEmulator {
   /** 'http://127.0.0.1:<port>' — API lives at `${baseUrl}/api/{method}` exactly like https://pay.crypt.bot/api/{method}. */
   baseUrl: string;
   /** The one valid app token, shape `<digits>:<35 alphanumerics>`. */
@@ -76,7 +85,7 @@ export interface CryptoPayEmulator {
   expire(invoiceId: number): CryptoPayInvoice;
   /** The exact bytes of an invoice_paid update for this invoice (compact JSON, JS JSON.stringify style, key order as observed in real deliveries). */
   webhookBody(invoiceId: number, opts?: { updateId?: number; requestDate?: string }): Buffer;
-  /** POSTs that update to url, signed the upstream's way over the exact bytes sent; options make it forged (signed with another token), tampered (signature computed, then one byte of the body changed), or unsigned (no header). Resolves with the answer. */
+  /** POSTs that update to url, signed as documented over the exact bytes sent; options make it forged (signed with another token), tampered (signature computed, then one byte of the body changed), or unsigned (no header). Resolves with the answer. */
   sendWebhook(
     invoiceId: number,
     url: string,
@@ -84,10 +93,9 @@ export interface CryptoPayEmulator {
   ): Promise<{ status: number; body: string }>;
   /** The next call(s) of apiMethod fail: with an upstream error envelope {ok:false,error:{code,name}} and HTTP status = code (e.g. 400 EXPIRES_IN_INVALID), or a bare HTTP 500/429/502 with a non-JSON body when `raw` is set. */
   failNext(apiMethod: string, failure: { status: number; name?: string; raw?: string; times?: number }): void;
-  close(): Promise<void>;
 }
 
-/** Lowercase hex HMAC-SHA256 of `body`, keyed by the raw 32-byte SHA256 of the token. */
+/** Lowercase hex HMAC-SHA256 of `body`, keyed by the raw 32-byte SHA256 of the token (as documented). */
 export function cryptoPaySignature(token: string, body: Buffer): string {
   const secret = createHash('sha256').update(token, 'utf8').digest();
   return createHmac('sha256', secret).update(body).digest('hex');
@@ -100,12 +108,12 @@ const TOKEN_SHAPE = /^\d+:[A-Za-z0-9]{35}$/;
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const BOT = 'CryptoBot'; // mainnet, since the emulator stands in for pay.crypt.bot
 
-/** USD price of each asset (made up, stable). The asset list is the upstream's documented one. */
+/** USD price of each asset (made up, stable). The asset list is the documented one. */
 const ASSET_USD: Record<string, string> = {
   USDT: '1', USDC: '1', TON: '5.5', BTC: '65000', ETH: '3000', LTC: '80', BNB: '600', TRX: '0.12',
   SOL: '150', GRAM: '0.003', NOT: '0.008', DOGS: '0.0006',
 };
-/** Units of each fiat per 1 USD (made up, stable). The fiat list is the upstream's documented one. */
+/** Units of each fiat per 1 USD (made up, stable). The fiat list is the documented one. */
 const FIAT_PER_USD: Record<string, string> = {
   USD: '1', EUR: '0.92', RUB: '90', BYN: '3.3', UAH: '41', GBP: '0.79', CNY: '7.2', KZT: '480', UZS: '12700',
   GEL: '2.7', TRY: '34', AMD: '390', THB: '35', INR: '84', BRL: '5.6', IDR: '15800', AZN: '1.7', AED: '3.67',
@@ -116,7 +124,7 @@ const PAID_BTN_NAMES = new Set(['viewItem', 'openChannel', 'openBot', 'callback'
 const FEE_RATE = new Decimal('0.03'); // 3%, as in every observed delivery
 const DEFAULT_BALANCES: Array<[string, string]> = [['USDT', '12.5'], ['TON', '0'], ['BTC', '0'], ['ETH', '0'], ['LTC', '0'], ['BNB', '0'], ['TRX', '0'], ['USDC', '0']];
 
-/** Invoice keys in the order of real answers and deliveries (real dumps). `fee`/`usd_rate` are webhook-only. */
+/** Invoice keys in the order of real answers and deliveries (documentation and real dumps). `fee`/`usd_rate` are webhook-only. */
 const INVOICE_KEY_ORDER = [
   'invoice_id', 'hash', 'currency_type', 'asset', 'fiat', 'amount', 'paid_asset', 'paid_amount', 'paid_fiat_rate',
   'accepted_assets', 'fee_asset', 'fee_amount', 'fee', 'fee_in_usd', 'pay_url', 'bot_invoice_url',
@@ -451,7 +459,7 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
     getBalance,
     getExchangeRates,
     getCurrencies,
-    // Disabled by default on real apps since API 1.1.2.
+    // Disabled by default on real apps since 1.1.2.
     transfer: () => {
       throw new ApiError(403, 'METHOD_DISABLED');
     },
@@ -473,7 +481,15 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
       return sendError(res, 404, 'NOT_FOUND'); // assumption: outside /api the real host answers some 404
     }
     const apiMethod = decodeURIComponent(m[1]!);
-    const record: CryptoPayRequest = { httpMethod: req.method ?? '', apiMethod, headers: { ...req.headers }, params: {} };
+    const record: CryptoPayRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      httpMethod: req.method ?? '',
+      apiMethod,
+      headers: { ...req.headers },
+      params: {},
+      authentic: req.headers['crypto-pay-api-token'] === token,
+    };
     requests.push(record);
     let paramError: ApiError | undefined;
     try {
@@ -483,7 +499,7 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
       paramError = e;
     }
     // Header names are case-insensitive (node lowercases them); the value must match exactly.
-    if (req.headers['crypto-pay-api-token'] !== token) return sendError(res, 401, 'UNAUTHORIZED');
+    if (!record.authentic) return sendError(res, 401, 'UNAUTHORIZED');
     if (paramError) return sendError(res, paramError.code, paramError.errorName);
     const fn = Object.hasOwn(methods, apiMethod) ? methods[apiMethod] : undefined;
     if (!fn || (req.method !== 'GET' && req.method !== 'POST')) return sendError(res, 405, 'METHOD_NOT_FOUND');
@@ -585,8 +601,19 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
     failures.add(apiMethod, rest, times ?? 1);
   }
 
+  // ------------------------------------------------------------------------ the shared emulator interface
+
+  function findInvoice(by: InvoiceLookup) {
+    const inv = 'invoiceId' in by ? [...invoices.values()].find((i) => i.payload === by.invoiceId) : invoices.get(Number(by.upstreamId));
+    return inv && { upstreamId: String(inv.invoice_id), invoiceId: inv.payload ?? null };
+  }
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let refusedToken: string;
+  do refusedToken = randomToken();
+  while (refusedToken === token);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     token,
     requests,
     invoices,
@@ -595,13 +622,19 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
     webhookBody,
     sendWebhook,
     failNext,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    account: { credentials: { token }, config: { base_url: baseUrl } },
+    refusedCredentials: { token: refusedToken },
+    findInvoice,
+    payInFull: async (upstreamId) => void pay(Number(upstreamId)),
+    expireUnpaid: async (upstreamId) => void expire(Number(upstreamId)),
+    webhookVariants: WEBHOOK_VARIANTS,
+    sendInvoiceWebhook: (upstreamId, to, variant = 'genuine') => sendWebhook(Number(upstreamId), to.url, variantSwitches(variant, WEBHOOK_VARIANTS)),
+    stop: () => stopServer(server),
   };
 }
+
+/** Crypto Pay signs the body only: no timestamp, so no stale variant. */
+const WEBHOOK_VARIANTS = ['genuine', 'forged', 'unsigned', 'tampered'] as const;
 
 function defaultErrorName(status: number): string {
   switch (status) {

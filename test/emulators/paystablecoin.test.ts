@@ -57,7 +57,7 @@ describe('PayStablecoin emulator: auth', () => {
     expect(methods.length).toBeGreaterThan(3);
     expect(methods.map((m) => m.displayOrder)).toEqual([...methods.map((m) => m.displayOrder)].sort((a, b) => a - b));
     expect(Object.keys(methods[0]!)).toEqual(['cryptoCurrency', 'network', 'networkDisplayName', 'minAmount', 'maxAmount', 'estimatedConfirmationTimeSec', 'displayOrder']);
-    expect(emu.requests.at(-1)!.authorized).toBe(true);
+    expect(emu.requests.at(-1)!.authentic).toBe(true);
   });
 
   it('rejects missing, wrong-secret, wrong-path and stale/future signatures with 401 JSON', async () => {
@@ -72,7 +72,7 @@ describe('PayStablecoin emulator: auth', () => {
       const r = await call('GET', '/payment-methods', opts);
       expect(r.status).toBe(401);
       expect(r.json).toMatchObject({ code, data: null });
-      expect(emu.requests.at(-1)!.authorized).toBe(false);
+      expect(emu.requests.at(-1)!.authentic).toBe(false);
     }
   });
 

@@ -1,6 +1,5 @@
 /**
- * Loopback emulator of PayStablecoin API Checkout, per its integration guide as summarised in
- * src/connectors/paystablecoin/PROTOCOL.md.
+ * Loopback emulator of PayStablecoin API Checkout, after PayStablecoin's API Checkout guide.
  *
  * Every request must carry X-Timestamp (unix ms) and X-Signature = base64 HMAC-SHA256(api secret,
  * `${ts}\nPOST\n${path}\n${base64(sha256(body bytes))}` or `${ts}\nGET\n${path}`), recomputed
@@ -15,7 +14,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import { request } from 'undici';
-import { createFailureQueue, readBody } from './emulator-kit.js';
+import {
+  createFailureQueue,
+  readBody,
+  stopServer,
+  variantSwitches,
+  type InvoiceLookup,
+  type RecordedRequest,
+  type UpstreamEmulator,
+} from './emulator-kit.js';
 
 export interface PayStablecoinMethod {
   cryptoCurrency: string;
@@ -43,16 +50,11 @@ export interface PayStablecoinOrder {
   paidAt?: string;
 }
 
-export interface PayStablecoinRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
+export interface PayStablecoinRequest extends RecordedRequest {
   body: Buffer;
-  /** Whether the signature and timestamp checked out. */
-  authorized: boolean;
 }
 
-export interface PayStablecoinEmulator {
+export interface PayStablecoinEmulator extends UpstreamEmulator {
   /** 'http://127.0.0.1:<port>' — stands in for https://api.paystablecoin.global. */
   baseUrl: string;
   merchantId: string;
@@ -75,7 +77,6 @@ export interface PayStablecoinEmulator {
   ): Promise<{ status: number; body: string; sent: { headers: Record<string, string>; body: Buffer } }>;
   /** The next request(s) whose path ends with `pathSuffix` fail with `status` (error envelope, or `raw` text). */
   failNext(pathSuffix: string, failure: { status: number; code?: string; raw?: string; times?: number }): void;
-  stop(): Promise<void>;
 }
 
 export const STABLECOINS = ['USDC', 'USDT', 'USD1'];
@@ -204,14 +205,14 @@ export async function startPayStablecoinEmulator(opts: { merchantId?: string; ap
     };
     const url = new URL(req.url ?? '/', 'http://emulator');
     let body: Buffer = Buffer.alloc(0);
-    const record: PayStablecoinRequest = { method: req.method ?? 'GET', path: url.pathname, headers: req.headers, body, authorized: false };
+    const record: PayStablecoinRequest = { method: req.method ?? 'GET', path: url.pathname, headers: req.headers, body, authentic: false };
     requests.push(record);
     try {
       body = await readBody(req, () => new ApiError(413, 'REQUEST_TOO_LARGE', 'request too large'));
       record.body = body;
       // The signature covers the path only (the guide signs GETs "with no query string").
       authenticate(req, url.pathname, body);
-      record.authorized = true;
+      record.authentic = true;
       const key = failures.keys().find((k) => url.pathname.endsWith(k));
       const f = key ? failures.take(key) : undefined;
       if (f) {
@@ -257,8 +258,33 @@ export async function startPayStablecoinEmulator(opts: { merchantId?: string; ap
     return Buffer.from(JSON.stringify(payload), 'utf8');
   }
 
+  function findInvoice(by: InvoiceLookup) {
+    const order = 'invoiceId' in by ? orders.get(by.invoiceId) : (orders.get(by.upstreamId) ?? [...orders.values()].find((o) => o.acquiringOrderId === by.upstreamId));
+    return order && { upstreamId: order.merchantOrderId, invoiceId: order.merchantOrderId };
+  }
+
+  async function sendWebhook(id: string, url: string, o: { forge?: boolean; tamper?: boolean; unsigned?: boolean; timestamp?: number } = {}) {
+    const original = webhookBody(id);
+    const timestamp = String(o.timestamp ?? Date.now());
+    const signature = webhookSignature(o.forge ? `${apiSecret}-forged` : apiSecret, timestamp, original);
+    let body = original;
+    if (o.tamper) {
+      body = Buffer.from(original);
+      const i = body.indexOf('"status":"') + '"status":"'.length;
+      body[i] = body[i] === 0x58 ? 0x59 : 0x58; // one byte changed, JSON stays valid
+    }
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (!o.unsigned) {
+      headers['x-timestamp'] = timestamp;
+      headers['x-signature'] = signature;
+    }
+    const res = await request(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) });
+    return { status: res.statusCode, body: await res.body.text(), sent: { headers, body } };
+  }
+
+  const baseUrl = `http://127.0.0.1:${port}`;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     merchantId,
     apiSecret,
     methods,
@@ -268,28 +294,24 @@ export async function startPayStablecoinEmulator(opts: { merchantId?: string; ap
     close: (id) => transition(id, 'CLOSED'),
     fail: (id) => transition(id, 'FAILED'),
     webhookBody,
-    async sendWebhook(id, url, o = {}) {
-      const original = webhookBody(id);
-      const timestamp = String(o.timestamp ?? Date.now());
-      const signature = webhookSignature(o.forge ? `${apiSecret}-forged` : apiSecret, timestamp, original);
-      let body = original;
-      if (o.tamper) {
-        body = Buffer.from(original);
-        const i = body.indexOf('"status":"') + '"status":"'.length;
-        body[i] = body[i] === 0x58 ? 0x59 : 0x58; // one byte changed, JSON stays valid
-      }
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (!o.unsigned) {
-        headers['x-timestamp'] = timestamp;
-        headers['x-signature'] = signature;
-      }
-      const res = await request(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) });
-      return { status: res.statusCode, body: await res.body.text(), sent: { headers, body } };
-    },
+    sendWebhook,
     failNext(pathSuffix, failure) {
       const { times, ...rest } = failure;
       failures.add(pathSuffix, rest, times ?? 1);
     },
-    stop: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    account: { credentials: { merchant_id: merchantId, api_secret: apiSecret }, config: { base_url: baseUrl } },
+    refusedCredentials: { merchant_id: merchantId, api_secret: randomBytes(24).toString('base64url') },
+    findInvoice,
+    payInFull: async (upstreamId) => void transition(upstreamId, 'SUCCEEDED'),
+    expireUnpaid: async (upstreamId) => void transition(upstreamId, 'CLOSED'),
+    webhookVariants: WEBHOOK_VARIANTS,
+    sendInvoiceWebhook(upstreamId, to, variant = 'genuine') {
+      if (variant === 'stale') return sendWebhook(upstreamId, to.url, { timestamp: Date.now() - 3600_000 });
+      return sendWebhook(upstreamId, to.url, variantSwitches(variant, WEBHOOK_VARIANTS));
+    },
+    stop: () => stopServer(server),
   };
 }
+
+/** PayStablecoin signs a timestamp (ms) with every webhook, so a stale one can be sent. */
+const WEBHOOK_VARIANTS = ['genuine', 'forged', 'unsigned', 'tampered', 'stale'] as const;

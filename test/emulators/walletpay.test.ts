@@ -89,7 +89,7 @@ async function startHookServer() {
   };
 }
 
-/** Independent of the emulator's helper: node:crypto straight from src/connectors/walletpay/PROTOCOL.md. */
+/** Independent of the emulator's helper: node:crypto straight from the documentation. */
 function expectedSignature(key: string, method: string, path: string, timestamp: string, raw: Buffer): string {
   return createHmac('sha256', key).update(`${method}.${path}.${timestamp}.${raw.toString('base64')}`).digest('base64');
 }
@@ -108,7 +108,7 @@ describe('Wallet Pay emulator: Store API', () => {
     emu = await startWalletPayEmulator({ apiKey: 'store-key-123' });
   });
   afterEach(async () => {
-    await emu.close();
+    await emu.stop();
   });
 
   it('listens on loopback with the configured key and the pay.wallet.tg paths', () => {
@@ -391,7 +391,7 @@ describe('Wallet Pay emulator: webhooks', () => {
     hook.hits.length = 0;
   });
   afterEach(async () => {
-    await emu.close();
+    await emu.stop();
   });
 
   it('POSTs a compact JSON array of one ORDER_PAID message, signed over the exact bytes on the wire', async () => {

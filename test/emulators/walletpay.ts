@@ -1,7 +1,7 @@
 /**
- * Loopback emulator of Telegram Wallet Pay's Store API v1 (https://pay.wallet.tg), per
- * src/connectors/walletpay/PROTOCOL.md and the official signature vector in test/vectors (uncertain facts
- * are assumptions; the important ones can be changed through `startWalletPayEmulator` options).
+ * Loopback emulator of Telegram Wallet Pay's Store API v1 (https://pay.wallet.tg), after its
+ * documentation and its signature example (test/vectors); what the documentation leaves uncertain
+ * is marked [uncertain], and the important ones can be changed through `startWalletPayEmulator` options.
  *
  * Endpoints (all under `${baseUrl}/wpay/store-api/v1`, header `Wpay-Store-Api-Key` required):
  *   POST /order                                  create (SUCCESS | ALREADY | CONFLICT | INVALID_REQUEST)
@@ -19,7 +19,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createFailureQueue } from './emulator-kit.js';
+import { createFailureQueue, stopServer, variantSwitches, type InvoiceLookup, type RecordedRequest, type UpstreamEmulator } from './emulator-kit.js';
 
 export type WalletPayCurrency = 'TON' | 'BTC' | 'USDT' | 'EUR' | 'USD' | 'RUB' | 'NOT';
 export type WalletPayOrderStatus = 'ACTIVE' | 'EXPIRED' | 'PAID' | 'CANCELLED';
@@ -62,12 +62,10 @@ export interface WalletPayOrder {
   selectedPaymentOption?: WalletPayPaymentOption;
 }
 
-export interface WalletPayRequest {
-  method: string;
+export interface WalletPayRequest extends RecordedRequest {
   /** Pathname only, without the query string. */
   path: string;
   query: Record<string, string>;
-  headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON when the body is JSON, the raw text when it is not, undefined when empty. */
   body: unknown;
 }
@@ -84,7 +82,7 @@ export interface WalletPayFailure {
   times?: number;
 }
 
-export interface WalletPayEmulator {
+export interface WalletPayEmulator extends UpstreamEmulator {
   baseUrl: string;
   apiKey: string;
   requests: WalletPayRequest[];
@@ -109,7 +107,6 @@ export interface WalletPayEmulator {
   ): Promise<{ status: number; body: string }>;
   /** The next call(s) to an endpoint ('order' | 'preview' | 'order-list') answer with this HTTP status and envelope status (e.g. 500 INTERNAL_ERROR, 429 with a non-JSON body when raw is set, 200 CONFLICT). */
   failNext(endpoint: WalletPayEndpoint, failure: WalletPayFailure): void;
-  close(): Promise<void>;
 }
 
 /** An HTTP status plus envelope for a rejection whose exact shape the upstream does not document. */
@@ -122,7 +119,7 @@ export interface WalletPayRejection {
 export interface WalletPayEmulatorOptions {
   apiKey?: string;
   /**
-   * [uncertain] The docs list "401 Invalid API key" but not the envelope status that goes
+   * [uncertain] the documentation has "401 Invalid API key" but not the envelope status that goes
    * with it. Default: 401 `{"status":"ACCESS_DENIED","message":"Invalid API key"}`.
    */
   invalidKey?: WalletPayRejection;
@@ -134,7 +131,7 @@ export interface WalletPayEmulatorOptions {
   conflictHttpStatus?: number;
   /**
    * [uncertain] What preview answers for an unknown id. Default: 404
-   * `{"status":"INVALID_REQUEST","message":"Order not found"}` (404 is in the documented status table; the
+   * `{"status":"INVALID_REQUEST","message":"Order not found"}` (404 is in the documented error table; the
    * preview status enum has no NOT_FOUND).
    */
   orderNotFound?: WalletPayRejection;
@@ -155,10 +152,10 @@ const FIRST_ORDER_ID = 2_703_383_946_854_401; // the docs' example id; +n stays 
 const FIRST_EVENT_ID = 3_703_383_946_854_401;
 const MAX_BODY = 1024 * 1024;
 
-/** Decimal places allowed per currency (documented; NOT from the SDK, 9 like TON). */
+/** Decimal places allowed per currency (NOT from the SDK, 9 like TON). */
 const PRECISION: Record<WalletPayCurrency, number> = { TON: 9, BTC: 8, USDT: 6, NOT: 9, USD: 2, EUR: 2, RUB: 2 };
 /**
- * Minimum order amount per currency (documented). NOT has no published minimum [uncertain]: the emulator
+ * Minimum order amount per currency. NOT has no published minimum [uncertain]: the emulator
  * only requires it to be positive.
  */
 const MINIMUM: Record<WalletPayCurrency, string> = {
@@ -175,7 +172,7 @@ const AUTO_CONVERSION = new Set<string>(['TON', 'BTC', 'USDT', 'NOT']);
 /** Made-up USD prices the emulator uses when `pay()` converts between currencies. */
 const USD_PRICE: Record<string, number> = { TON: 5, BTC: 60_000, USDT: 1, NOT: 0.01, USD: 1, EUR: 1.1, RUB: 0.011 };
 
-/** base64 HMAC-SHA256 over `${method}.${path}.${timestamp}.${base64(body)}` keyed with the store API key. */
+/** base64 HMAC-SHA256 over `${method}.${path}.${timestamp}.${base64(body)}` keyed with the store API key (as documented). */
 export function walletPaySignature(apiKey: string, method: string, path: string, timestamp: string, body: Buffer): string {
   const stringToSign = `${method}.${path}.${timestamp}.${body.toString('base64')}`;
   return createHmac('sha256', Buffer.from(apiKey, 'utf8')).update(stringToSign, 'utf8').digest('base64');
@@ -361,7 +358,7 @@ function validateCreate(body: unknown): CreateParams {
 }
 
 /**
- * "Identical order (same params incl. externalId)" → ALREADY (documented). Which params count, and
+ * "Identical order (same params incl. externalId)" → ALREADY. Which params count, and
  * whether "1.5" equals "1.50", is [uncertain]: every request field is compared, amounts by value,
  * absent ≡ null.
  */
@@ -586,11 +583,12 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
         body = text;
       }
     }
-    requests.push({ method: req.method ?? '', path: url.pathname, query, headers: { ...req.headers }, body });
+    const key = req.headers['wpay-store-api-key'];
+    const authentic = typeof key === 'string' && key === apiKey;
+    requests.push({ method: req.method ?? '', path: url.pathname, query, headers: { ...req.headers }, body, authentic });
 
     // Auth first, for every path.
-    const key = req.headers['wpay-store-api-key'];
-    if (typeof key !== 'string' || key !== apiKey) {
+    if (!authentic) {
       return send(res, invalidKey.httpStatus, envelope(invalidKey.status, invalidKey.message));
     }
 
@@ -755,8 +753,15 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
     return postRaw(url, headers, wire);
   }
 
+  function findInvoice(by: InvoiceLookup) {
+    const id = 'invoiceId' in by ? byExternalId.get(by.invoiceId) : Number(by.upstreamId);
+    const order = id === undefined ? undefined : orders.get(id);
+    return order && { upstreamId: String(order.id), invoiceId: order.externalId };
+  }
+
+  const baseUrl = `http://127.0.0.1:${port}`;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     apiKey,
     requests,
     orders,
@@ -769,9 +774,21 @@ export async function startWalletPayEmulator(opts: WalletPayEmulatorOptions = {}
       if (times <= 0) return;
       failures.add(endpoint, failure, times);
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    account: { credentials: { api_key: apiKey }, config: { base_url: baseUrl } },
+    refusedCredentials: { api_key: `wpay-test-${randomBytes(12).toString('hex')}` },
+    findInvoice,
+    payInFull: async (upstreamId) => void pay(Number(upstreamId)),
+    expireUnpaid: async (upstreamId) => void expire(Number(upstreamId)),
+    webhookVariants: WEBHOOK_VARIANTS,
+    sendInvoiceWebhook(upstreamId, to, variant = 'genuine') {
+      // Wallet Pay signs the path it was given: behind a reverse proxy, the public one.
+      const signPath = new URL(to.publicUrl ?? to.url).pathname;
+      if (variant === 'stale') return sendWebhook(Number(upstreamId), to.url, { signPath, timestamp: `${BigInt(Date.now() - 3600_000) * 1_000_000n}` });
+      return sendWebhook(Number(upstreamId), to.url, { signPath, ...variantSwitches(variant, WEBHOOK_VARIANTS) });
     },
+    stop: () => stopServer(server),
   };
 }
+
+/** Wallet Pay signs a timestamp (nanoseconds) with every webhook, so a stale one can be sent. */
+const WEBHOOK_VARIANTS = ['genuine', 'forged', 'unsigned', 'tampered', 'stale'] as const;

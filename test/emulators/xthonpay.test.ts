@@ -13,7 +13,7 @@ beforeAll(async () => {
   emu = await startXthonPayEmulator();
 });
 afterAll(async () => {
-  await emu?.close();
+  await emu?.stop();
 });
 
 async function call(

@@ -1,6 +1,5 @@
 /**
- * Loopback emulator of the XthonPay API, per its quick-start guide as summarised in
- * src/connectors/xthonpay/PROTOCOL.md.
+ * Loopback emulator of the XthonPay API, after XthonPay's quick-start guide.
  *
  * The API lives at `${baseUrl}` exactly like https://xthonpay.com/api/v1 (so `POST ${baseUrl}/invoices`).
  * Every request must carry `X-API-Key`, `X-Timestamp` (unix seconds) and `X-Signature` = lowercase
@@ -21,7 +20,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Decimal } from 'decimal.js';
-import { createFailureQueue, postSignedWebhook, readBody } from './emulator-kit.js';
+import {
+  createFailureQueue,
+  postSignedWebhook,
+  readBody,
+  stopServer,
+  variantSwitches,
+  type InvoiceLookup,
+  type RecordedRequest,
+  type UpstreamEmulator,
+} from './emulator-kit.js';
 
 export interface XthonPayInvoice {
   invoice_id: string;
@@ -37,16 +45,13 @@ export interface XthonPayInvoice {
   tx_hash?: string;
 }
 
-export interface XthonPayRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
+export interface XthonPayRequest extends RecordedRequest {
   body: unknown;
   /** The answer's HTTP status. */
   status: number;
 }
 
-export interface XthonPayEmulator {
+export interface XthonPayEmulator extends UpstreamEmulator {
   /** 'http://127.0.0.1:<port>/api/v1' — stands in for https://xthonpay.com/api/v1. */
   baseUrl: string;
   apiKey: string;
@@ -65,7 +70,6 @@ export interface XthonPayEmulator {
   sendWebhook(id: string, url: string, opts?: { forge?: boolean; tamper?: boolean; unsigned?: boolean; body?: Buffer }): Promise<{ status: number; body: string }>;
   /** The next call(s) to path (e.g. '/invoices') fail with this HTTP status and an error envelope (or a raw non-JSON body). */
   failNext(path: string, failure: { status: number; code?: string; raw?: string; times?: number }): void;
-  close(): Promise<void>;
 }
 
 export function xthonPaySignature(secret: string, data: string | Buffer): string {
@@ -112,16 +116,18 @@ export async function startXthonPayEmulator(
   let nextId = 100_000 + Math.floor(Math.random() * 100_000);
   const state = { balance: new Decimal(opts.balance ?? '125.50') };
 
-  function authenticate(req: http.IncomingMessage): void {
+  /** Why the upstream refuses this request's authentication, if it does. */
+  function authFailure(req: http.IncomingMessage): ApiError | undefined {
     const key = header(req, 'x-api-key');
     const ts = header(req, 'x-timestamp');
     const sig = header(req, 'x-signature');
-    if (!key || !ts || !sig) throw new ApiError(401, 'UNAUTHORIZED', 'missing authentication headers');
-    if (!safeEqual(key, apiKey)) throw new ApiError(401, 'INVALID_API_KEY', 'invalid API key');
+    if (!key || !ts || !sig) return new ApiError(401, 'UNAUTHORIZED', 'missing authentication headers');
+    if (!safeEqual(key, apiKey)) return new ApiError(401, 'INVALID_API_KEY', 'invalid API key');
     if (!/^\d+$/.test(ts) || Math.abs(Math.floor(Date.now() / 1000) - Number(ts)) > tolerance) {
-      throw new ApiError(401, 'TIMESTAMP_EXPIRED', 'timestamp outside the allowed window'); // assumption
+      return new ApiError(401, 'TIMESTAMP_EXPIRED', 'timestamp outside the allowed window'); // assumption
     }
-    if (!safeEqual(sig, xthonPaySignature(apiSecret, ts))) throw new ApiError(401, 'INVALID_SIGNATURE', 'invalid signature');
+    if (!safeEqual(sig, xthonPaySignature(apiSecret, ts))) return new ApiError(401, 'INVALID_SIGNATURE', 'invalid signature');
+    return undefined;
   }
 
   function createInvoice(body: unknown): XthonPayInvoice {
@@ -168,7 +174,8 @@ export async function startXthonPayEmulator(
       const prefix = '/api/v1';
       const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) || '/' : url.pathname;
       const method = req.method ?? 'GET';
-      const entry: XthonPayRequest = { method, path, headers: { ...req.headers }, body: undefined, status: 0 };
+      const refusal = authFailure(req);
+      const entry: XthonPayRequest = { method, path, headers: { ...req.headers }, body: undefined, status: 0, authentic: !refusal };
       requests.push(entry);
       let status = 200;
       let text: string;
@@ -183,7 +190,7 @@ export async function startXthonPayEmulator(
           }
         }
         if (!url.pathname.startsWith(prefix)) throw new ApiError(404, 'NOT_FOUND', 'not found');
-        authenticate(req);
+        if (refusal) throw refusal;
         const failure = failures.take(path);
         if (failure) {
           status = failure.status;
@@ -246,8 +253,16 @@ export async function startXthonPayEmulator(
     failures.add(path, rest, times ?? 1);
   }
 
+  function findInvoice(by: InvoiceLookup) {
+    // By upstream id, both ids are accepted, like the status query (and pay) are.
+    const id = 'invoiceId' in by ? by.invoiceId : by.upstreamId;
+    const inv = 'invoiceId' in by ? [...invoices.values()].find((i) => i.external_id === id) : (invoices.get(id) ?? [...invoices.values()].find((i) => i.external_id === id));
+    return inv && { upstreamId: inv.invoice_id, invoiceId: inv.external_id };
+  }
+
+  const baseUrl = `http://127.0.0.1:${port}/api/v1`;
   return {
-    baseUrl: `http://127.0.0.1:${port}/api/v1`,
+    baseUrl,
     apiKey,
     apiSecret,
     webhookSecret,
@@ -263,10 +278,15 @@ export async function startXthonPayEmulator(
     webhookBody,
     sendWebhook,
     failNext,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    account: { credentials: { api_key: apiKey, api_secret: apiSecret, webhook_secret: webhookSecret }, config: { base_url: baseUrl } },
+    refusedCredentials: { api_key: apiKey, api_secret: `xps_live_${randomBytes(24).toString('hex')}`, webhook_secret: webhookSecret },
+    findInvoice,
+    payInFull: async (upstreamId) => void pay(upstreamId),
+    webhookVariants: WEBHOOK_VARIANTS,
+    sendInvoiceWebhook: (upstreamId, to, variant = 'genuine') => sendWebhook(upstreamId, to.url, variantSwitches(variant, WEBHOOK_VARIANTS)),
+    stop: () => stopServer(server),
   };
 }
+
+/** XthonPay signs the body only: no timestamp, so no stale variant. */
+const WEBHOOK_VARIANTS = ['genuine', 'forged', 'unsigned', 'tampered'] as const;

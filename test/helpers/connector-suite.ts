@@ -2,7 +2,7 @@ import { startHarness, type Harness } from './harness.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { startWorker } from '../../src/jobs/worker.js';
 
-type Stoppable = { stop(): Promise<void> } | { close(): Promise<void> };
+type Stoppable = { stop(): Promise<void> };
 
 /**
  * The world of one connector end-to-end test file: the app listening on loopback with a worker
@@ -29,8 +29,7 @@ export async function startConnectorSuite<E extends Stoppable>(startEmulator: ()
     async close() {
       try {
         await worker.close();
-        // PayStablecoin's emulator stops with stop() (its close() closes an order); the others close().
-        await Promise.all(['stop' in emu ? emu.stop() : emu.close(), receiver.close()]);
+        await Promise.all([emu.stop(), receiver.close()]);
       } finally {
         await h.close(); // the test database and queue keys go whatever happened above
       }

@@ -6,7 +6,7 @@ import { createBtcPayConnector } from '../../src/connectors/btcpay/index.js';
 import { canonicalPaymentMethod, invoiceSchema, mapStatus, paymentMethodSchema, toCreateBody, toPayment, toUpstreamInvoice, unwrapAnswer } from '../../src/connectors/btcpay/transformers.js';
 import { UpstreamError, type AccountContext, type CreateInvoiceInput, type InboundWebhookRequest } from '../../src/connectors/types.js';
 import { btcPayVector } from '../vectors/index.js';
-import { startBtcPayEmulator, type BtcPayEmulator } from '../emulators/btcpay.js';
+import { startBtcPayEmulator, type BtcPayEmulator } from '../emulators/btcpay/index.js';
 
 const { body: VECTOR_BODY, secret: VECTOR_SECRET, signature: VECTOR_SIG } = btcPayVector;
 
@@ -138,7 +138,7 @@ describe('BTCPay calls (against the emulator)', () => {
     emu = await startBtcPayEmulator();
     live = { ...account, credentials: { api_key: emu.apiKey, store_id: emu.storeId, webhook_secret: emu.webhookSecret }, config: { base_url: `${emu.serverUrl}/` } };
   });
-  afterAll(() => emu?.close());
+  afterAll(() => emu?.stop());
 
   const failure = async (p: Promise<unknown>) => {
     const err = await p.then(() => undefined, (e: unknown) => e);

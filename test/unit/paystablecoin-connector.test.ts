@@ -72,7 +72,7 @@ describe('PayStablecoin connector: createInvoice / getInvoice', () => {
       `GET /api/v1/merchants/${emu.merchantId}/checkout/payment-methods`,
       `POST /api/v1/merchants/${emu.merchantId}/checkout/orders`,
     ]);
-    expect(seen.every((r) => r.authorized)).toBe(true);
+    expect(seen.every((r) => r.authentic)).toBe(true);
     const post = seen[1]!;
     // Independent recomputation over the bytes the emulator received.
     const ts = post.headers['x-timestamp'] as string;

@@ -20,7 +20,7 @@ beforeAll(async () => {
     webhookUrl: 'https://switchyard.example/hooks/xthonpay/ga_xthon',
   };
 });
-afterAll(() => emu?.close());
+afterAll(() => emu?.stop());
 
 let seq = 0;
 const input = (over: Partial<CreateInvoiceInput> = {}): CreateInvoiceInput => ({
