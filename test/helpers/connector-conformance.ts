@@ -81,12 +81,14 @@ interface ListedConnector {
 const VERIFICATION_ERROR = { forged: 'bad_signature', unsigned: 'missing_signature', tampered: 'bad_signature', stale: 'stale' } as const;
 
 type ConfigSchema = { properties?: Record<string, { example?: unknown }> };
-let configSchema: ConfigSchema | undefined;
+let configSchemas: ConfigSchema[] | undefined;
 
-/** A value the OpenAPI document gives as valid for an account config field (its example). */
+/** A value the OpenAPI document gives as valid for an account config field (its example, in whichever connector's config schema has it). */
 function exampleConfigValue(field: string): unknown {
-  configSchema ??= (loadOpenApiDocument() as { components: { schemas: Record<string, ConfigSchema> } }).components.schemas.GatewayAccountConfig;
-  const example = configSchema?.properties?.[field]?.example;
+  configSchemas ??= Object.entries((loadOpenApiDocument() as { components: { schemas: Record<string, ConfigSchema> } }).components.schemas)
+    .filter(([name]) => name.endsWith('Config'))
+    .map(([, schema]) => schema);
+  const example = configSchemas.map((schema) => schema.properties?.[field]?.example).find((v) => v !== undefined);
   if (example === undefined) throw new Error(`config.${field} has no example in the OpenAPI document, so no valid value to send`);
   return example;
 }
