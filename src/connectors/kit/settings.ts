@@ -1,8 +1,6 @@
 import type { z } from 'zod';
 import type { ConnectorManifest, SettingError } from '../types.js';
-import { pointer } from './schemas.js';
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord, pointer } from './schemas.js';
 
 function schemaErrors(schema: z.ZodType, value: unknown, base: string): SettingError[] {
   const result = schema.safeParse(value);
@@ -23,7 +21,7 @@ export function checkSettings(
   const base = `/${kind}`;
   const declared = kind === 'credentials' ? manifest.credentialFields.map((f) => f.name) : manifest.configFields.map((f) => f.name);
   if (value === undefined && kind === 'credentials' && declared.length === 0) return [];
-  if (!isPlainObject(value)) return [{ field: base, message: 'must be an object' }];
+  if (!isRecord(value)) return [{ field: base, message: 'must be an object' }];
   const what = kind === 'credentials' ? 'credential' : 'setting';
   const allowed = declared.length ? `; it takes ${declared.join(', ')}` : `; it takes none`;
   const unknown = Object.keys(value)

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import type { CreateInvoiceInput, UpstreamEvent, UpstreamInvoice } from '../types.js';
 import type { InvoiceStatus } from '../../domain/invoice-status.js';
-import { optional, upstreamAmount, upstreamId } from '../kit/index.js';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord, optional, upstreamAmount, upstreamId } from '../kit/index.js';
 
 /** Every answer is `{code, message|msg, data}`; code "00000" is success (see PROTOCOL.md). */
 export const SUCCESS_CODE = '00000';
