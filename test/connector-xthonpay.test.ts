@@ -141,3 +141,33 @@ describe('XthonPay: signature verifier', () => {
     expect(xthonPayWebhookSignature('your_webhook_secret', changed)).not.toBe(sig);
   });
 });
+
+describe('XthonPay: gateway.upstream_id is XthonPay’s own invoice id', () => {
+  it('a paid webhook carrying only external_id settles the invoice; upstream_id stays XthonPay’s id', async () => {
+    const { key, account } = await xthonPay.connect();
+    const inv = await xthonPay.createInvoice(key, { amount: '7', currency: 'USDT' });
+    const xthonId = [...emu.invoices.values()].find((i) => i.external_id === inv.id)!.invoice_id;
+    expect(inv.gateway.upstream_id).toBe(xthonId);
+    expect(xthonId).not.toBe(inv.id);
+
+    emu.pay(xthonId);
+    const body = Buffer.from(JSON.stringify({ event: 'invoice.paid', data: { external_id: inv.id, amount: '7.00' } }));
+    expect(await emu.sendWebhook(xthonId, xthonPay.webhookTarget(account).url, { body })).toEqual({ status: 200, body: 'OK' });
+    await eventually(async () => expect((await xthonPay.invoiceOf(key, inv.id)).status).toBe('paid'));
+    expect(await xthonPay.invoiceOf(key, inv.id)).toMatchObject({ paid: { amount: '7.00', currency: 'USDT' }, gateway: { upstream_id: xthonId } });
+    const [row] = await h.core.db('upstream_webhooks').where({ gateway_account_id: account.id });
+    expect(row).toMatchObject({ verified: true, process_error: null });
+  });
+
+  it('an invoice stored with our id as upstream_id (before the change) is still paid by its webhook and synced by {external_id}', async () => {
+    const { key, account } = await xthonPay.connect({ config: { status_path: '/invoices/{external_id}' } });
+    const inv = await xthonPay.createInvoice(key, { amount: '3', currency: 'USDT' });
+    await h.core.db('invoices').where({ id: inv.id }).update({ upstream_id: inv.id, next_reconcile_at: new Date(Date.now() + 3600_000) });
+    const synced = await h.client.post(`/v1/invoices/${inv.id}/sync`, { auth: key });
+    expect(synced.body).toMatchObject({ status: 'pending', gateway: { upstream_id: inv.id } });
+
+    emu.pay(inv.id);
+    expect((await emu.sendWebhook(inv.id, xthonPay.webhookTarget(account).url)).status).toBe(200);
+    await eventually(async () => expect((await xthonPay.invoiceOf(key, inv.id)).status).toBe('paid'));
+  });
+});

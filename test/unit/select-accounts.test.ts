@@ -1,30 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { assetsFor, selectAccounts } from '../../src/routing/select-accounts.js';
 import { manifest as btcpayManifest } from '../../src/connectors/btcpay/manifest.js';
-import type { GatewayAccountRow } from '../../src/db/gateway-accounts-repo.js';
+import { gatewayAccountRow } from '../helpers/rows.js';
 import type { Connector } from '../../src/connectors/types.js';
 import { manifest as sandboxManifest } from '../../src/connectors/sandbox/manifest.js';
 import { findCurrency } from '../../src/domain/currencies.js';
 
-const account = (over: Partial<GatewayAccountRow>): GatewayAccountRow => ({
-  id: 'ga_1',
-  tenant_id: 'ten_1',
-  livemode: false,
-  connector: 'sandbox',
-  name: null,
-  credentials_encrypted: null,
-  config: {},
-  enabled: true,
-  priority: 0,
-  weight: 1,
-  currencies: null,
-  min_amount: null,
-  max_amount: null,
-  created_at: new Date(),
-  updated_at: new Date(),
-  deleted_at: null,
-  ...over,
-});
+const account = gatewayAccountRow;
 const sandbox = { manifest: sandboxManifest } as Connector;
 const connectorFor = (id: string) => (id === 'sandbox' ? sandbox : undefined);
 const req = (over: Partial<Parameters<typeof selectAccounts>[2]> = {}) => ({

@@ -7,28 +7,12 @@ import { createMetrics } from '../../src/metrics.js';
 import { createLogger } from '../../src/logger.js';
 import { UpstreamError } from '../../src/connectors/types.js';
 import type { GatewayAccountRow } from '../../src/db/gateway-accounts-repo.js';
+import { gatewayAccountRow } from '../helpers/rows.js';
 
 const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
 afterAll(() => redis.quit());
 
-const account = (id: string, priority: number): GatewayAccountRow => ({
-  id,
-  tenant_id: 'ten_1',
-  livemode: false,
-  connector: 'cryptopay',
-  name: null,
-  credentials_encrypted: null,
-  config: {},
-  enabled: true,
-  priority,
-  weight: 1,
-  currencies: null,
-  min_amount: null,
-  max_amount: null,
-  created_at: new Date(),
-  updated_at: new Date(),
-  deleted_at: null,
-});
+const account = (id: string, priority: number) => gatewayAccountRow({ id, priority, connector: 'cryptopay' });
 const [first, second, third] = [account('ga_first', 30), account('ga_second', 20), account('ga_third', 10)];
 
 let deps: Parameters<typeof tryCandidates>[2];
