@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ApiError, validationError } from './problem.js';
+import { ValidationError } from '../domain/errors.js';
+import { ApiError } from './problem.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -9,6 +10,10 @@ declare module 'express-serve-static-core' {
 }
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json$/i;
+
+/** The answer for a NUL character found at `field`. */
+const nulCharacterAt = (field: string) =>
+  new ValidationError([{ field, message: 'must not contain the NUL character (\\u0000)', code: 'nul_character' }]);
 
 /**
  * Reads every body as raw bytes (kept on req.rawBody), then parses JSON ourselves so that
@@ -38,7 +43,7 @@ export function jsonBody(limit: string) {
         return next(new ApiError('malformed_json', `The body is not valid JSON: ${(err as Error).message}`));
       }
       const at = findNulCharacter(req.body, '/body');
-      if (at) return next(validationError([{ field: at, message: 'must not contain the NUL character (\\u0000)', code: 'nul_character' }]));
+      if (at) return next(nulCharacterAt(at));
       next();
     },
   ];
@@ -68,7 +73,7 @@ export function findNulCharacter(value: unknown, path: string): string | undefin
 /** Query strings and path segments get the same NUL check as bodies. */
 export function rejectNulInUrl(req: Request, _res: Response, next: NextFunction) {
   const at = findNulCharacter(req.query, '/query') ?? (/%00/.test(req.path) ? '/path' : undefined);
-  if (at) return next(validationError([{ field: at, message: 'must not contain the NUL character (\\u0000)', code: 'nul_character' }]));
+  if (at) return next(nulCharacterAt(at));
   next();
 }
 

@@ -4,7 +4,8 @@ import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
 import type { Request, Response } from 'express';
 import addFormats from 'ajv-formats';
 import { OPENAPI_PATH } from '../paths.js';
-import { ApiError, validationError, type FieldError } from './problem.js';
+import { ValidationError } from '../domain/errors.js';
+import { ApiError, type FieldError } from './problem.js';
 
 /**
  * An operation handler as openapi-backend calls it. Its context is typed by the API layer, per
@@ -115,7 +116,7 @@ export async function createOpenApiRouter(opts: {
       throw error ?? new ApiError('unauthorized', 'Authentication failed');
     },
     validationFail: async (c: Context) => {
-      throw validationError(toFieldErrors((c.validation.errors ?? []) as AjvError[]));
+      throw new ValidationError(toFieldErrors((c.validation.errors ?? []) as AjvError[]));
     },
   });
   await api.init();

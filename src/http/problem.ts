@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { DomainError, ValidationError, type DomainErrorCode, type ErrorExtras, type FieldError } from '../domain/errors.js';
+import { DomainError, type DomainErrorCode, type ErrorExtras, type FieldError } from '../domain/errors.js';
 
 export type { FieldError };
 
@@ -65,10 +65,6 @@ export function isProblem(err: unknown): err is Problem {
 
 export function problemStatus(err: Problem): number {
   return PROBLEM_CODES[err.code].status;
-}
-
-export function validationError(errors: FieldError[], detail?: string): ValidationError {
-  return new ValidationError(errors, detail);
 }
 
 /** The answer for an error: status, headers and the problem+json body, members in a fixed order. */
