@@ -13,6 +13,8 @@ import { connectorHandlers } from './api/connectors.js';
 import { operatorHandlers } from './api/tenants.js';
 import { systemHandlers } from './api/system.js';
 import { sandboxHandlers } from './api/sandbox.js';
+import { checkoutHandlers } from './api/checkout.js';
+import { CHECKOUT_ASSETS_DIR } from './paths.js';
 import { webhookEndpointHandlers } from './api/webhook-endpoints.js';
 import { eventHandlers } from './api/events.js';
 import { gatewayAccountHandlers } from './api/gateway-accounts.js';
@@ -31,6 +33,7 @@ export async function createApp(core: Core, document: Document = loadOpenApiDocu
     ...operatorHandlers(core),
     ...systemHandlers(core),
     ...sandboxHandlers(core),
+    ...checkoutHandlers(core),
     ...webhookEndpointHandlers(core),
     ...eventHandlers(core),
     ...gatewayAccountHandlers(core),
@@ -85,6 +88,9 @@ export async function createApp(core: Core, document: Document = loadOpenApiDocu
   // Same CSP as the API minus upgrade-insecure-requests, which blanks the UI when it is served over plain HTTP on a non-localhost host.
   const docsCsp = helmet.contentSecurityPolicy({ directives: { upgradeInsecureRequests: null } });
   app.use('/docs', docsCsp, swaggerUi.serve, swaggerUi.setup(document, { swaggerOptions: { persistAuthorization: true }, customSiteTitle: 'Switchyard API' }));
+
+  // The checkout page's stylesheet and script: same origin, so its CSP can stay 'self' only.
+  app.use('/assets/checkout', express.static(CHECKOUT_ASSETS_DIR, { index: false, maxAge: '1h', fallthrough: true }));
 
   app.use(rejectNulInUrl);
   app.use(jsonBody(core.config.bodyLimit));

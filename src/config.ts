@@ -73,6 +73,10 @@ const schema = z.object({
   CIRCUIT_BREAKER_OPEN_SECONDS: z.coerce.number().min(0.1).default(30),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
+  CHECKOUT_CHOICES_PER_INVOICE: z.coerce.number().int().min(1).default(10),
+  CHECKOUT_CHOICES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  CHECKOUT_CHOICE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(600),
+  CHECKOUT_REQUESTS_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
   EXPIRE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
@@ -107,6 +111,8 @@ export interface Config {
   circuitBreaker: { failures: number; openSeconds: number };
   /** Requests allowed per API key in each window. */
   rateLimit: { max: number; windowSeconds: number };
+  /** The buyer's page: gateway picks per invoice and per address in one window; page and state requests per address per minute. */
+  checkout: { choicesPerInvoice: number; choicesPerAddress: number; choiceWindowSeconds: number; requestsPerAddressPerMinute: number };
   expireIntervalSeconds: number;
   /** How often open invoices are checked with their upstream (webhooks can be lost). */
   reconcileIntervalSeconds: number;
@@ -161,6 +167,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     circuitBreaker: { failures: e.CIRCUIT_BREAKER_FAILURES, openSeconds: e.CIRCUIT_BREAKER_OPEN_SECONDS },
     rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+    checkout: {
+      choicesPerInvoice: e.CHECKOUT_CHOICES_PER_INVOICE,
+      choicesPerAddress: e.CHECKOUT_CHOICES_PER_ADDRESS,
+      choiceWindowSeconds: e.CHECKOUT_CHOICE_WINDOW_SECONDS,
+      requestsPerAddressPerMinute: e.CHECKOUT_REQUESTS_PER_ADDRESS,
+    },
     expireIntervalSeconds: e.EXPIRE_INTERVAL_SECONDS,
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     bodyLimit: e.BODY_LIMIT,

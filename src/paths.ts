@@ -14,3 +14,6 @@ export function packageRoot(): string {
 }
 
 export const OPENAPI_PATH = path.join(packageRoot(), 'openapi', 'openapi.yaml');
+
+/** The checkout page's stylesheet and script, served as they are (no build step). */
+export const CHECKOUT_ASSETS_DIR = path.join(packageRoot(), 'public', 'checkout');

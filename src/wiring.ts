@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createConnectorRegistry } from './connectors/registry.js';
 import { createSecretBox } from './security/secret-box.js';
 import { createInvoiceService } from './invoices/invoice-service.js';
+import { createCheckoutService } from './checkout/checkout-service.js';
 import { createTenantService } from './tenants/tenant-service.js';
 import { createOperatorTokenVerifier } from './security/operator-token.js';
 import { createRateLimiter } from './security/rate-limiter.js';
@@ -47,6 +48,18 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
   const deliveryQueue = createDeliveryQueue(config, logger);
   registerWebhookGauges(metrics, { db, deliveryQueue });
   const upstreamWebhookQueue = createUpstreamWebhookQueue(config, logger);
+  const limiter = (name: string, max: number, windowSeconds: number) => createRateLimiter(redis, { max, windowSeconds, keyPrefix: `${config.queuePrefix}:${name}` });
+  const checkout = createCheckoutService({
+    db,
+    invoices,
+    connectors,
+    publicBaseUrl: config.publicBaseUrl,
+    limits: {
+      choicesPerInvoice: limiter('checkout-choice-invoice', config.checkout.choicesPerInvoice, config.checkout.choiceWindowSeconds),
+      choicesPerAddress: limiter('checkout-choice-address', config.checkout.choicesPerAddress, config.checkout.choiceWindowSeconds),
+      requestsPerAddress: limiter('checkout-address', config.checkout.requestsPerAddressPerMinute, 60),
+    },
+  });
   return {
     config,
     logger,
@@ -57,6 +70,7 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     outboundDispatcher,
     connectors,
     invoices,
+    checkout,
     deliveryQueue,
     upstreamWebhookQueue,
     ingress: createWebhookIngress({ db, connectors, secretBox, publicBaseUrl: config.publicBaseUrl, upstreamWebhookQueue, logger }),

@@ -49,9 +49,20 @@ describe('POST /v1/invoices', () => {
       gateway: { connector: 'sandbox' },
     });
     expect(inv.id).toMatch(/^inv_[0-9A-Z]{26}$/);
-    expect(inv.pay_url).toMatch(/^http:\/\/switchyard\.test\/sandbox\/pay\//);
+    // The sandbox has no page of its own: the buyer pays (with test buttons) on the hosted checkout.
+    expect(inv.checkout_url).toMatch(/^http:\/\/switchyard\.test\/checkout\/[A-Za-z0-9_-]{32}$/);
+    expect(inv.pay_url).toBe(inv.checkout_url);
+    expect(inv.gateway_selection).toBe('auto');
     expect(inv.gateway.attempts).toEqual([
-      { account_id: inv.gateway.account_id, connector: 'sandbox', outcome: 'succeeded', code: null, duration_ms: expect.any(Number) },
+      {
+        account_id: inv.gateway.account_id,
+        connector: 'sandbox',
+        outcome: 'succeeded',
+        code: null,
+        duration_ms: expect.any(Number),
+        selected_by: 'routing',
+        attempted_at: expect.any(String),
+      },
     ]);
     const lifetime = Date.parse(inv.expires_at) - Date.parse(inv.created_at);
     expect(lifetime).toBeGreaterThan(899_000);
@@ -378,17 +389,13 @@ describe('metrics', () => {
   });
 });
 
-describe('sandbox checkout page', () => {
-  it('pay_url leads to a readable page that escapes what the tenant wrote', async () => {
-    const inv = await createInvoice({ amount: '4.20', currency: 'USD', description: '<script>alert(1)</script>' });
-    const path = new URL(inv.body.pay_url).pathname;
-    const res = await h.client.get(path);
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toMatch(/text\/html/);
-    expect(res.text).toContain('4.20 USD');
-    expect(res.text).toContain(inv.body.id);
-    expect(res.text).not.toContain('<script>');
-    expect(res.text).toContain('&#60;script&#62;');
+describe('sandbox checkout page (old address)', () => {
+  it('redirects to the hosted checkout page of its invoice', async () => {
+    const inv = await createInvoice({ amount: '4.20', currency: 'USD' });
+    const row = await h.core.db('invoices').where({ id: inv.body.id }).first();
+    const res = await h.client.get(`/sandbox/pay/${row.upstream_id}`);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe(new URL(inv.body.checkout_url).pathname);
   });
 
   it('an unknown sandbox id is 404, a malformed one 422', async () => {

@@ -8,7 +8,13 @@ export interface GatewayAttempt {
   outcome: 'succeeded' | 'failed' | 'declined';
   code: string | null;
   duration_ms: number;
+  /** Who picked the gateway: routing at creation, or the buyer on the checkout page. Absent on rows older than the checkout. */
+  selected_by?: 'routing' | 'buyer';
+  /** RFC 3339; absent on rows older than the checkout. */
+  attempted_at?: string;
 }
+
+export type GatewaySelection = 'auto' | 'buyer';
 
 export interface InvoiceRow {
   id: string;
@@ -22,9 +28,13 @@ export interface InvoiceRow {
   external_id: string | null;
   metadata: Record<string, unknown>;
   customer: { telegram_user_id?: number; email?: string } | null;
-  gateway_account_id: string;
-  connector: string;
+  /** The current upstream invoice's account and connector; null until a 'buyer' invoice's gateway is chosen. */
+  gateway_account_id: string | null;
+  connector: string | null;
   upstream_id: string | null;
+  gateway_selection: GatewaySelection;
+  /** The hosted checkout page's secret path segment (192 random bits). */
+  checkout_token: string;
   gateway_attempts: GatewayAttempt[];
   pay_url: string | null;
   payment: Record<string, string> | null;
@@ -67,11 +77,7 @@ export const invoicesRepo = {
     db('invoices').where({ id, tenant_id: scope.tenantId, livemode: scope.livemode }).first(),
   findById: async (db: DbOrTx, id: string): Promise<InvoiceRow | undefined> => db('invoices').where({ id }).first(),
   findForUpdate: async (db: DbOrTx, id: string): Promise<InvoiceRow | undefined> => db('invoices').where({ id }).forUpdate().first(),
-  findByUpstream: async (db: DbOrTx, gatewayAccountId: string, upstreamId: string): Promise<InvoiceRow | undefined> =>
-    db('invoices').where({ gateway_account_id: gatewayAccountId, upstream_id: upstreamId }).first(),
-  /** An invoice of one gateway account by our own id (for upstreams that only echo our reference). */
-  findByIdForAccount: async (db: DbOrTx, gatewayAccountId: string, id: string): Promise<InvoiceRow | undefined> =>
-    db('invoices').where({ id, gateway_account_id: gatewayAccountId }).first(),
+  findByCheckoutToken: async (db: DbOrTx, token: string): Promise<InvoiceRow | undefined> => db('invoices').where({ checkout_token: token }).first(),
   findByExternalId: async (db: DbOrTx, scope: TenantScope, externalId: string): Promise<InvoiceRow | undefined> =>
     db('invoices').where({ tenant_id: scope.tenantId, livemode: scope.livemode, external_id: externalId }).first(),
   list: (db: DbOrTx, scope: TenantScope, page: PageRequest, filter: { status?: InvoiceStatus; externalId?: string }) => {

@@ -13,15 +13,6 @@ export interface SandboxInvoiceRow {
   expires_at: Date;
 }
 
-/** What the sandbox's pretend checkout page shows: our invoice behind a sandbox upstream id. */
-export interface SandboxCheckoutRow {
-  id: string;
-  amount: string;
-  currency: string;
-  status: string;
-  description: string | null;
-}
-
 /** The sandbox upstream's own records (what a real gateway would keep on its side). */
 export const sandboxInvoicesRepo = {
   insert: async (db: DbOrTx, row: Omit<SandboxInvoiceRow, 'paid_amount' | 'paid_at'>): Promise<SandboxInvoiceRow> =>
@@ -33,11 +24,15 @@ export const sandboxInvoicesRepo = {
       .where({ upstream_id: upstreamId })
       .update({ ...patch, updated_at: db.fn.now() })
       .returning('*')) as SandboxInvoiceRow[])[0],
-  findCheckout: async (db: DbOrTx, upstreamId: string): Promise<SandboxCheckoutRow | undefined> =>
-    db('sandbox_invoices as s')
-      .join('invoices as i', function () {
-        this.on('i.upstream_id', '=', 's.upstream_id').andOn('i.gateway_account_id', '=', 's.gateway_account_id');
-      })
-      .where('s.upstream_id', upstreamId)
-      .first<SandboxCheckoutRow | undefined>('i.id', 'i.amount', 'i.currency', 'i.status', 'i.description'),
+  /** The checkout token of the invoice a sandbox invoice was opened for (its old pay_url redirects there). */
+  findCheckoutToken: async (db: DbOrTx, upstreamId: string): Promise<string | undefined> =>
+    (
+      await db('sandbox_invoices as s')
+        .join('upstream_invoices as u', function () {
+          this.on('u.upstream_id', '=', 's.upstream_id').andOn('u.gateway_account_id', '=', 's.gateway_account_id');
+        })
+        .join('invoices as i', 'i.id', 'u.invoice_id')
+        .where('s.upstream_id', upstreamId)
+        .first<{ checkout_token: string } | undefined>('i.checkout_token')
+    )?.checkout_token,
 };

@@ -7,6 +7,9 @@ export interface TenantRow {
   id: string;
   name: string;
   status: TenantStatus;
+  /** The buyer-facing name on checkout pages (null: `name`), and an optional support link there. */
+  display_name: string | null;
+  support_url: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -20,6 +23,6 @@ export const tenantsRepo = {
     if (status) q.where({ status });
     return fetchPage<TenantRow>(q, page);
   },
-  update: async (db: DbOrTx, id: string, patch: Partial<Pick<TenantRow, 'name' | 'status'>>): Promise<TenantRow | undefined> =>
+  update: async (db: DbOrTx, id: string, patch: Partial<Pick<TenantRow, 'name' | 'status' | 'display_name' | 'support_url'>>): Promise<TenantRow | undefined> =>
     ((await db('tenants').where({ id }).update({ ...patch, updated_at: db.fn.now() }).returning('*')) as TenantRow[])[0],
 };

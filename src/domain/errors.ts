@@ -47,6 +47,14 @@ export type InvoiceErrorCode =
   | 'upstream_error';
 export class InvoiceError extends DomainError<InvoiceErrorCode> {}
 
+/**
+ * The buyer's page: the token names no invoice, the invoice no longer takes a choice (paid,
+ * expired, cancelled, payment seen, or routed at creation), the option is not on offer, or the
+ * upstream could not open the payment. (Choosing too often is the shared `rate_limited`.)
+ */
+export type CheckoutErrorCode = 'not_found' | 'checkout_closed' | 'option_unavailable' | 'upstream_error';
+export class CheckoutError extends DomainError<CheckoutErrorCode> {}
+
 export type GatewayAccountErrorCode = 'not_found' | 'upstream_credentials_invalid' | 'balance_not_supported' | 'upstream_error';
 export class GatewayAccountError extends DomainError<GatewayAccountErrorCode> {}
 
@@ -75,6 +83,7 @@ export class UrlPolicyError extends DomainError<UrlPolicyErrorCode> {}
 export type DomainErrorCode =
   | ValidationError['code']
   | InvoiceErrorCode
+  | CheckoutErrorCode
   | GatewayAccountErrorCode
   | WebhookEndpointErrorCode
   | UpstreamWebhookErrorCode

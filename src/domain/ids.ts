@@ -1,8 +1,8 @@
 import { monotonicFactory } from 'ulid';
 
 /** Object prefixes from the public contract (openapi/openapi.yaml). */
-/** `uwh` (a stored upstream webhook) is operator-facing only. */
-export type IdPrefix = 'ten' | 'key' | 'ga' | 'inv' | 'evt' | 'we' | 'del' | 'uwh';
+/** `uwh` (a stored upstream webhook) is operator-facing only; `upi` (one upstream invoice of an invoice) is internal. */
+export type IdPrefix = 'ten' | 'key' | 'ga' | 'inv' | 'evt' | 'we' | 'del' | 'uwh' | 'upi';
 
 const nextUlid = monotonicFactory();
 

@@ -12,6 +12,8 @@ export declare namespace Components {
          * key_01JWRF85804TD8ZTHC0FG23ZN8
          */
         Schemas.ApiKeyId /* ^key_[0-9A-Za-z]{26}$ */;
+        export type CheckoutLang = "en" | "ru";
+        export type CheckoutToken = string;
         export type EventId = /**
          * An event id, `evt_` followed by 26 characters. Also the `webhook-id` header.
          * example:
@@ -53,6 +55,7 @@ export declare namespace Components {
         Schemas.WebhookEndpointId /* ^we_[0-9A-Za-z]{26}$ */;
     }
     export type PathParameters = {
+        CheckoutToken?: Parameters.CheckoutToken;
         InvoiceId?: Parameters.InvoiceId;
         TenantId?: Parameters.TenantId;
         ApiKeyId?: Parameters.ApiKeyId;
@@ -62,6 +65,7 @@ export declare namespace Components {
         UpstreamWebhookId?: Parameters.UpstreamWebhookId;
     }
     export type QueryParameters = {
+        CheckoutLang?: Parameters.CheckoutLang;
         Limit?: Parameters.Limit;
         StartingAfter?: Parameters.StartingAfter;
     }
@@ -408,6 +412,160 @@ export declare namespace Components {
              * MediumSpeed
              */
             speed_policy?: "HighSpeed" | "MediumSpeed" | "LowMediumSpeed" | "LowSpeed";
+        }
+        export type CheckoutChoice = {
+            option: /**
+             * An upstream connector id: `sandbox` (test mode only; invoices are driven by
+             * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
+             * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
+             * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
+             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             *
+             * example:
+             * cryptopay
+             */
+            ConnectorId;
+        }
+        export type CheckoutSettings = {
+            object: "checkout_settings";
+            /**
+             * The name buyers see (`null` shows your tenant name).
+             * example:
+             * Acme Store
+             */
+            display_name: string | null;
+            /**
+             * Where buyers can ask for help (http(s) or `mailto:`), shown on the page.
+             * example:
+             * https://t.me/acme_support
+             */
+            support_url: string | null;
+        }
+        export type CheckoutSettingsUpdate = {
+            display_name?: string | null;
+            support_url?: string | null; // uri
+        }
+        export type CheckoutSimulate = {
+            status: "paid" | "expired" | "failed";
+        }
+        /**
+         * What the buyer's page shows. Nothing here is private to the tenant.
+         */
+        export type CheckoutState = {
+            object: "checkout_state";
+            status: /**
+             * `pending` → `processing` (payment seen, awaiting confirmation) → `paid`; or `expired`,
+             * `cancelled`, `failed`. `paid`, `expired`, `cancelled` and `failed` are terminal. States
+             * only move forward.
+             *
+             * example:
+             * pending
+             */
+            InvoiceStatus;
+            /**
+             * Changes whenever anything the page shows changes.
+             */
+            version: string;
+            merchant: {
+                name: string;
+                support_url: string | null;
+            };
+            amount: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+            currency: /**
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`).
+             *
+             * example:
+             * USDT
+             */
+            CurrencyCode /* ^[A-Z][A-Z0-9]{1,9}$ */;
+            description: string | null;
+            expires_at: /**
+             * An RFC 3339 timestamp in UTC.
+             * example:
+             * 2025-06-02T14:03:15.412Z
+             */
+            Timestamp /* date-time */;
+            test_mode: boolean;
+            gateway_selection: /**
+             * `auto` (default): Switchyard routes the invoice to one of your accounts now. `buyer`: no
+             * upstream invoice is opened yet; `gateway` is `null`, `pay_url` is the `checkout_url`, and
+             * the buyer picks among your eligible gateways on the hosted checkout page (see *Checkout*).
+             * Cannot be combined with `gateway` or `gateway_account_id`.
+             *
+             * example:
+             * auto
+             */
+            GatewaySelection;
+            can_choose: boolean;
+            options: {
+                id: /**
+                 * An upstream connector id: `sandbox` (test mode only; invoices are driven by
+                 * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
+                 * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
+                 * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 *
+                 * example:
+                 * cryptopay
+                 */
+                ConnectorId;
+                assets: string[];
+                selected: boolean;
+            }[];
+            selected: {
+                connector: /**
+                 * An upstream connector id: `sandbox` (test mode only; invoices are driven by
+                 * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
+                 * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
+                 * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 *
+                 * example:
+                 * cryptopay
+                 */
+                ConnectorId;
+                pay_url: string | null;
+                payment: /**
+                 * Payment instructions for address-style upstreams (send `amount` of `asset` on `network`
+                 * to `address`, or pay the Lightning invoice `bolt11`), so a bot can show its own QR
+                 * codes; `null` for hosted-page-only upstreams, which use `pay_url`. BTCPay Server gives
+                 * both: `pay_url` is its checkout page, `payment` the on-chain address (`network:
+                 * bitcoin`) and the BOLT11 (`network: lightning` when only Lightning is offered).
+                 *
+                 */
+                InvoicePayment;
+            } | null;
+            paid: {
+                amount: /**
+                 * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+                 * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+                 * `"100"`). Never a JSON number.
+                 *
+                 * example:
+                 * 9.99
+                 */
+                Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+                currency: /**
+                 * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
+                 * asset ticker (`USDT`, `TON`, `BTC`).
+                 *
+                 * example:
+                 * USDT
+                 */
+                CurrencyCode /* ^[A-Z][A-Z0-9]{1,9}$ */;
+                exception: "underpaid" | "overpaid" | "late" | null;
+            } | null;
+            return_url: string | null;
+            fail_return_url: string | null;
         }
         /**
          * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
@@ -1181,7 +1339,7 @@ export declare namespace Components {
          */
         export type GatewayAccountWeight = number;
         /**
-         * One try at opening the invoice at an upstream.
+         * One try at opening the invoice at an upstream, by routing or by the buyer's pick.
          */
         export type GatewayAttempt = {
             /**
@@ -1211,7 +1369,29 @@ export declare namespace Components {
              * 241
              */
             duration_ms: number;
+            /**
+             * `routing`: Switchyard picked the account when the invoice was created. `buyer`: the buyer picked its gateway on the checkout page.
+             * example:
+             * routing
+             */
+            selected_by: "routing" | "buyer";
+            attempted_at: /**
+             * An RFC 3339 timestamp in UTC.
+             * example:
+             * 2025-06-02T14:03:15.412Z
+             */
+            Timestamp /* date-time */;
         }
+        /**
+         * `auto` (default): Switchyard routes the invoice to one of your accounts now. `buyer`: no
+         * upstream invoice is opened yet; `gateway` is `null`, `pay_url` is the `checkout_url`, and
+         * the buyer picks among your eligible gateways on the hosted checkout page (see *Checkout*).
+         * Cannot be combined with `gateway` or `gateway_account_id`.
+         *
+         * example:
+         * auto
+         */
+        export type GatewaySelection = "auto" | "buyer";
         export type Health = {
             status: "ok";
         }
@@ -1270,11 +1450,38 @@ export declare namespace Components {
                 [name: string]: any;
             };
             customer: /* The `customer` given at creation (the same shape as `Customer`), or `null`. */ InvoiceCustomer;
-            gateway: /* Where the invoice was routed. */ InvoiceGateway;
-            /**
-             * Where the buyer pays (the upstream's hosted page), when the upstream has one.
+            gateway_selection: /**
+             * `auto` (default): Switchyard routes the invoice to one of your accounts now. `buyer`: no
+             * upstream invoice is opened yet; `gateway` is `null`, `pay_url` is the `checkout_url`, and
+             * the buyer picks among your eligible gateways on the hosted checkout page (see *Checkout*).
+             * Cannot be combined with `gateway` or `gateway_account_id`.
+             *
+             * example:
+             * auto
              */
-            pay_url: string | null;
+            GatewaySelection;
+            gateway: /**
+             * Where the invoice was routed; `null` while a `gateway_selection: "buyer"` invoice waits for
+             * the buyer's pick. `connector`, `account_id` and `upstream_id` name the upstream invoice the
+             * buyer pays now (`null` when every try failed so far).
+             *
+             */
+            InvoiceGateway;
+            /**
+             * Where the buyer pays: the upstream's own page or Telegram link when it has one,
+             * otherwise (address-style upstreams, the sandbox, and a `buyer` invoice before the pick)
+             * the `checkout_url`.
+             *
+             */
+            pay_url: string; // uri
+            /**
+             * Switchyard's hosted checkout page for this invoice
+             * (`<public URL>/checkout/<token>`): the one link to hand a buyer, whatever the gateway.
+             *
+             * example:
+             * https://pay.example.com/checkout/6JQwzJ3Yb0mO9vYtq2bq1cDk2l4Jm8Xf
+             */
+            checkout_url: string; // uri
             payment: /**
              * Payment instructions for address-style upstreams (send `amount` of `asset` on `network`
              * to `address`, or pay the Lightning invoice `bolt11`), so a bot can show its own QR
@@ -1312,6 +1519,68 @@ export declare namespace Components {
              * 2025-06-02T14:03:15.412Z
              */
             Timestamp /* date-time */;
+        }
+        /**
+         * An invoice's hosted checkout as its tenant sees it.
+         */
+        export type InvoiceCheckout = {
+            object: "invoice_checkout";
+            /**
+             * The `checkout_url`.
+             */
+            url: string; // uri
+            gateway_selection: /**
+             * `auto` (default): Switchyard routes the invoice to one of your accounts now. `buyer`: no
+             * upstream invoice is opened yet; `gateway` is `null`, `pay_url` is the `checkout_url`, and
+             * the buyer picks among your eligible gateways on the hosted checkout page (see *Checkout*).
+             * Cannot be combined with `gateway` or `gateway_account_id`.
+             *
+             * example:
+             * auto
+             */
+            GatewaySelection;
+            /**
+             * Whether the buyer may pick (again) now; `false` once paid, closed, a payment is seen, or for `auto` invoices.
+             */
+            choosable: boolean;
+            /**
+             * What the page offers now (empty when not `choosable`), in routing order.
+             */
+            options: {
+                connector: /**
+                 * An upstream connector id: `sandbox` (test mode only; invoices are driven by
+                 * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
+                 * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
+                 * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 *
+                 * example:
+                 * cryptopay
+                 */
+                ConnectorId;
+                /**
+                 * The connector's name.
+                 * example:
+                 * Crypto Pay
+                 */
+                name: string;
+                /**
+                 * What the buyer can pay with there (empty when the upstream decides).
+                 */
+                assets: string[];
+                /**
+                 * Your accounts behind this option, tried in routing order.
+                 */
+                account_ids: string[];
+                /**
+                 * The invoice's current upstream invoice is on this option.
+                 */
+                selected: boolean;
+            }[];
+            /**
+             * Every upstream invoice opened for this invoice, oldest first.
+             */
+            upstream_invoices: UpstreamInvoiceRecord[];
         }
         export type InvoiceCreate = {
             amount: /**
@@ -1410,6 +1679,16 @@ export declare namespace Components {
              * ga_01JWRF867835BD1EWQACN7ENYP
              */
             gateway_account_id?: string; // ^ga_[0-9A-Za-z]{26}$
+            gateway_selection?: /**
+             * `auto` (default): Switchyard routes the invoice to one of your accounts now. `buyer`: no
+             * upstream invoice is opened yet; `gateway` is `null`, `pay_url` is the `checkout_url`, and
+             * the buyer picks among your eligible gateways on the hosted checkout page (see *Checkout*).
+             * Cannot be combined with `gateway` or `gateway_account_id`.
+             *
+             * example:
+             * auto
+             */
+            GatewaySelection;
         }
         /**
          * The `customer` given at creation (the same shape as `Customer`), or `null`.
@@ -1427,19 +1706,22 @@ export declare namespace Components {
             email?: string; // email
         } | null;
         /**
-         * Where the invoice was routed.
+         * Where the invoice was routed; `null` while a `gateway_selection: "buyer"` invoice waits for
+         * the buyer's pick. `connector`, `account_id` and `upstream_id` name the upstream invoice the
+         * buyer pays now (`null` when every try failed so far).
+         *
          */
         export type InvoiceGateway = {
             /**
              * example:
              * cryptopay
              */
-            connector: string;
+            connector: string | null;
             /**
              * example:
              * ga_01JWRF867835BD1EWQACN7ENYP
              */
-            account_id: string;
+            account_id: string | null;
             /**
              * The invoice's id at the upstream.
              * example:
@@ -1447,10 +1729,10 @@ export declare namespace Components {
              */
             upstream_id: string | null;
             /**
-             * Every try, in order; the last one is the account that holds the invoice.
+             * Every try, in order (routing's and every buyer pick's); the last successful one holds the invoice.
              */
-            attempts: /* One try at opening the invoice at an upstream. */ GatewayAttempt[];
-        }
+            attempts: /* One try at opening the invoice at an upstream, by routing or by the buyer's pick. */ GatewayAttempt[];
+        } | null;
         /**
          * An invoice id, `inv_` followed by 26 characters.
          * example:
@@ -1980,6 +2262,51 @@ export declare namespace Components {
          * 2025-06-02T14:03:15.412Z
          */
         export type Timestamp = string; // date-time
+        export type UpstreamInvoiceRecord = {
+            connector: /**
+             * An upstream connector id: `sandbox` (test mode only; invoices are driven by
+             * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
+             * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
+             * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
+             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             *
+             * example:
+             * cryptopay
+             */
+            ConnectorId;
+            account_id: string;
+            upstream_id: string;
+            /**
+             * `current`: what the invoice shows now. `abandoned`: the buyer picked another gateway;
+             * it is still watched, and a payment there settles the invoice. `cancelled`: withdrawn at
+             * the upstream.
+             *
+             */
+            state: "current" | "abandoned" | "cancelled";
+            status: /**
+             * `pending` → `processing` (payment seen, awaiting confirmation) → `paid`; or `expired`,
+             * `cancelled`, `failed`. `paid`, `expired`, `cancelled` and `failed` are terminal. States
+             * only move forward.
+             *
+             * example:
+             * pending
+             */
+            InvoiceStatus;
+            paid: /**
+             * What was actually paid: set once the invoice is `paid`, when it expires after a partial
+             * payment, and when money arrives after it expired, was cancelled or failed (event
+             * `invoice.late_payment`); otherwise `null`. `amount` may differ from the invoice amount:
+             * `exception` says how.
+             *
+             */
+            InvoicePaid;
+            created_at: /**
+             * An RFC 3339 timestamp in UTC.
+             * example:
+             * 2025-06-02T14:03:15.412Z
+             */
+            Timestamp /* date-time */;
+        }
         /**
          * One request received on `POST /hooks/{connector}/{gateway_account_id}`, as stored before
          * it was answered: verified or not, for a known account or not.
@@ -2603,6 +2930,41 @@ export declare namespace Paths {
             export type Default = Components.Responses.InternalError;
         }
     }
+    namespace ChooseCheckoutOption {
+        namespace Parameters {
+            export type Lang = "en" | "ru";
+            export type Token = string;
+        }
+        export type PathParameters = {
+            token: Parameters.Token;
+        }
+        export type QueryParameters = {
+            lang?: Parameters.Lang;
+        }
+        export type RequestBody = Components.Schemas.CheckoutChoice;
+        namespace Responses {
+            export type $200 = /* What the buyer's page shows. Nothing here is private to the tenant. */ Components.Schemas.CheckoutState;
+            export type $303 = Record<string, never>;
+            export type $400 = Components.Responses.BadRequest;
+            export type $404 = Components.Responses.NotFound;
+            export type $409 = /**
+             * An [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) problem document, served as
+             * `application/problem+json`. Clients should branch on `code`.
+             *
+             */
+            Components.Schemas.Problem;
+            export type $415 = Components.Responses.UnsupportedMediaType;
+            export type $422 = /**
+             * An [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) problem document, served as
+             * `application/problem+json`. Clients should branch on `code`.
+             *
+             */
+            Components.Schemas.Problem;
+            export type $429 = Components.Responses.RateLimited;
+            export type $502 = Components.Responses.BadGateway;
+            export type Default = Components.Responses.InternalError;
+        }
+    }
     namespace CreateApiKey {
         namespace Parameters {
             export type Id = /**
@@ -2794,6 +3156,53 @@ export declare namespace Paths {
             export type Default = Components.Responses.InternalError;
         }
     }
+    namespace GetCheckoutPage {
+        namespace Parameters {
+            export type Change = "1";
+            export type Lang = "en" | "ru";
+            export type Notice = "rate_limited" | "choice_closed" | "gateway_unavailable" | "simulate_failed";
+            export type Token = string;
+        }
+        export type PathParameters = {
+            token: Parameters.Token;
+        }
+        export type QueryParameters = {
+            lang?: Parameters.Lang;
+            change?: Parameters.Change;
+            notice?: Parameters.Notice;
+        }
+        namespace Responses {
+            export type $200 = string;
+            export type $404 = string;
+            export type $422 = Components.Responses.UnprocessableEntity;
+            export type $429 = Components.Responses.RateLimited;
+            export type Default = Components.Responses.InternalError;
+        }
+    }
+    namespace GetCheckoutSettings {
+        namespace Responses {
+            export type $200 = Components.Schemas.CheckoutSettings;
+            export type $401 = Components.Responses.Unauthorized;
+            export type $403 = Components.Responses.Forbidden;
+            export type $429 = Components.Responses.RateLimited;
+            export type Default = Components.Responses.InternalError;
+        }
+    }
+    namespace GetCheckoutState {
+        namespace Parameters {
+            export type Token = string;
+        }
+        export type PathParameters = {
+            token: Parameters.Token;
+        }
+        namespace Responses {
+            export type $200 = /* What the buyer's page shows. Nothing here is private to the tenant. */ Components.Schemas.CheckoutState;
+            export type $404 = Components.Responses.NotFound;
+            export type $422 = Components.Responses.UnprocessableEntity;
+            export type $429 = Components.Responses.RateLimited;
+            export type Default = Components.Responses.InternalError;
+        }
+    }
     namespace GetEvent {
         namespace Parameters {
             export type Id = /**
@@ -2908,6 +3317,28 @@ export declare namespace Paths {
             export type Default = Components.Responses.InternalError;
         }
     }
+    namespace GetInvoiceCheckout {
+        namespace Parameters {
+            export type Id = /**
+             * An invoice id, `inv_` followed by 26 characters.
+             * example:
+             * inv_01JWRF885RR8D8Z0K51D16FDPH
+             */
+            Components.Schemas.InvoiceId /* ^inv_[0-9A-Za-z]{26}$ */;
+        }
+        export type PathParameters = {
+            id: Parameters.Id;
+        }
+        namespace Responses {
+            export type $200 = /* An invoice's hosted checkout as its tenant sees it. */ Components.Schemas.InvoiceCheckout;
+            export type $401 = Components.Responses.Unauthorized;
+            export type $403 = Components.Responses.Forbidden;
+            export type $404 = Components.Responses.NotFound;
+            export type $422 = Components.Responses.UnprocessableEntity;
+            export type $429 = Components.Responses.RateLimited;
+            export type Default = Components.Responses.InternalError;
+        }
+    }
     namespace GetMetrics {
         namespace Responses {
             export type $200 = string;
@@ -2947,7 +3378,7 @@ export declare namespace Paths {
             upstream_id: Parameters.UpstreamId /* ^sbx_[0-9a-f]{24}$ */;
         }
         namespace Responses {
-            export type $200 = string;
+            export type $302 = Record<string, never>;
             export type $404 = Components.Responses.NotFound;
             export type $422 = Components.Responses.UnprocessableEntity;
             export type Default = Components.Responses.InternalError;
@@ -3333,6 +3764,30 @@ export declare namespace Paths {
             export type Default = Components.Responses.InternalError;
         }
     }
+    namespace SimulateCheckout {
+        namespace Parameters {
+            export type Lang = "en" | "ru";
+            export type Token = string;
+        }
+        export type PathParameters = {
+            token: Parameters.Token;
+        }
+        export type QueryParameters = {
+            lang?: Parameters.Lang;
+        }
+        export type RequestBody = Components.Schemas.CheckoutSimulate;
+        namespace Responses {
+            export type $200 = /* What the buyer's page shows. Nothing here is private to the tenant. */ Components.Schemas.CheckoutState;
+            export type $303 = Record<string, never>;
+            export type $400 = Components.Responses.BadRequest;
+            export type $404 = Components.Responses.NotFound;
+            export type $409 = Components.Responses.Conflict;
+            export type $415 = Components.Responses.UnsupportedMediaType;
+            export type $422 = Components.Responses.UnprocessableEntity;
+            export type $429 = Components.Responses.RateLimited;
+            export type Default = Components.Responses.InternalError;
+        }
+    }
     namespace SimulateInvoice {
         namespace Parameters {
             export type Id = /**
@@ -3433,6 +3888,19 @@ export declare namespace Paths {
              *
              */
             Components.Schemas.Problem;
+            export type $422 = Components.Responses.UnprocessableEntity;
+            export type $429 = Components.Responses.RateLimited;
+            export type Default = Components.Responses.InternalError;
+        }
+    }
+    namespace UpdateCheckoutSettings {
+        export type RequestBody = Components.Schemas.CheckoutSettingsUpdate;
+        namespace Responses {
+            export type $200 = Components.Schemas.CheckoutSettings;
+            export type $400 = Components.Responses.BadRequest;
+            export type $401 = Components.Responses.Unauthorized;
+            export type $403 = Components.Responses.Forbidden;
+            export type $415 = Components.Responses.UnsupportedMediaType;
             export type $422 = Components.Responses.UnprocessableEntity;
             export type $429 = Components.Responses.RateLimited;
             export type Default = Components.Responses.InternalError;
@@ -3617,6 +4085,24 @@ export interface Operations {
     pathParameters: Paths.GetInvoice.PathParameters;
     queryParameters: NoParameters;
   };
+  /** GET /v1/invoices/{id}/checkout */
+  getInvoiceCheckout: {
+    requestBody: undefined;
+    pathParameters: Paths.GetInvoiceCheckout.PathParameters;
+    queryParameters: NoParameters;
+  };
+  /** GET /v1/checkout-settings */
+  getCheckoutSettings: {
+    requestBody: undefined;
+    pathParameters: NoParameters;
+    queryParameters: NoParameters;
+  };
+  /** PATCH /v1/checkout-settings */
+  updateCheckoutSettings: {
+    requestBody: Paths.UpdateCheckoutSettings.RequestBody;
+    pathParameters: NoParameters;
+    queryParameters: NoParameters;
+  };
   /** POST /v1/invoices/{id}/cancel */
   cancelInvoice: {
     requestBody: undefined;
@@ -3700,6 +4186,30 @@ export interface Operations {
     requestBody: Paths.RedeliverEvent.RequestBody | undefined;
     pathParameters: Paths.RedeliverEvent.PathParameters;
     queryParameters: NoParameters;
+  };
+  /** GET /checkout/{token} */
+  getCheckoutPage: {
+    requestBody: undefined;
+    pathParameters: Paths.GetCheckoutPage.PathParameters;
+    queryParameters: Paths.GetCheckoutPage.QueryParameters;
+  };
+  /** GET /checkout/{token}/state */
+  getCheckoutState: {
+    requestBody: undefined;
+    pathParameters: Paths.GetCheckoutState.PathParameters;
+    queryParameters: NoParameters;
+  };
+  /** POST /checkout/{token}/choice */
+  chooseCheckoutOption: {
+    requestBody: Paths.ChooseCheckoutOption.RequestBody;
+    pathParameters: Paths.ChooseCheckoutOption.PathParameters;
+    queryParameters: Paths.ChooseCheckoutOption.QueryParameters;
+  };
+  /** POST /checkout/{token}/simulate */
+  simulateCheckout: {
+    requestBody: Paths.SimulateCheckout.RequestBody;
+    pathParameters: Paths.SimulateCheckout.PathParameters;
+    queryParameters: Paths.SimulateCheckout.QueryParameters;
   };
   /** GET /sandbox/pay/{upstream_id} */
   getSandboxCheckout: {

@@ -10,6 +10,7 @@ declare module 'express-serve-static-core' {
 }
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json$/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded$/i;
 
 /** The answer for a NUL character found at `field`. */
 const nulCharacterAt = (field: string) =>
@@ -34,6 +35,12 @@ export function jsonBody(limit: string) {
       if (!bytes || bytes.length === 0) return next();
       req.rawBody = bytes;
       const type = (req.get('content-type') ?? '').split(';')[0]!.trim();
+      // The checkout page's forms (choosing, test-mode buttons) work without JavaScript: plain form posts.
+      if (FORM_TYPE.test(type) && req.path.startsWith('/checkout/')) {
+        req.body = Object.fromEntries(new URLSearchParams(bytes.toString('utf8')));
+        const at = findNulCharacter(req.body, '/body');
+        return next(at ? nulCharacterAt(at) : undefined);
+      }
       if (!JSON_TYPE.test(type)) {
         return next(new ApiError('unsupported_media_type', `Send the body as application/json (got ${type || 'no Content-Type'})`));
       }

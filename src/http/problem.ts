@@ -39,6 +39,8 @@ export const PROBLEM_CODES: { readonly [C in ProblemCode]: { readonly status: nu
   simulation_not_supported: { status: 422, title: 'Simulation not supported' },
   sync_not_supported: { status: 422, title: 'Status query not supported' },
   no_gateway_available: { status: 422, title: 'No gateway available' },
+  checkout_closed: { status: 409, title: 'Checkout closed' },
+  option_unavailable: { status: 422, title: 'Payment option unavailable' },
   url_not_allowed: { status: 422, title: 'URL not allowed' },
   upstream_credentials_invalid: { status: 422, title: 'Upstream refused the credentials' },
   balance_not_supported: { status: 422, title: 'Balance not supported' },

@@ -10,7 +10,7 @@ import { canCancel, canExpire, canTransition, eventTypeForStatus, isClosedUnpaid
 import { newId } from '../domain/ids.js';
 import { findCurrency, type Currency } from '../domain/currencies.js';
 import { checkAmount, compareAmounts } from '../domain/money.js';
-import { InvoiceError, ValidationError } from '../domain/errors.js';
+import { CheckoutError, InvoiceError, ValidationError } from '../domain/errors.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { assetsFor, selectAccounts, type RejectedAccount } from '../routing/select-accounts.js';
 import { tryCandidates, type CandidateTries } from '../routing/try-candidates.js';
@@ -18,7 +18,9 @@ import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 import type { Metrics } from '../metrics.js';
 import { checkInvoiceSemantics, DEFAULT_EXPIRES_IN, type InvoiceCreateBody } from './invoice-input.js';
 import { toInvoiceObject } from './invoice-view.js';
-import { insertWithCreatedEvent, updateWithEvent, type NewInvoiceRow } from './invoice-writes.js';
+import { createInvoiceWrites, type NewInvoiceRow } from './invoice-writes.js';
+import { upstreamInvoicesRepo, type UpstreamInvoiceRow } from '../db/upstream-invoices-repo.js';
+import { randomBytes } from 'node:crypto';
 
 export interface InvoiceServiceDeps {
   db: Db;
@@ -37,10 +39,27 @@ export interface UpstreamUpdate {
   raw: Record<string, unknown>;
 }
 
+/** A checkout token: 192 random bits, URL-safe. */
+export function newCheckoutToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** Whether an object carries a value at a body path such as `customer.telegram_user_id`. */
+function carries(source: unknown): (path: string) => boolean {
+  return (path) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], source) !== undefined;
+}
+
+/** Money seen upstream: the payment has started, so the buyer may no longer switch away from it. */
+function reportsMoney(update: UpstreamUpdate): boolean {
+  return update.paid !== null || update.status === 'processing' || update.status === 'paid';
+}
+
 export function createInvoiceService(deps: InvoiceServiceDeps) {
-  const { db, connectors, metrics, logger } = deps;
+  const { db, connectors, metrics, logger, publicBaseUrl } = deps;
 
   const accountContext = createAccountContexts(deps);
+  const { insertWithCreatedEvent, updateWithEvent } = createInvoiceWrites(publicBaseUrl);
+  const view = (row: InvoiceRow) => toInvoiceObject(row, publicBaseUrl);
 
   /** Times one upstream call and turns anything unexpected into an integration error. */
   async function callUpstream<T>(connectorId: string, operation: string, fn: () => Promise<T>): Promise<T> {
@@ -57,10 +76,10 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     }
   }
 
-  async function loadAccountAndConnector(row: InvoiceRow): Promise<{ account: GatewayAccountRow; connector: Connector }> {
-    const account = await gatewayAccountsRepo.findById(db, row.gateway_account_id);
-    const connector = connectors.get(row.connector);
-    if (!account || !connector) throw new Error(`invoice ${row.id} points at a missing account or connector`);
+  async function loadAccountAndConnector(ref: { gateway_account_id: string | null; connector: string | null }): Promise<{ account: GatewayAccountRow; connector: Connector }> {
+    const account = ref.gateway_account_id ? await gatewayAccountsRepo.findById(db, ref.gateway_account_id) : undefined;
+    const connector = ref.connector ? connectors.get(ref.connector) : undefined;
+    if (!account || !connector) throw new Error(`upstream reference ${ref.gateway_account_id}/${ref.connector} points at a missing account or connector`);
     return { account, connector };
   }
 
@@ -70,7 +89,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
    */
   async function transition(trx: DbOrTx, row: InvoiceRow, to: InvoiceStatus, patch: Partial<InvoiceRow> = {}): Promise<InvoiceRow> {
     const updated = await updateWithEvent(trx, row, { ...patch, status: to }, eventTypeForStatus(to));
-    metrics.invoiceTransitions.inc({ connector: row.connector, status: to });
+    metrics.invoiceTransitions.inc({ connector: updated.connector ?? 'none', status: to });
     return updated;
   }
 
@@ -84,14 +103,42 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
    * Applies an upstream's view; repeated or backward news changes nothing. Money reported for an
    * invoice that no longer takes it (expired, cancelled, failed) keeps the status and is
    * surfaced as `invoice.late_payment` instead of being dropped.
+   *
+   * `source` names the upstream invoice the news is about (absent: the current one). News from an
+   * upstream invoice the buyer abandoned counts only when it reports money: the invoice then moves
+   * back to that upstream invoice and settles from it; a second payment on an invoice already paid
+   * elsewhere is an `invoice.late_payment` (recorded on that upstream invoice, `paid` unchanged).
    */
-  async function applyUpstreamUpdate(invoiceId: string, update: UpstreamUpdate): Promise<InvoiceRow> {
+  async function applyUpstreamUpdate(invoiceId: string, update: UpstreamUpdate, source?: Pick<UpstreamInvoiceRow, 'gateway_account_id' | 'upstream_id'>): Promise<InvoiceRow> {
     return db.transaction(async (trx) => {
-      const row = await invoicesRepo.findForUpdate(trx, invoiceId);
+      let row = await invoicesRepo.findForUpdate(trx, invoiceId);
       if (!row) throw new Error(`invoice ${invoiceId} vanished`);
+      // Read under the invoice's lock: choices and adoptions change upstream states only while holding it.
+      const upstream = source
+        ? await upstreamInvoicesRepo.findByUpstream(trx, source.gateway_account_id, source.upstream_id)
+        : row.gateway_account_id && row.upstream_id
+          ? await upstreamInvoicesRepo.findByUpstream(trx, row.gateway_account_id, row.upstream_id)
+          : undefined;
+      const paid = update.paid ? paidRecord(row, update.paid) : null;
+      if (upstream) {
+        const forward = update.status !== 'unknown' && update.status !== upstream.status && canTransition(upstream.status, update.status);
+        if (forward || (paid && paid.amount !== upstream.paid?.amount)) {
+          await upstreamInvoicesRepo.update(trx, upstream.id, { ...(forward ? { status: update.status as InvoiceStatus } : {}), ...(paid ? { paid } : {}) });
+        }
+      }
+      if (upstream && upstream.state !== 'current') {
+        if (!reportsMoney(update)) return row;
+        if (row.status === 'paid') {
+          if (!paid || upstream.paid?.amount === paid.amount) return row;
+          logger.warn({ invoice: row.id, upstream: upstream.upstream_id, paid: paid.amount }, 'second payment on an abandoned upstream invoice of a paid invoice');
+          metrics.latePayments.inc({ connector: upstream.connector });
+          return updateWithEvent(trx, row, {}, 'invoice.late_payment');
+        }
+        // The buyer paid where they first chose: that upstream invoice is the invoice's again.
+        row = await adopt(trx, row, upstream, update);
+      }
       const upstream_data = { ...(row.upstream_data ?? {}), ...update.raw };
       if (update.status === 'unknown') return invoicesRepo.update(trx, row.id, { upstream_data });
-      const paid = update.paid ? paidRecord(row, update.paid) : null;
 
       // Money reported for a closed invoice: a late payment, or a partial one whose news lost the race with our expiry.
       if (paid && isClosedUnpaid(row.status)) {
@@ -99,7 +146,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         const late = { ...paid, exception: update.paid!.exception ?? 'late' };
         if (row.paid && row.paid.amount === late.amount && row.paid.exception === late.exception) return invoicesRepo.update(trx, row.id, { upstream_data });
         logger.warn({ invoice: row.id, status: row.status, paid: late.amount, currency: late.currency }, 'payment arrived for an invoice that no longer takes payments');
-        metrics.latePayments.inc({ connector: row.connector });
+        metrics.latePayments.inc({ connector: row.connector ?? 'none' });
         return updateWithEvent(trx, row, { upstream_data, paid: late }, 'invoice.late_payment');
       }
       if (update.status === row.status || !canTransition(row.status, update.status)) {
@@ -109,6 +156,21 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       const recorded = paid && (update.status === 'paid' || update.status === 'expired') ? paid : row.paid;
       if (recorded?.exception) logger.warn({ invoice: row.id, expected: row.amount, paid: recorded.amount, exception: recorded.exception }, 'paid amount differs from the invoice amount');
       return transition(trx, row, update.status, { upstream_data, paid: recorded });
+    });
+  }
+
+  /** Makes an abandoned upstream invoice the invoice's current one again (money arrived there); inside the invoice's lock. */
+  async function adopt(trx: DbOrTx, row: InvoiceRow, upstream: UpstreamInvoiceRow, update: UpstreamUpdate): Promise<InvoiceRow> {
+    logger.info({ invoice: row.id, upstream: upstream.upstream_id, connector: upstream.connector }, 'payment on an abandoned upstream invoice: it becomes current again');
+    await upstreamInvoicesRepo.abandonCurrent(trx, row.id);
+    await upstreamInvoicesRepo.update(trx, upstream.id, { state: 'current' });
+    return invoicesRepo.update(trx, row.id, {
+      gateway_account_id: upstream.gateway_account_id,
+      connector: upstream.connector,
+      upstream_id: upstream.upstream_id,
+      pay_url: upstream.pay_url,
+      payment: upstream.payment,
+      upstream_data: update.raw,
     });
   }
 
@@ -126,24 +188,54 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
    * For a webhook that only says "something changed" (BTCPay): asks the upstream for the invoice
    * and applies its answer; where this account cannot be asked, applies the event itself.
    */
-  async function refresh(invoiceId: string, event: UpstreamUpdate): Promise<InvoiceRow> {
-    const row = await invoicesRepo.findById(db, invoiceId);
-    if (!row?.upstream_id) throw new Error(`invoice ${invoiceId} has no upstream invoice`);
-    const { account, connector } = await loadAccountAndConnector(row);
+  async function refresh(invoiceId: string, event: UpstreamUpdate, source: UpstreamInvoiceRow): Promise<InvoiceRow> {
+    const { account, connector } = await loadAccountAndConnector(source);
     const ctx = accountContext(account);
-    if (!accountCanSync(connector, ctx)) return applyUpstreamUpdate(row.id, event);
-    const upstreamId = row.upstream_id;
-    const upstream = await callUpstream(row.connector, 'get_invoice', () => connector.getInvoice(ctx, upstreamId, row.id));
-    return applyUpstreamUpdate(row.id, upstream);
+    if (!accountCanSync(connector, ctx)) return applyUpstreamUpdate(invoiceId, event, source);
+    const upstream = await callUpstream(source.connector, 'get_invoice', () => connector.getInvoice(ctx, source.upstream_id, invoiceId));
+    return applyUpstreamUpdate(invoiceId, upstream, source);
+  }
+
+  /** Opens the invoice at the first of `candidates` that takes it (routing/try-candidates): routing's pick at creation, or the buyer's. */
+  function openUpstream(candidates: GatewayAccountRow[], invoice: { id: string; amount: string; currency: string; accepted_assets: string[]; description: string | null; customer: InvoiceRow['customer']; return_url: string | null; fail_return_url: string | null; expiresAt: Date }, selectedBy: 'routing' | 'buyer') {
+    const expiresInSeconds = Math.max(0, Math.floor((invoice.expiresAt.getTime() - Date.now()) / 1000));
+    return tryCandidates(
+      candidates,
+      (account) => {
+        const connector = connectors.get(account.connector)!;
+        return callUpstream(account.connector, 'create_invoice', () =>
+          connector.createInvoice(accountContext(account), {
+            invoiceId: invoice.id,
+            amount: invoice.amount,
+            currency: invoice.currency,
+            acceptedAssets: assetsFor(connector, invoice.accepted_assets),
+            description: invoice.description,
+            expiresAt: invoice.expiresAt,
+            expiresInSeconds,
+            customer: invoice.customer,
+            returnUrl: invoice.return_url,
+            failReturnUrl: invoice.fail_return_url,
+          }),
+        );
+      },
+      deps,
+      selectedBy,
+    );
   }
 
   /**
    * POST /v1/invoices: check the input, pick the accounts that may take it, try them in order
-   * (routing/try-candidates), then store the invoice with its invoice.created event.
+   * (routing/try-candidates), then store the invoice with its invoice.created event. With
+   * `gateway_selection: buyer` nothing is opened upstream yet: the buyer picks on the checkout page.
    */
   async function create(scope: TenantScope, body: InvoiceCreateBody) {
     const { currency, errors } = checkInvoiceSemantics(body);
     if (errors.length || !currency) throw new ValidationError(errors);
+    const selection = body.gateway_selection ?? 'auto';
+    if (selection === 'buyer' && (body.gateway || body.gateway_account_id)) {
+      const field = body.gateway ? 'gateway' : 'gateway_account_id';
+      throw new ValidationError([{ field: `/body/${field}`, message: 'cannot be combined with gateway_selection "buyer": the buyer picks among your eligible accounts', code: 'not_allowed' }]);
+    }
     if (body.external_id) {
       const existing = await invoicesRepo.findByExternalId(db, scope, body.external_id);
       if (existing) throw duplicateExternalId(existing.id, body.external_id);
@@ -151,37 +243,11 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     const expiresIn = body.expires_in ?? DEFAULT_EXPIRES_IN;
     const { candidates, rejected } = await candidatesFor(scope, body, currency, expiresIn);
 
-    const invoiceId = newId('inv');
-    const expiresAt = new Date(Date.now() + expiresIn * 1000);
-    const tries = await tryCandidates(
-      candidates,
-      (account) => {
-        const connector = connectors.get(account.connector)!;
-        return callUpstream(account.connector, 'create_invoice', () =>
-          connector.createInvoice(accountContext(account), {
-            invoiceId,
-            amount: body.amount,
-            currency: currency.code,
-            acceptedAssets: assetsFor(connector, body.accepted_assets ?? []),
-            description: body.description ?? null,
-            expiresAt,
-            expiresInSeconds: expiresIn,
-            customer: body.customer ?? null,
-            returnUrl: body.return_url ?? null,
-            failReturnUrl: body.fail_return_url ?? null,
-          }),
-        );
-      },
-      deps,
-    );
-    if (!tries.created) throw nothingCreated(tries, rejected);
-
-    const { account, result: upstream } = tries.created;
-    return store(scope, body, account, upstream, {
-      id: invoiceId,
+    const base = {
+      id: newId('inv'),
       tenant_id: scope.tenantId,
       livemode: scope.livemode,
-      status: 'pending',
+      status: 'pending' as const,
       amount: body.amount,
       currency: currency.code,
       accepted_assets: body.accepted_assets ?? [],
@@ -189,17 +255,38 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       external_id: body.external_id ?? null,
       metadata: body.metadata ?? {},
       customer: body.customer ?? null,
+      gateway_selection: selection,
+      checkout_token: newCheckoutToken(),
+      paid: null,
+      return_url: body.return_url ?? null,
+      fail_return_url: body.fail_return_url ?? null,
+      expires_at: new Date(Date.now() + expiresIn * 1000),
+    };
+    if (selection === 'buyer') {
+      return store(scope, body, null, {
+        ...base,
+        gateway_account_id: null,
+        connector: null,
+        upstream_id: null,
+        gateway_attempts: [],
+        pay_url: null,
+        payment: null,
+        upstream_data: null,
+      });
+    }
+    const tries = await openUpstream(candidates, { ...base, expiresAt: base.expires_at }, 'routing');
+    if (!tries.created) throw nothingCreated(tries, rejected);
+
+    const { account, result: upstream } = tries.created;
+    return store(scope, body, { account, upstream }, {
+      ...base,
       gateway_account_id: account.id,
       connector: account.connector,
       upstream_id: upstream.upstreamId,
       gateway_attempts: tries.attempts,
       pay_url: upstream.payUrl,
       payment: upstream.payment ? { ...upstream.payment } : null,
-      paid: null,
-      return_url: body.return_url ?? null,
-      fail_return_url: body.fail_return_url ?? null,
       upstream_data: upstream.raw,
-      expires_at: expiresAt,
     });
   }
 
@@ -214,7 +301,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       acceptedAssets: body.accepted_assets ?? [],
       gateway: body.gateway,
       gatewayAccountId: body.gateway_account_id,
-      provided: (path) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], body) !== undefined,
+      provided: carries(body),
     });
     if (candidates.length) return { candidates, rejected };
     // A forced gateway that needs a field the invoice lacks is the caller's input problem: name the field.
@@ -245,16 +332,16 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     return new InvoiceError('upstream_error', 'The gateway(s) tried could not create the invoice; nothing was created', { attempts: tries.attempts });
   }
 
-  /** Stores the invoice the upstream created; losing a race on external_id withdraws that upstream invoice. */
-  async function store(scope: TenantScope, body: InvoiceCreateBody, account: GatewayAccountRow, upstream: UpstreamInvoice, newRow: NewInvoiceRow) {
+  /** Stores the invoice (and the upstream invoice routing opened, if any); losing a race on external_id withdraws that upstream invoice. */
+  async function store(scope: TenantScope, body: InvoiceCreateBody, opened: { account: GatewayAccountRow; upstream: UpstreamInvoice } | null, newRow: NewInvoiceRow) {
     try {
       const row = await insertWithCreatedEvent(db, newRow);
-      metrics.invoicesCreated.inc({ connector: row.connector, status: row.status });
-      return toInvoiceObject(row);
+      metrics.invoicesCreated.inc({ connector: row.connector ?? 'buyer_choice', status: row.status });
+      return view(row);
     } catch (err) {
       if (body.external_id && isDuplicateExternalId(err)) {
         // Lost a race on external_id: withdraw the upstream invoice nobody will be shown.
-        await connectors.get(account.connector)?.cancelInvoice?.(accountContext(account), upstream.upstreamId).catch(() => undefined);
+        if (opened) await connectors.get(opened.account.connector)?.cancelInvoice?.(accountContext(opened.account), opened.upstream.upstreamId).catch(() => undefined);
         const existing = await invoicesRepo.findByExternalId(db, scope, body.external_id);
         throw duplicateExternalId(existing?.id ?? 'unknown', body.external_id);
       }
@@ -268,16 +355,21 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     });
   }
 
+  /**
+   * Cancels a pending invoice: every upstream invoice that can still take money is withdrawn where
+   * the upstream can cancel. The current one must be withdrawn (else the cancel fails); abandoned
+   * ones are best effort and stay watched when the upstream refuses.
+   */
   async function cancel(scope: TenantScope, id: string) {
     const row = await find(scope, id);
     if (!canCancel(row.status)) throw new InvoiceError('invoice_not_cancellable', `Invoice ${id} is ${row.status}; only pending invoices can be cancelled`, { invoice_status: row.status });
-    const { account, connector } = await loadAccountAndConnector(row);
-    if (connector.cancelInvoice && row.upstream_id) {
-      const upstreamId = row.upstream_id;
+    const watched = await upstreamInvoicesRepo.listWatched(db, [row.id]);
+    const current = watched.find((u) => u.state === 'current');
+    if (current) {
       try {
-        await callUpstream(row.connector, 'cancel_invoice', () => connector.cancelInvoice!(accountContext(account), upstreamId));
+        await withdraw(current);
       } catch (err) {
-        throw new InvoiceError('upstream_error', `${row.connector} refused to cancel the invoice: ${(err as Error).message}`);
+        throw new InvoiceError('upstream_error', `${current.connector} refused to cancel the invoice: ${(err as Error).message}`);
       }
     }
     const updated = await db.transaction(async (trx) => {
@@ -286,31 +378,67 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       if (!canCancel(locked.status)) throw new InvoiceError('invoice_not_cancellable', `Invoice ${id} is ${locked.status}`, { invoice_status: locked.status });
       return transition(trx, locked, 'cancelled');
     });
-    return toInvoiceObject(updated);
+    await withdrawAbandoned(watched.filter((u) => u.state === 'abandoned'));
+    return view(updated);
   }
 
+  /** Cancels one upstream invoice where its upstream can, and records it as withdrawn. */
+  async function withdraw(upstream: UpstreamInvoiceRow): Promise<void> {
+    const { account, connector } = await loadAccountAndConnector(upstream);
+    if (!connector.cancelInvoice) return;
+    await callUpstream(upstream.connector, 'cancel_invoice', () => connector.cancelInvoice!(accountContext(account), upstream.upstream_id));
+    await upstreamInvoicesRepo.update(db, upstream.id, { state: 'cancelled' });
+  }
+
+  /** Best effort: an abandoned upstream invoice the upstream will not cancel stays watched, so money arriving there is still seen. */
+  async function withdrawAbandoned(abandoned: UpstreamInvoiceRow[]): Promise<void> {
+    for (const upstream of abandoned) {
+      await withdraw(upstream).catch((err: unknown) =>
+        logger.warn({ err: (err as Error).message, upstream: upstream.upstream_id, connector: upstream.connector }, 'could not cancel an abandoned upstream invoice; it stays watched'),
+      );
+    }
+  }
+
+  /**
+   * Asks the upstream(s) for the invoice's state now: the current upstream invoice, and any
+   * abandoned one still watched (a buyer may have paid there).
+   */
   async function sync(scope: TenantScope, id: string) {
     const row = await find(scope, id);
-    if (!row.upstream_id) return toInvoiceObject(row);
-    const { account, connector } = await loadAccountAndConnector(row);
-    if (!accountCanSync(connector, accountContext(account))) {
-      throw new InvoiceError('sync_not_supported', `${connector.manifest.name} cannot be asked for an invoice's state; its webhooks update the invoice`);
+    const watched = await upstreamInvoicesRepo.listWatched(db, [row.id]);
+    if (!watched.length) return view(row);
+    let latest = row;
+    let asked = 0;
+    for (const upstream of watched.sort((a, b) => (a.state === 'current' ? 1 : 0) - (b.state === 'current' ? 1 : 0))) {
+      const { account, connector } = await loadAccountAndConnector(upstream);
+      if (!accountCanSync(connector, accountContext(account))) continue;
+      let answer: UpstreamInvoice;
+      try {
+        answer = await callUpstream(upstream.connector, 'get_invoice', () => connector.getInvoice(accountContext(account), upstream.upstream_id, row.id));
+      } catch (err) {
+        throw new InvoiceError('upstream_error', `${upstream.connector} did not answer the status query: ${(err as Error).message}`);
+      }
+      asked++;
+      latest = await applyUpstreamUpdate(row.id, answer, upstream);
     }
-    const upstreamId = row.upstream_id;
-    let upstream: UpstreamInvoice;
-    try {
-      upstream = await callUpstream(row.connector, 'get_invoice', () => connector.getInvoice(accountContext(account), upstreamId, row.id));
-    } catch (err) {
-      throw new InvoiceError('upstream_error', `${row.connector} did not answer the status query: ${(err as Error).message}`);
+    if (!asked) {
+      const name = connectors.get(row.connector ?? watched[0]!.connector)?.manifest.name ?? row.connector;
+      throw new InvoiceError('sync_not_supported', `${name} cannot be asked for an invoice's state; its webhooks update the invoice`);
     }
-    return toInvoiceObject(await applyUpstreamUpdate(row.id, upstream));
+    return view(latest);
   }
 
   async function simulate(scope: TenantScope, id: string, body: { status: 'processing' | 'paid' | 'expired' | 'failed'; paid_amount?: string }) {
     if (scope.livemode) throw new InvoiceError('forbidden', 'simulate needs a test-mode key (sy_test_…)');
-    const row = await find(scope, id);
-    if (row.connector !== 'sandbox' || !row.upstream_id) {
-      throw new InvoiceError('simulation_not_supported', `Invoice ${id} is on ${row.connector}; only sandbox invoices can be simulated`);
+    return view(await simulateOn(await find(scope, id), body));
+  }
+
+  /** Moves a sandbox invoice as a payer would (the API's simulate and the checkout page's test buttons). */
+  async function simulateOn(row: InvoiceRow, body: { status: 'processing' | 'paid' | 'expired' | 'failed'; paid_amount?: string }): Promise<InvoiceRow> {
+    const id = row.id;
+    if (row.livemode) throw new InvoiceError('forbidden', 'only test-mode invoices can be simulated');
+    if (row.connector !== 'sandbox' || !row.upstream_id || !row.gateway_account_id) {
+      throw new InvoiceError('simulation_not_supported', `Invoice ${id} is on ${row.connector ?? 'no gateway yet'}; only sandbox invoices can be simulated`);
     }
     if (!canTransition(row.status, body.status)) {
       throw new InvoiceError('invalid_transition', `Invoice ${id} is ${row.status} and cannot become ${body.status}`, { invoice_status: row.status });
@@ -322,7 +450,111 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     }
     const event = await connectors.sandbox.simulate(row.upstream_id, body.status, body.paid_amount);
     if (!event) throw new InvoiceError('not_found', `No invoice ${id}`);
-    return toInvoiceObject(await applyUpstreamUpdate(row.id, event));
+    return applyUpstreamUpdate(row.id, event, { gateway_account_id: row.gateway_account_id, upstream_id: row.upstream_id });
+  }
+
+  /**
+   * The accounts a buyer may pick for this invoice now (checkout page): what routing would
+   * consider (currency, amount, mode, enabled, the time left within the upstream's expiry
+   * limits, the fields it needs), minus accounts whose circuit is open.
+   */
+  async function eligibleAccounts(row: InvoiceRow): Promise<GatewayAccountRow[]> {
+    const currency = findCurrency(row.currency);
+    if (!currency) return [];
+    const accounts = await gatewayAccountsRepo.listUsable(db, row.tenant_id, row.livemode);
+    const { candidates } = selectAccounts(accounts, connectors.get, {
+      currency,
+      amount: row.amount,
+      livemode: row.livemode,
+      expiresIn: Math.floor((row.expires_at.getTime() - Date.now()) / 1000),
+      acceptedAssets: row.accepted_assets,
+      provided: carries({ customer: row.customer ?? undefined }),
+    });
+    const open = await Promise.all(candidates.map(async (a) => (await deps.breaker.view(a.id)).state === 'open'));
+    return candidates.filter((_, i) => !open[i]);
+  }
+
+  /**
+   * The buyer's pick on the checkout page: opens the invoice at that upstream through the same
+   * routing, breaker and failover as an API create (among the tenant's accounts of that
+   * connector). The earlier upstream invoice, if any, is abandoned: cancelled where the upstream
+   * can, otherwise kept watched. Every try is appended to `gateway.attempts` (`selected_by: buyer`).
+   */
+  async function chooseGateway(row: InvoiceRow, connectorId: string): Promise<InvoiceRow> {
+    assertChoosable(row);
+    if (row.connector === connectorId && row.upstream_id) return row;
+    const candidates = (await eligibleAccounts(row)).filter((a) => a.connector === connectorId);
+    if (!candidates.length) throw new CheckoutError('option_unavailable', `${connectorId} is not offered for this invoice`, { option: connectorId });
+    // Back to an earlier pick that is still open there: show it again rather than open a second one.
+    const earlier = (await upstreamInvoicesRepo.listWatched(db, [row.id])).find((u) => u.state === 'abandoned' && u.status === 'pending' && candidates.some((a) => a.id === u.gateway_account_id));
+    if (earlier) return returnTo(row, earlier);
+    const tries = await openUpstream(candidates, { ...row, expiresAt: row.expires_at }, 'buyer');
+    const created = tries.created;
+    const outcome = await db.transaction(async (trx) => {
+      const locked = (await invoicesRepo.findForUpdate(trx, row.id))!;
+      const gateway_attempts = [...locked.gateway_attempts, ...tries.attempts];
+      if (!created) return { row: await invoicesRepo.update(trx, row.id, { gateway_attempts }), closed: false, abandoned: [] as UpstreamInvoiceRow[] };
+      const base = { invoice_id: row.id, gateway_account_id: created.account.id, connector: created.account.connector, upstream_id: created.result.upstreamId, pay_url: created.result.payUrl, payment: created.result.payment ? { ...created.result.payment } : null };
+      if (!choosable(locked)) {
+        // Paid or closed while the upstream was answering: keep the record, then withdraw it.
+        const stray = await upstreamInvoicesRepo.insert(trx, { ...base, state: 'abandoned' });
+        return { row: await invoicesRepo.update(trx, row.id, { gateway_attempts }), closed: true, abandoned: [stray] };
+      }
+      const abandoned = await upstreamInvoicesRepo.abandonCurrent(trx, row.id);
+      await upstreamInvoicesRepo.insert(trx, { ...base, state: 'current' });
+      const updated = await invoicesRepo.update(trx, row.id, {
+        gateway_account_id: base.gateway_account_id,
+        connector: base.connector,
+        upstream_id: base.upstream_id,
+        pay_url: base.pay_url,
+        payment: base.payment,
+        upstream_data: created.result.raw,
+        gateway_attempts,
+      });
+      return { row: updated, closed: false, abandoned };
+    });
+    await withdrawAbandoned(outcome.abandoned);
+    if (outcome.closed) assertChoosable(outcome.row);
+    if (!created) {
+      throw tries.attempts.length
+        ? new CheckoutError('upstream_error', `${connectorId} could not open the payment; try again or pick another way to pay`, { option: connectorId })
+        : new CheckoutError('option_unavailable', `${connectorId} is paused after repeated upstream failures; pick another way to pay`, { option: connectorId });
+    }
+    return outcome.row;
+  }
+
+  /** The buyer goes back to an upstream invoice they abandoned earlier: it becomes current again, recorded as a pick. */
+  async function returnTo(row: InvoiceRow, earlier: UpstreamInvoiceRow): Promise<InvoiceRow> {
+    const attempt = { account_id: earlier.gateway_account_id, connector: earlier.connector, outcome: 'succeeded' as const, code: null, duration_ms: 0, selected_by: 'buyer' as const, attempted_at: new Date().toISOString() };
+    const outcome = await db.transaction(async (trx) => {
+      const locked = (await invoicesRepo.findForUpdate(trx, row.id))!;
+      if (!choosable(locked)) return { row: locked, abandoned: [] };
+      const abandoned = await upstreamInvoicesRepo.abandonCurrent(trx, row.id);
+      await upstreamInvoicesRepo.update(trx, earlier.id, { state: 'current' });
+      const updated = await invoicesRepo.update(trx, row.id, {
+        gateway_account_id: earlier.gateway_account_id,
+        connector: earlier.connector,
+        upstream_id: earlier.upstream_id,
+        pay_url: earlier.pay_url,
+        payment: earlier.payment,
+        gateway_attempts: [...locked.gateway_attempts, attempt],
+      });
+      return { row: updated, abandoned };
+    });
+    assertChoosable(outcome.row);
+    await withdrawAbandoned(outcome.abandoned);
+    return outcome.row;
+  }
+
+  /** A buyer may (re)choose while the invoice is pending with nothing paid, and only when the buyer picks at all. */
+  function choosable(row: InvoiceRow): boolean {
+    return row.gateway_selection === 'buyer' && row.status === 'pending' && !row.paid;
+  }
+
+  function assertChoosable(row: InvoiceRow): void {
+    if (choosable(row)) return;
+    const why = row.gateway_selection !== 'buyer' ? 'its gateway was chosen when it was created' : `it is ${row.status}`;
+    throw new CheckoutError('checkout_closed', `This invoice no longer takes a choice of gateway: ${why}`, { invoice_status: row.status });
   }
 
   /** Expires overdue pending invoices in small locked batches; safe to run on many workers at once. */
@@ -332,6 +564,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       const expired = await db.transaction(async (trx) => {
         const rows = await invoicesRepo.lockOverdue(trx, batchSize);
         for (const row of rows) if (canExpire(row.status)) await transition(trx, row, 'expired');
+        // Upstream invoices stay watched after expiry (late money is still seen) until reconciliation stops asking.
         return rows.length;
       });
       total += expired;
@@ -341,14 +574,20 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
 
   return {
     create,
-    get: async (scope: TenantScope, id: string) => toInvoiceObject(await find(scope, id)),
+    get: async (scope: TenantScope, id: string) => view(await find(scope, id)),
+    find,
+    view,
     list: async (scope: TenantScope, page: PageRequest, filter: { status?: InvoiceStatus; externalId?: string }) => {
       const result = await invoicesRepo.list(db, scope, page, filter);
-      return { object: 'list' as const, data: result.data.map(toInvoiceObject), has_more: result.has_more };
+      return { object: 'list' as const, data: result.data.map(view), has_more: result.has_more };
     },
     cancel,
     sync,
     simulate,
+    simulateOn,
+    eligibleAccounts,
+    chooseGateway,
+    choosable,
     applyUpstreamUpdate,
     refresh,
     expireOverdue,

@@ -7,8 +7,38 @@ function paymentInOrder(payment: Record<string, string>): Record<string, string>
   return Object.fromEntries(PAYMENT_FIELDS.filter((k) => payment[k] !== undefined).map((k) => [k, payment[k]!]));
 }
 
-/** The public Invoice object (the `Invoice` schema in openapi/openapi.yaml): what the API answers and what every event carries. */
-export function toInvoiceObject(row: InvoiceRow) {
+/** The hosted checkout page of an invoice. */
+export function checkoutUrl(publicBaseUrl: string, token: string): string {
+  return `${publicBaseUrl}/checkout/${token}`;
+}
+
+/** The gateway block: null until a gateway has been tried (a 'buyer' invoice before the buyer picks). */
+function gatewayOf(row: InvoiceRow) {
+  if (!row.connector && !row.gateway_attempts.length) return null;
+  return {
+    connector: row.connector,
+    account_id: row.gateway_account_id,
+    upstream_id: row.upstream_id,
+    // jsonb reorders keys; rebuild objects so answers always read in the documented order.
+    attempts: row.gateway_attempts.map((a) => ({
+      account_id: a.account_id,
+      connector: a.connector,
+      outcome: a.outcome,
+      code: a.code,
+      duration_ms: a.duration_ms,
+      selected_by: a.selected_by ?? ('routing' as const),
+      attempted_at: a.attempted_at ?? row.created_at.toISOString(),
+    })),
+  };
+}
+
+/**
+ * The public Invoice object (the `Invoice` schema in openapi/openapi.yaml): what the API answers
+ * and what every event carries. `pay_url` falls back to the checkout page, so every invoice has a
+ * link a buyer can open.
+ */
+export function toInvoiceObject(row: InvoiceRow, publicBaseUrl: string) {
+  const checkout_url = checkoutUrl(publicBaseUrl, row.checkout_token);
   return {
     id: row.id,
     object: 'invoice' as const,
@@ -21,20 +51,10 @@ export function toInvoiceObject(row: InvoiceRow) {
     external_id: row.external_id,
     metadata: row.metadata,
     customer: row.customer,
-    gateway: {
-      connector: row.connector,
-      account_id: row.gateway_account_id,
-      upstream_id: row.upstream_id,
-      // jsonb reorders keys; rebuild objects so answers always read in the documented order.
-      attempts: row.gateway_attempts.map((a) => ({
-        account_id: a.account_id,
-        connector: a.connector,
-        outcome: a.outcome,
-        code: a.code,
-        duration_ms: a.duration_ms,
-      })),
-    },
-    pay_url: row.pay_url,
+    gateway_selection: row.gateway_selection,
+    gateway: gatewayOf(row),
+    pay_url: row.pay_url ?? checkout_url,
+    checkout_url,
     payment: row.payment && paymentInOrder(row.payment),
     paid: row.paid && { amount: row.paid.amount, currency: row.paid.currency, paid_at: row.paid.paid_at, fee: row.paid.fee, exception: row.paid.exception ?? null },
     return_url: row.return_url,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex.js';
-import { invoicesRepo, type InvoiceRow } from '../db/invoices-repo.js';
+import { invoicesRepo } from '../db/invoices-repo.js';
+import { upstreamInvoicesRepo, type UpstreamInvoiceRow } from '../db/upstream-invoices-repo.js';
 import { gatewayAccountsRepo } from '../db/gateway-accounts-repo.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { accountCanSync, type UpstreamInvoice } from '../connectors/types.js';
@@ -20,7 +21,9 @@ export function reconcileBackoffSeconds(intervalSeconds: number, attempts: numbe
 
 /**
  * Asks upstreams about invoices still open, so one whose webhook never came is still settled.
- * Bounded per run (maxInvoices); batched where the upstream can (Crypto Pay getInvoices).
+ * Every upstream invoice of an open invoice that can still take money is asked about, the ones a
+ * buyer abandoned on the checkout page included. Bounded per run (maxInvoices); batched where the
+ * upstream can (Crypto Pay getInvoices).
  */
 export function createReconciler(deps: {
   db: Db;
@@ -40,9 +43,11 @@ export function createReconciler(deps: {
   return async function reconcile(maxInvoices = 500): Promise<{ checked: number; changed: number }> {
     // Upstreams without a status query (and the sandbox) are settled by their webhooks only.
     const due = await invoicesRepo.listDueForReconcile(deps.db, ['sandbox', ...noStatusQuery], maxInvoices);
-    const byAccount = new Map<string, InvoiceRow[]>();
-    for (const row of due) byAccount.set(row.gateway_account_id, [...(byAccount.get(row.gateway_account_id) ?? []), row]);
-    let changed = 0;
+    const watched = await upstreamInvoicesRepo.listWatched(deps.db, due.map((r) => r.id));
+    const byAccount = new Map<string, UpstreamInvoiceRow[]>();
+    for (const u of watched) byAccount.set(u.gateway_account_id, [...(byAccount.get(u.gateway_account_id) ?? []), u]);
+    const statusBefore = new Map(due.map((r) => [r.id, r.status]));
+    const changedIds = new Set<string>();
     for (const [accountId, rows] of byAccount) {
       const account = await gatewayAccountsRepo.findById(deps.db, accountId);
       const connector = account && deps.connectors.get(account.connector);
@@ -57,23 +62,24 @@ export function createReconciler(deps: {
           answers = !queryable
             ? []
             : connector.getInvoices
-            ? await connector.getInvoices(ctx, chunk.map((r) => r.upstream_id!))
-            : await Promise.all(chunk.map((r) => connector.getInvoice(ctx, r.upstream_id!, r.id)));
+            ? await connector.getInvoices(ctx, chunk.map((u) => u.upstream_id))
+            : await Promise.all(chunk.map((u) => connector.getInvoice(ctx, u.upstream_id, u.invoice_id)));
         } catch (err) {
           deps.logger.warn({ err: (err as Error).message, account: accountId }, 'reconciliation query failed; will retry later');
         }
         const byUpstream = new Map(answers.map((a) => [a.upstreamId, a]));
-        for (const row of chunk) {
-          const answer = byUpstream.get(row.upstream_id!);
-          if (answer) {
-            const updated = await deps.invoices.applyUpstreamUpdate(row.id, answer);
-            if (updated.status !== row.status) changed++;
-          }
-          const attempts = row.reconcile_attempts + 1;
-          await invoicesRepo.scheduleReconcile(deps.db, row.id, attempts, new Date(Date.now() + reconcileBackoffSeconds(deps.intervalSeconds, attempts) * 1000));
+        for (const u of chunk) {
+          const answer = byUpstream.get(u.upstream_id);
+          if (!answer) continue;
+          const updated = await deps.invoices.applyUpstreamUpdate(u.invoice_id, answer, u);
+          if (updated.status !== statusBefore.get(u.invoice_id)) changedIds.add(u.invoice_id);
         }
       }
     }
-    return { checked: due.length, changed };
+    for (const row of due) {
+      const attempts = row.reconcile_attempts + 1;
+      await invoicesRepo.scheduleReconcile(deps.db, row.id, attempts, new Date(Date.now() + reconcileBackoffSeconds(deps.intervalSeconds, attempts) * 1000));
+    }
+    return { checked: due.length, changed: changedIds.size };
   };
 }

@@ -31,13 +31,15 @@ export interface TryCandidatesDeps {
  * Calls the candidate accounts, priority first and weighted among equals, until one takes the
  * request. Accounts with an open circuit are skipped; an `unsuitable` answer moves on like an
  * ineligible account; a retryable failure counts against the account's circuit and fails over;
- * a decline or non-retryable failure is about the request itself and stops here.
+ * a decline or non-retryable failure is about the request itself and stops here. Used alike for
+ * an API create (`routing`) and a buyer's pick on the checkout page (`buyer`).
  * `call` must reject with UpstreamError only.
  */
 export async function tryCandidates<T>(
   candidates: GatewayAccountRow[],
   call: (account: GatewayAccountRow) => Promise<T>,
   deps: TryCandidatesDeps,
+  selectedBy: 'routing' | 'buyer' = 'routing',
 ): Promise<CandidateTries<T>> {
   const tries: CandidateTries<T> = { attempts: [], skipped: [], unsuitable: [] };
   for (const account of orderByPriorityAndWeight(candidates)) {
@@ -46,11 +48,12 @@ export async function tryCandidates<T>(
       deps.metrics.routingSkipped.inc({ connector: account.connector });
       continue;
     }
+    const attempted_at = new Date().toISOString();
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
       const result = await call(account);
-      tries.attempts.push({ account_id: account.id, connector: account.connector, outcome: 'succeeded', code: null, duration_ms: elapsed() });
+      tries.attempts.push({ account_id: account.id, connector: account.connector, outcome: 'succeeded', code: null, duration_ms: elapsed(), selected_by: selectedBy, attempted_at });
       await deps.breaker.recordSuccess(account.id);
       tries.created = { account, result };
       return tries;
@@ -68,6 +71,8 @@ export async function tryCandidates<T>(
         outcome: err.kind === 'decline' ? 'declined' : 'failed',
         code: err.upstreamCode ?? null,
         duration_ms: elapsed(),
+        selected_by: selectedBy,
+        attempted_at,
       });
       if (!err.retryable) return tries;
       if (await deps.breaker.recordFailure(account.id)) deps.metrics.circuitOpened.inc({ connector: account.connector });

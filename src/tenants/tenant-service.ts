@@ -4,9 +4,16 @@ import { tenantsRepo, type TenantRow, type TenantStatus } from '../db/tenants-re
 import { apiKeysRepo } from '../db/api-keys-repo.js';
 import { gatewayAccountsRepo } from '../db/gateway-accounts-repo.js';
 import { newId } from '../domain/ids.js';
-import { TenantError } from '../domain/errors.js';
+import { TenantError, ValidationError } from '../domain/errors.js';
 import { generateApiKeySecret, type KeyMode } from '../security/api-key-secret.js';
 import { toApiKeyObject, toTenantObject } from './tenant-view.js';
+
+/** Links a buyer may follow from the checkout page: web pages and mail, never javascript: or data:. */
+const SUPPORT_URL = /^(https?:\/\/[^\s/?#]+[^\s]*|mailto:[^\s]+)$/i;
+
+function toCheckoutSettings(row: TenantRow) {
+  return { object: 'checkout_settings' as const, display_name: row.display_name, support_url: row.support_url };
+}
 
 /** Tenants and their API keys: one service for the operator API and the CLI, so both do exactly the same thing. */
 export function createTenantService(deps: { db: Db }) {
@@ -38,6 +45,21 @@ export function createTenantService(deps: { db: Db }) {
       const row = await tenantsRepo.update(db, id, { ...patch, ...(patch.name ? { name: patch.name.trim() } : {}) });
       if (!row) throw new TenantError('not_found', `No tenant ${id}`);
       return toTenantObject(row);
+    },
+    /** The branding a tenant's checkout pages show (set by the tenant itself). */
+    getCheckoutSettings: async (tenantId: string) => toCheckoutSettings(await find(tenantId)),
+    async updateCheckoutSettings(tenantId: string, patch: { display_name?: string | null; support_url?: string | null }) {
+      const displayName = patch.display_name === undefined ? undefined : patch.display_name === null ? null : patch.display_name.trim();
+      if (displayName === '') throw new ValidationError([{ field: '/body/display_name', message: 'must not be blank (send null to show the tenant name)', code: 'blank' }]);
+      if (patch.support_url && !SUPPORT_URL.test(patch.support_url)) {
+        throw new ValidationError([{ field: '/body/support_url', message: 'must be an absolute http(s) URL or a mailto: address', code: 'invalid_url' }]);
+      }
+      const row = await tenantsRepo.update(db, tenantId, {
+        ...(displayName !== undefined ? { display_name: displayName } : {}),
+        ...(patch.support_url !== undefined ? { support_url: patch.support_url } : {}),
+      });
+      if (!row) throw new TenantError('not_found', `No tenant ${tenantId}`);
+      return toCheckoutSettings(row);
     },
     /** The secret is in this answer only; we keep its hash. */
     async createApiKey(tenantId: string, mode: KeyMode, name: string | null) {

@@ -47,10 +47,12 @@ export interface Invoice {
   status: string;
   amount: string;
   currency: string;
-  pay_url: string | null;
+  pay_url: string;
+  checkout_url: string;
+  gateway_selection: 'auto' | 'buyer';
   payment: Record<string, unknown> | null;
   paid: { amount: string; currency: string; exception: string | null } | null;
-  gateway: { connector: string; account_id: string; upstream_id: string };
+  gateway: { connector: string; account_id: string; upstream_id: string; attempts: Array<Record<string, unknown>> };
 }
 
 function created<T>(res: supertest.Response, what: string): T {

@@ -7,7 +7,7 @@ import type { AccountContext } from '../../src/connectors/types.js';
 // invoices.test.ts drives create, sync, cancel and simulate end to end.
 const db = createDb('postgres://unused@127.0.0.1:5432/unused');
 afterAll(() => db.destroy());
-const sandbox = createSandboxConnector({ db, publicBaseUrl: 'https://switchyard.example' });
+const sandbox = createSandboxConnector({ db });
 const account: AccountContext = { accountId: 'ga_sbx', livemode: false, credentials: {}, config: {}, webhookUrl: 'https://switchyard.example/hooks/sandbox/ga_sbx' };
 
 describe('the sandbox connector', () => {

@@ -11,8 +11,8 @@ import { toUpstreamEvent, toUpstreamInvoice } from './transformers.js';
 export type SandboxConnector = ReturnType<typeof createSandboxConnector>;
 
 /** A fake upstream in our own database, behind the same Connector interface as real gateways; paid only by `simulate`. */
-export function createSandboxConnector(deps: { db: Db; publicBaseUrl: string }) {
-  const { db, publicBaseUrl } = deps;
+export function createSandboxConnector(deps: { db: Db }) {
+  const { db } = deps;
   const mustFind = async (upstreamId: string) => {
     const row = await sandboxStore.find(db, upstreamId);
     if (!row) throw new Error(`sandbox invoice ${upstreamId} does not exist`);
@@ -25,9 +25,9 @@ export function createSandboxConnector(deps: { db: Db; publicBaseUrl: string }) 
     async createInvoice(account, input) {
       const { amount, currency, expiresAt: expires_at } = input;
       const row = await sandboxStore.insert(db, { upstream_id: `sbx_${randomBytes(12).toString('hex')}`, gateway_account_id: account.accountId, status: 'pending', amount, currency, expires_at });
-      return toUpstreamInvoice(row, publicBaseUrl);
+      return toUpstreamInvoice(row);
     },
-    getInvoice: async (_account, upstreamId) => toUpstreamInvoice(await mustFind(upstreamId), publicBaseUrl),
+    getInvoice: async (_account, upstreamId) => toUpstreamInvoice(await mustFind(upstreamId)),
     async cancelInvoice(_account, upstreamId) {
       await sandboxStore.update(db, upstreamId, { status: 'cancelled' });
     },
@@ -43,7 +43,7 @@ export function createSandboxConnector(deps: { db: Db; publicBaseUrl: string }) 
     const current = await mustFind(upstreamId);
     const paid = status === 'paid' ? { paid_amount: paidAmount ?? current.amount, paid_at: new Date() } : {};
     const row = await sandboxStore.update(db, upstreamId, { status, ...paid });
-    return row && toUpstreamEvent(row, publicBaseUrl);
+    return row && toUpstreamEvent(row);
   }
   return Object.assign(connector, { simulate });
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/knex.js';
 import { upstreamWebhooksRepo } from '../../db/upstream-webhooks-repo.js';
-import { invoicesRepo } from '../../db/invoices-repo.js';
+import { upstreamInvoicesRepo } from '../../db/upstream-invoices-repo.js';
 import { upstreamEventKeysRepo } from '../../db/upstream-event-keys-repo.js';
 import type { ConnectorRegistry } from '../../connectors/registry.js';
 import type { InvoiceService } from '../../invoices/invoice-service.js';
@@ -31,10 +31,11 @@ export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: Conne
     try {
       for (const event of events) {
         // Most upstreams name their own invoice; some only echo the reference we sent (our id).
-        const invoice = event.invoiceId
-          ? await invoicesRepo.findByIdForAccount(deps.db, row.gateway_account_id, event.invoiceId)
-          : await invoicesRepo.findByUpstream(deps.db, row.gateway_account_id, event.upstreamId);
-        if (!invoice) {
+        // Any upstream invoice we ever opened counts, the ones a buyer abandoned included.
+        const upstream = event.invoiceId
+          ? await upstreamInvoicesRepo.findByInvoiceForAccount(deps.db, row.gateway_account_id, event.invoiceId)
+          : await upstreamInvoicesRepo.findByUpstream(deps.db, row.gateway_account_id, event.upstreamId);
+        if (!upstream) {
           unknown.push(event.invoiceId ?? event.upstreamId);
           continue;
         }
@@ -44,8 +45,8 @@ export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: Conne
           continue;
         }
         // A trigger-only event: the upstream's answer to a status query is what counts.
-        if (event.refetch) await deps.invoices.refresh(invoice.id, event);
-        else await deps.invoices.applyUpstreamUpdate(invoice.id, event);
+        if (event.refetch) await deps.invoices.refresh(upstream.invoice_id, event, upstream);
+        else await deps.invoices.applyUpstreamUpdate(upstream.invoice_id, event, upstream);
         // Recorded after applying: a crash in between only means applying again, which is harmless.
         await upstreamEventKeysRepo.record(deps.db, row.gateway_account_id, event.dedupeKey, row.id);
       }
