@@ -5,6 +5,7 @@
  * shop (its webhook endpoint and its return pages).
  */
 import http from 'node:http';
+import { expect } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
@@ -14,6 +15,9 @@ import { startCryptoPayEmulator, type CryptoPayEmulator } from '../emulators/cry
 import { startPayStablecoinEmulator, type PayStablecoinEmulator } from '../emulators/paystablecoin.js';
 import { startBtcPayEmulator, type BtcPayEmulator } from '../emulators/btcpay/index.js';
 import type { UpstreamEmulator } from '../emulators/emulator-kit.js';
+
+/** The name every test shop shows buyers (its checkout display name). */
+export const SHOP_NAME = 'Acme Stickers';
 
 /** An invoice as the API answers once the hosted checkout exists. */
 export type CheckoutInvoice = Omit<Invoice, 'gateway'> & {
@@ -44,7 +48,7 @@ export interface CheckoutWorld {
   cryptoPay: CryptoPayEmulator;
   payStablecoin: PayStablecoinEmulator;
   btcPay: BtcPayEmulator;
-  /** A new shop with an account on each named upstream, in the key's mode, and a webhook endpoint. */
+  /** A new shop showing buyers `SHOP_NAME`, with an account on each named upstream in the key's mode, and a webhook endpoint. */
   openShop(mode: 'test' | 'live', connectors: Array<'cryptopay' | 'paystablecoin' | 'btcpay'>): Promise<CheckoutShop>;
   close(): Promise<void>;
 }
@@ -90,6 +94,8 @@ export async function startCheckoutWorld(): Promise<CheckoutWorld> {
     async openShop(mode, connectors) {
       const shop = await createShop(h, 'Checkout shop');
       const key = mode === 'live' ? shop.liveKey : shop.testKey;
+      const named = await h.client.patch('/v1/checkout-settings', { auth: key, body: { display_name: SHOP_NAME } });
+      expect(named.status, JSON.stringify(named.body)).toBe(200);
       const accounts: Record<string, GatewayAccount> = {};
       for (const connector of connectors) {
         const emu = emulators[connector]!;

@@ -13,7 +13,7 @@ import { axeScan } from '../helpers/axe.js';
 import { saveScreenshot, updatingScreenshots } from '../helpers/screenshots.js';
 import { eventually } from '../helpers/harness.js';
 import { createInvoice } from '../helpers/factories.js';
-import { startCheckoutWorld, type CheckoutInvoice, type CheckoutShop, type CheckoutWorld } from './checkout-world.js';
+import { SHOP_NAME, startCheckoutWorld, type CheckoutInvoice, type CheckoutShop, type CheckoutWorld } from './checkout-world.js';
 
 /** What the buyer reads, as the page's English and Russian catalogues word it. */
 const EN = {
@@ -26,7 +26,7 @@ const EN = {
   changeMethod: 'Choose another way to pay',
   telegramButton: /Telegram/,
   paid: 'Payment complete',
-  returnTo: /^Return to /,
+  returnTo: `Return to ${SHOP_NAME}`,
   expired: 'This payment has expired',
   backToShop: 'Back to the shop',
   testRibbon: /no money moves/,
@@ -75,11 +75,14 @@ async function expectFitsPhone(page: Page): Promise<void> {
   expect(page.viewportSize()?.width).toBe(PHONE.width);
   expect(await scrollWidth(page), 'horizontal scroll at 360 px').toBeLessThanOrEqual(PHONE.width);
   const small: string[] = [];
+  let measured = 0;
   for (const target of await page.locator('button, input[type=submit], a.button').all()) {
     if (!(await target.isVisible())) continue;
     const box = await target.boundingBox();
+    measured++;
     if (box && box.height < 44) small.push(`${(await target.innerText()).trim()} (${box.height} px)`);
   }
+  expect(measured, 'buttons on the page').toBeGreaterThan(0);
   expect(small, 'tap targets under 44 px high').toEqual([]);
 }
 
@@ -113,6 +116,7 @@ describe('hosted checkout in Chromium', () => {
     const { page } = await openPage();
     await visit(page, inv.checkout_url);
     await page.getByRole('heading', { name: EN.choose }).waitFor(WAIT);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(SHOP_NAME);
     const cryptoBot = page.getByRole('button', { name: EN.cryptoBot });
     const stablecoin = page.getByRole('button', { name: EN.stablecoin });
     expect(await cryptoBot.isVisible()).toBe(true);
@@ -160,6 +164,10 @@ describe('hosted checkout in Chromium', () => {
     await expectAccessible(page);
     await picture(page, 'paid');
     await page.waitForURL(returnUrl, WAIT);
+    // The shop's page learns nothing of the checkout URL (Referrer-Policy: no-referrer).
+    const landed = world.shopSite.on(new URL(returnUrl).pathname);
+    expect(landed).toHaveLength(1);
+    expect(landed[0]!.headers.referer).toBeUndefined();
 
     // The shop heard of it too, signed.
     const paidHook = await eventually(async () => {
