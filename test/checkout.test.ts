@@ -44,6 +44,15 @@ async function shopWithGateways(name = 'Checkout') {
 const buyerInvoice = (key: string, body: Record<string, unknown> = {}) =>
   createInvoice(h, key, { amount: '3', currency: 'USDT', gateway_selection: 'buyer', description: 'Premium', ...body });
 
+/** The buyer pays the XthonPay invoice opened for `inv` (however long ago they moved on from it), and XthonPay says so. */
+async function payOnXthonPay(inv: Invoice, accountId: string) {
+  const upstream = xthon.findInvoice({ invoiceId: inv.id })!;
+  await xthon.payInFull(upstream.upstreamId);
+  const answer = await xthon.sendInvoiceWebhook(upstream.upstreamId, { url: `${suite.appUrl}/hooks/xthonpay/${accountId}` });
+  expect(answer.status).toBe(200);
+  return upstream;
+}
+
 const choose = (inv: Invoice, option: string, headers?: Record<string, string>) =>
   h.client.post(choicePath(inv), { body: { option }, ...(headers ? { headers } : {}) });
 
@@ -154,10 +163,9 @@ describe('gateway_selection: buyer', () => {
   });
 
   it('a payment on an abandoned choice (an upstream that cannot cancel) still settles the invoice, and the tenant gets invoice.paid', async () => {
-    const { key, path } = await shopWithGateways('Abandoned');
+    const { key, path, xthonAccount } = await shopWithGateways('Abandoned');
     const inv = await buyerInvoice(key);
     await choose(inv, 'xthonpay');
-    const upstream = xthon.findInvoice({ invoiceId: inv.id })!;
     await choose(inv, 'cryptopay');
     expect((await getInvoice(h, key, inv.id)).gateway.connector).toBe('cryptopay');
     const offer = await h.client.get(`/v1/invoices/${inv.id}/checkout`, { auth: key });
@@ -167,10 +175,7 @@ describe('gateway_selection: buyer', () => {
     ]);
 
     // The buyer had already sent USDT to the first address.
-    await xthon.payInFull(upstream.upstreamId);
-    const account = (await h.core.db('upstream_invoices').where({ invoice_id: inv.id, connector: 'xthonpay' }).first()).gateway_account_id;
-    const answer = await xthon.sendInvoiceWebhook(upstream.upstreamId, { url: `${suite.appUrl}/hooks/xthonpay/${account}` });
-    expect(answer.status).toBe(200);
+    const upstream = await payOnXthonPay(inv, xthonAccount.id);
     await eventually(async () => expect((await getInvoice(h, key, inv.id)).status).toBe('paid'));
     const paid = await getInvoice(h, key, inv.id);
     expect(paid.gateway).toMatchObject({ connector: 'xthonpay', upstream_id: upstream.upstreamId });
@@ -188,16 +193,13 @@ describe('gateway_selection: buyer', () => {
   });
 
   it('a second payment on an abandoned choice after the invoice was paid elsewhere is an invoice.late_payment, recorded on that upstream invoice', async () => {
-    const { key, path } = await shopWithGateways('Twice');
+    const { key, path, xthonAccount } = await shopWithGateways('Twice');
     const inv = await buyerInvoice(key);
     await choose(inv, 'xthonpay');
-    const upstream = xthon.findInvoice({ invoiceId: inv.id })!;
     await choose(inv, 'sandbox');
     await h.client.post(`/v1/invoices/${inv.id}/simulate`, { auth: key, body: { status: 'paid' } });
 
-    await xthon.payInFull(upstream.upstreamId);
-    const account = (await h.core.db('upstream_invoices').where({ invoice_id: inv.id, connector: 'xthonpay' }).first()).gateway_account_id;
-    await xthon.sendInvoiceWebhook(upstream.upstreamId, { url: `${suite.appUrl}/hooks/xthonpay/${account}` });
+    await payOnXthonPay(inv, xthonAccount.id);
     await eventually(async () => {
       const offer = await h.client.get(`/v1/invoices/${inv.id}/checkout`, { auth: key });
       expect(offer.body.upstream_invoices[0]).toMatchObject({ connector: 'xthonpay', state: 'abandoned', status: 'paid', paid: { amount: '3.00', currency: 'USDT' } });
