@@ -3,7 +3,7 @@
 # Switchyard: multi-stage image.
 #   build   - all dependencies (incl. dev) + `npm run build` -> dist/
 #   deps    - production dependencies only (`npm ci --omit=dev`)
-#   runtime - package.json + node_modules (prod) + dist/ + openapi/, runs as `node`
+#   runtime - package.json + node_modules (prod) + dist/ + openapi/ + public/, runs as `node`
 #
 # Usage: docker run --rm -p 3000:3000 -e DATABASE_URL=... -e REDIS_URL=... \
 #          -e MASTER_KEY=... -e OPERATOR_JWT_SECRET=... switchyard api
@@ -42,6 +42,8 @@ COPY package.json package-lock.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY openapi ./openapi
+# The checkout page's stylesheet and script, served as they are.
+COPY public ./public
 
 # `switchyard` CLI on PATH, e.g. `docker compose exec api switchyard tenant create --name Shop`.
 # A wrapper (not a symlink) so it works regardless of the compiled file's mode/shebang.

@@ -51,6 +51,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`ALTER TABLE upstream_invoices ADD CONSTRAINT upstream_invoices_state_check CHECK (state IN ('current','abandoned','cancelled'))`);
   // At most one current upstream invoice per invoice.
   await knex.raw(`CREATE UNIQUE INDEX upstream_invoices_one_current ON upstream_invoices (invoice_id) WHERE state = 'current'`);
+  // Reconciliation now asks about every watched upstream invoice of an open invoice, whatever the current connector.
+  await knex.raw(`DROP INDEX IF EXISTS invoices_reconcile_due`);
+  await knex.raw(`CREATE INDEX invoices_open_reconcile_due ON invoices (next_reconcile_at) WHERE status IN ('pending','processing')`);
   await knex.raw(`
     INSERT INTO upstream_invoices (id, invoice_id, gateway_account_id, connector, upstream_id, state, status, paid, pay_url, payment, created_at, updated_at)
     SELECT 'upi_' || substr(id, 5), id, gateway_account_id, connector, upstream_id, 'current', status, paid, pay_url, payment, created_at, updated_at
@@ -58,6 +61,10 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.raw(`DROP INDEX IF EXISTS invoices_open_reconcile_due`);
+  await knex.raw(
+    `CREATE INDEX invoices_reconcile_due ON invoices (next_reconcile_at) WHERE status IN ('pending','processing') AND connector <> 'sandbox'`,
+  );
   await knex.schema.dropTableIfExists('upstream_invoices');
   await knex.raw(`DROP INDEX IF EXISTS invoices_checkout_token`);
   await knex.schema.alterTable('invoices', (t) => {

@@ -37,7 +37,7 @@ function isEd25519PublicKeyPem(pem: string): boolean {
   }
 }
 
-const schema = z.object({
+export const ENV_SCHEMA = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   // Like psql: with no user given, connect as the OS user (root on the dev machines, trust auth).
   DATABASE_URL: url(['postgres:', 'postgresql:']).default(`postgres://${userInfo().username}@127.0.0.1:5432/switchyard`),
@@ -131,7 +131,7 @@ export class ConfigError extends Error {
 /** Parses and validates the environment once; every problem names its variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(blank);
+  const parsed = ENV_SCHEMA.safeParse(blank);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
   }

@@ -92,20 +92,34 @@ export const invoicesRepo = {
       .update({ ...toDb(patch), updated_at: db.fn.now() })
       .returning('*')) as InvoiceRow[])[0]!,
   /**
-   * Open invoices (pending, processing) with an upstream id whose next status check is due, least
-   * recently scheduled first; invoices on `excludeConnectors` are settled by their webhooks only.
+   * Open invoices (pending, processing) whose next status check is due and that have an upstream
+   * invoice still watched (current or abandoned by the buyer) on a connector that can be asked,
+   * least recently scheduled first; `excludeConnectors` are settled by their webhooks only.
    */
   listDueForReconcile: async (db: DbOrTx, excludeConnectors: string[], limit: number): Promise<InvoiceRow[]> =>
-    db('invoices')
-      .whereIn('status', ['pending', 'processing'])
-      .whereNotIn('connector', excludeConnectors)
-      .whereNotNull('upstream_id')
-      .andWhere((q) => q.whereNull('next_reconcile_at').orWhere('next_reconcile_at', '<=', db.fn.now()))
-      .orderByRaw('next_reconcile_at NULLS FIRST')
+    db('invoices as i')
+      .select('i.*')
+      .whereIn('i.status', ['pending', 'processing'])
+      .andWhere((q) => q.whereNull('i.next_reconcile_at').orWhere('i.next_reconcile_at', '<=', db.fn.now()))
+      .whereExists((q) =>
+        q
+          .select(db.raw('1'))
+          .from('upstream_invoices as u')
+          .whereRaw('u.invoice_id = i.id')
+          .whereNot('u.state', 'cancelled')
+          .whereNotIn('u.connector', excludeConnectors),
+      )
+      .orderByRaw('i.next_reconcile_at NULLS FIRST')
       .limit(limit),
-  /** Records one more status check and when the next one is due. */
-  scheduleReconcile: async (db: DbOrTx, id: string, attempts: number, nextAt: Date): Promise<void> => {
-    await db('invoices').where({ id }).update({ reconcile_attempts: attempts, next_reconcile_at: nextAt });
+  /**
+   * Records one more status check and when the next one is due, unless someone rescheduled the
+   * invoice since `expectedAt` was read (another pass, or a hold): their schedule stands.
+   */
+  scheduleReconcile: async (db: DbOrTx, id: string, attempts: number, nextAt: Date, expectedAt: Date | null): Promise<void> => {
+    await db('invoices')
+      .where({ id })
+      .whereRaw('next_reconcile_at IS NOT DISTINCT FROM ?', [expectedAt])
+      .update({ reconcile_attempts: attempts, next_reconcile_at: nextAt });
   },
   /** Pending invoices past their expiry, locked for this transaction; other workers skip them. */
   lockOverdue: async (db: DbOrTx, limit: number): Promise<InvoiceRow[]> =>

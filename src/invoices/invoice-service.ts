@@ -108,11 +108,20 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
    * upstream invoice the buyer abandoned counts only when it reports money: the invoice then moves
    * back to that upstream invoice and settles from it; a second payment on an invoice already paid
    * elsewhere is an `invoice.late_payment` (recorded on that upstream invoice, `paid` unchanged).
+   * `scheduledAt` (reconciliation only): apply nothing if the invoice was rescheduled since the
+   * pass read it (another pass got there, or reconciliation is held off it).
    */
-  async function applyUpstreamUpdate(invoiceId: string, update: UpstreamUpdate, source?: Pick<UpstreamInvoiceRow, 'gateway_account_id' | 'upstream_id'>): Promise<InvoiceRow> {
+  async function applyUpstreamUpdate(
+    invoiceId: string,
+    update: UpstreamUpdate,
+    source?: Pick<UpstreamInvoiceRow, 'gateway_account_id' | 'upstream_id'>,
+    opts: { scheduledAt?: Date | null } = {},
+  ): Promise<InvoiceRow> {
     return db.transaction(async (trx) => {
       let row = await invoicesRepo.findForUpdate(trx, invoiceId);
       if (!row) throw new Error(`invoice ${invoiceId} vanished`);
+      // A reconciliation answer counts only while the invoice is still scheduled as that pass read it.
+      if (opts.scheduledAt !== undefined && row.next_reconcile_at?.getTime() !== opts.scheduledAt?.getTime()) return row;
       // Read under the invoice's lock: choices and adoptions change upstream states only while holding it.
       const upstream = source
         ? await upstreamInvoicesRepo.findByUpstream(trx, source.gateway_account_id, source.upstream_id)

@@ -42,11 +42,12 @@ export function createReconciler(deps: {
     .map((c) => c.manifest.id);
   return async function reconcile(maxInvoices = 500): Promise<{ checked: number; changed: number }> {
     // Upstreams without a status query (and the sandbox) are settled by their webhooks only.
-    const due = await invoicesRepo.listDueForReconcile(deps.db, ['sandbox', ...noStatusQuery], maxInvoices);
-    const watched = await upstreamInvoicesRepo.listWatched(deps.db, due.map((r) => r.id));
+    const excluded = ['sandbox', ...noStatusQuery];
+    const due = await invoicesRepo.listDueForReconcile(deps.db, excluded, maxInvoices);
+    const watched = (await upstreamInvoicesRepo.listWatched(deps.db, due.map((r) => r.id))).filter((u) => !excluded.includes(u.connector));
     const byAccount = new Map<string, UpstreamInvoiceRow[]>();
     for (const u of watched) byAccount.set(u.gateway_account_id, [...(byAccount.get(u.gateway_account_id) ?? []), u]);
-    const statusBefore = new Map(due.map((r) => [r.id, r.status]));
+    const byId = new Map(due.map((r) => [r.id, r]));
     const changedIds = new Set<string>();
     for (const [accountId, rows] of byAccount) {
       const account = await gatewayAccountsRepo.findById(deps.db, accountId);
@@ -71,14 +72,15 @@ export function createReconciler(deps: {
         for (const u of chunk) {
           const answer = byUpstream.get(u.upstream_id);
           if (!answer) continue;
-          const updated = await deps.invoices.applyUpstreamUpdate(u.invoice_id, answer, u);
-          if (updated.status !== statusBefore.get(u.invoice_id)) changedIds.add(u.invoice_id);
+          const before = byId.get(u.invoice_id)!;
+          const updated = await deps.invoices.applyUpstreamUpdate(u.invoice_id, answer, u, { scheduledAt: before.next_reconcile_at });
+          if (updated.status !== before.status) changedIds.add(u.invoice_id);
         }
       }
     }
     for (const row of due) {
       const attempts = row.reconcile_attempts + 1;
-      await invoicesRepo.scheduleReconcile(deps.db, row.id, attempts, new Date(Date.now() + reconcileBackoffSeconds(deps.intervalSeconds, attempts) * 1000));
+      await invoicesRepo.scheduleReconcile(deps.db, row.id, attempts, new Date(Date.now() + reconcileBackoffSeconds(deps.intervalSeconds, attempts) * 1000), row.next_reconcile_at);
     }
     return { checked: due.length, changed: changedIds.size };
   };

@@ -40,7 +40,9 @@ describe('tryCandidates', () => {
     const tries = await tryCandidates([third, first, second], u.call, deps);
     expect(u.called).toEqual(['ga_first']);
     expect(tries.created).toEqual({ account: first, result: 'inv-1' });
-    expect(tries.attempts).toEqual([{ account_id: 'ga_first', connector: 'cryptopay', outcome: 'succeeded', code: null, duration_ms: expect.any(Number) }]);
+    expect(tries.attempts).toEqual([
+      { account_id: 'ga_first', connector: 'cryptopay', outcome: 'succeeded', code: null, duration_ms: expect.any(Number), selected_by: 'routing', attempted_at: expect.any(String) },
+    ]);
   });
 
   it('fails over on a retryable failure and opens that account\'s circuit', async () => {
