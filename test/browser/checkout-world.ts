@@ -19,9 +19,8 @@ import type { UpstreamEmulator } from '../emulators/emulator-kit.js';
 /** The name every test shop shows buyers (its checkout display name). */
 export const SHOP_NAME = 'Acme Stickers';
 
-/** An invoice as the API answers once the hosted checkout exists. */
+/** An invoice with the fields these tests read; `gateway` is null until a buyer-selection invoice has a pick. */
 export type CheckoutInvoice = Omit<Invoice, 'gateway'> & {
-  checkout_url: string;
   gateway: Invoice['gateway'] | null;
   return_url: string | null;
   fail_return_url: string | null;
