@@ -44,6 +44,7 @@ function escapeRegExp(text: string): string {
 /** Every wait on the page has a deadline: the page polls every 2 s and the paid page returns after 5 s. */
 const WAIT = { timeout: 15_000 };
 const WAIT_MS = { timeoutMs: WAIT.timeout };
+
 const browser = useBrowser();
 let world: CheckoutWorld;
 
