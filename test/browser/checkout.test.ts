@@ -24,7 +24,7 @@ const EN = {
   address: 'Address',
   networkWarning: (asset: string, network: string) => new RegExp(`Send only ${asset} on ${escapeRegExp(network)}`, 'i'),
   changeMethod: 'Choose another way to pay',
-  telegramButton: /Telegram/,
+  telegramButton: 'Pay in Telegram',
   paid: 'Payment complete',
   returnTo: `Return to ${SHOP_NAME}`,
   expired: 'This payment has expired',

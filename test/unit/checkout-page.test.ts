@@ -360,7 +360,7 @@ describe('renderCheckoutPage', () => {
 
   it('telegram: a deep link button and the QR of the link', () => {
     const page = render(view({ selected: SELECTED.cryptopay }));
-    expect(page).toContain('<a class="button button-primary" href="https://t.me/CryptoBot?start=IVabc">Open in Telegram</a>');
+    expect(page).toContain('<a class="button button-primary" href="https://t.me/CryptoBot?start=IVabc">Pay in Telegram</a>');
     const svgs = svgsOf(page);
     expect(svgs).toHaveLength(1);
     expect(encodes(svgs[0] ?? '', 'https://t.me/CryptoBot?start=IVabc')).toBe(true);

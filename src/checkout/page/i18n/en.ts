@@ -35,7 +35,7 @@ export const en = {
   payHeading: 'Pay with {name}',
   changeMethod: 'Choose another way to pay',
   telegramIntro: 'The payment opens in Telegram. Confirm it there, then come back to this page.',
-  telegramButton: 'Open in Telegram',
+  telegramButton: 'Pay in Telegram',
   telegramQrLabel: 'QR code of the Telegram payment link',
   telegramQrCaption: "On a computer? Scan this code with your phone's camera.",
   addressIntro: 'Send exactly the amount below to this address, in one transfer.',

@@ -37,7 +37,7 @@ export const ru: Messages = {
   payHeading: 'Оплата: {name}',
   changeMethod: 'Выбрать другой способ оплаты',
   telegramIntro: 'Платёж откроется в Telegram. Подтвердите его там и вернитесь на эту страницу.',
-  telegramButton: 'Открыть в Telegram',
+  telegramButton: 'Оплатить в Telegram',
   telegramQrLabel: 'QR-код ссылки на оплату в Telegram',
   telegramQrCaption: 'Вы за компьютером? Отсканируйте код камерой телефона.',
   addressIntro: 'Переведите ровно указанную сумму на этот адрес одним платежом.',
