@@ -230,6 +230,24 @@ describe('gateway_selection: buyer', () => {
     await eventually(async () => expect((await getInvoice(h, key, byReconcile.id)).status).toBe('paid'), { timeoutMs: 15_000 });
   });
 
+  it('once paid, the buyer’s other open picks are withdrawn where the upstream can cancel, so nobody pays twice', async () => {
+    const { key } = await shopWithGateways('Withdraw');
+    const inv = await buyerInvoice(key);
+    await choose(inv, 'cryptopay');
+    const cryptoInvoice = Number((await getInvoice(h, key, inv.id)).gateway.upstream_id);
+    // Crypto Pay is down when the buyer moves on: its invoice stays open upstream, watched.
+    crypto.failNext('deleteInvoice', { status: 500 });
+    await choose(inv, 'sandbox');
+    expect(crypto.invoices.has(cryptoInvoice)).toBe(true);
+    await h.client.post(`/v1/invoices/${inv.id}/simulate`, { auth: key, body: { status: 'paid' } });
+    expect(crypto.invoices.has(cryptoInvoice)).toBe(false);
+    const offer = await h.client.get(`/v1/invoices/${inv.id}/checkout`, { auth: key });
+    expect(offer.body.upstream_invoices.map((u: { connector: string; state: string }) => [u.connector, u.state])).toEqual([
+      ['cryptopay', 'cancelled'],
+      ['sandbox', 'current'],
+    ]);
+  });
+
   it('going back to an earlier pick that is still open shows it again instead of opening a second one', async () => {
     const { key } = await shopWithGateways('Back');
     const inv = await buyerInvoice(key);

@@ -117,9 +117,25 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     source?: Pick<UpstreamInvoiceRow, 'gateway_account_id' | 'upstream_id'>,
     opts: { scheduledAt?: Date | null } = {},
   ): Promise<InvoiceRow> {
-    return db.transaction(async (trx) => {
+    const applied = await applyUnderLock(invoiceId, update, source, opts);
+    // Paid: withdraw the buyer's other picks where the upstream can, so nobody pays twice.
+    if (applied.justPaid) {
+      await withdrawAbandoned((await upstreamInvoicesRepo.listWatched(db, [invoiceId])).filter((u) => u.state === 'abandoned' && u.status === 'pending'));
+    }
+    return applied.row;
+  }
+
+  async function applyUnderLock(
+    invoiceId: string,
+    update: UpstreamUpdate,
+    source: Pick<UpstreamInvoiceRow, 'gateway_account_id' | 'upstream_id'> | undefined,
+    opts: { scheduledAt?: Date | null },
+  ): Promise<{ row: InvoiceRow; justPaid: boolean }> {
+    let before: InvoiceStatus | undefined;
+    const result = await db.transaction(async (trx) => {
       let row = await invoicesRepo.findForUpdate(trx, invoiceId);
       if (!row) throw new Error(`invoice ${invoiceId} vanished`);
+      before = row.status;
       // A reconciliation answer counts only while the invoice is still scheduled as that pass read it.
       if (opts.scheduledAt !== undefined && row.next_reconcile_at?.getTime() !== opts.scheduledAt?.getTime()) return row;
       // Read under the invoice's lock: choices and adoptions change upstream states only while holding it.
@@ -166,6 +182,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       if (recorded?.exception) logger.warn({ invoice: row.id, expected: row.amount, paid: recorded.amount, exception: recorded.exception }, 'paid amount differs from the invoice amount');
       return transition(trx, row, update.status, { upstream_data, paid: recorded });
     });
+    return { row: result, justPaid: result.status === 'paid' && before !== 'paid' };
   }
 
   /** Makes an abandoned upstream invoice the invoice's current one again (money arrived there); inside the invoice's lock. */
