@@ -6,7 +6,8 @@
   'use strict';
 
   const data = document.body.dataset;
-  const TERMINAL = new Set(['paid', 'expired', 'cancelled', 'failed']);
+  // Nothing more for the buyer to do once the invoice is in one of these.
+  const TERMINAL = new Set(['paid', 'expired', 'cancelled', 'failed', 'refunded']);
 
   // ---- Copy buttons (rendered hidden: they only work with this script)
   async function copyText(text) {

@@ -17,6 +17,7 @@ function toConnectorObject(m: ConnectorManifest) {
       min_expires_in: m.capabilities.minExpiresIn,
       max_expires_in: m.capabilities.maxExpiresIn,
       cancel: m.capabilities.cancel,
+      refund: m.capabilities.refund,
       sync: m.capabilities.sync,
       balance: m.capabilities.balance,
       webhooks: m.capabilities.webhooks,

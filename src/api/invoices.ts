@@ -4,7 +4,7 @@ import type { InvoiceService } from '../invoices/invoice-service.js';
 import { createIdempotently } from '../http/idempotency.js';
 import { pageRequest, pathId, tenantScope, type Handlers } from './handler.js';
 
-type InvoiceOperations = 'createInvoice' | 'getInvoice' | 'listInvoices' | 'cancelInvoice' | 'syncInvoice' | 'simulateInvoice';
+type InvoiceOperations = 'createInvoice' | 'getInvoice' | 'listInvoices' | 'cancelInvoice' | 'refundInvoice' | 'syncInvoice' | 'simulateInvoice';
 
 export function invoiceHandlers(deps: { db: Db; secretBox: SecretBox; invoices: InvoiceService }): Handlers<InvoiceOperations> {
   const { invoices } = deps;
@@ -27,6 +27,11 @@ export function invoiceHandlers(deps: { db: Db; secretBox: SecretBox; invoices: 
     },
     async cancelInvoice(c, _req, res) {
       res.json(await invoices.cancel(tenantScope(res), pathId(c)));
+    },
+    async refundInvoice(c, req, res) {
+      const scope = tenantScope(res);
+      const body = c.request.requestBody ?? {};
+      await createIdempotently(deps, req, res, scope, body, async () => invoices.refund(scope, pathId(c), body), 200);
     },
     async syncInvoice(c, _req, res) {
       res.json(await invoices.sync(tenantScope(res), pathId(c)));

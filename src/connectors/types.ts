@@ -35,6 +35,8 @@ export interface ConnectorManifest {
     minExpiresIn: number;
     maxExpiresIn: number;
     cancel: boolean;
+    /** The upstream can give a paid invoice's money back (POST /v1/invoices/{id}/refund). */
+    refund: boolean;
     sync: boolean;
     balance: boolean;
     webhooks: boolean;
@@ -85,6 +87,34 @@ export interface PaidDetails {
   exception?: PaymentException | null;
 }
 
+/** A refund the upstream reports (or confirms), in the invoice's terms. */
+export interface UpstreamRefund {
+  amount: string;
+  currency: string;
+  reference: string | null;
+}
+
+/** What Switchyard asks an upstream to give back: always the whole paid amount. */
+export interface RefundRequest {
+  upstreamId: string;
+  /** Our invoice id. */
+  invoiceId: string;
+  /** What was paid (the invoice's `paid`). */
+  amount: string;
+  currency: string;
+  /** The upstream's own fields we kept for the invoice (e.g. the charge id and payer a refund needs). */
+  upstreamData: Record<string, unknown>;
+  reason: string | null;
+}
+
+export interface RefundResult {
+  /** succeeded: the money went back; pending: the buyer still has to claim it at `claimUrl`. */
+  status: 'succeeded' | 'pending';
+  reference: string | null;
+  claimUrl: string | null;
+  raw: Record<string, unknown>;
+}
+
 /** The upstream's view of one invoice, already mapped to our status table. */
 export interface UpstreamInvoice {
   upstreamId: string;
@@ -92,6 +122,8 @@ export interface UpstreamInvoice {
   payUrl: string | null;
   payment: PaymentDetails | null;
   paid: PaidDetails | null;
+  /** Set with status `refunded`: what the upstream gave back. */
+  refund?: UpstreamRefund | null;
   /** The upstream's own fields worth keeping for support and disputes. */
   raw: Record<string, unknown>;
 }
@@ -108,6 +140,8 @@ export interface UpstreamEvent {
   invoiceId?: string;
   status: InvoiceStatus | 'unknown';
   paid: PaidDetails | null;
+  /** Set with status `refunded`: what the upstream gave back. */
+  refund?: UpstreamRefund | null;
   raw: Record<string, unknown>;
   /**
    * The webhook only says that something changed (BTCPay's events carry no amounts): ask the
@@ -165,6 +199,8 @@ export interface Connector {
   /** Batched status query for reconciliation, where the upstream has one. */
   getInvoices?(account: AccountContext, upstreamIds: string[]): Promise<UpstreamInvoice[]>;
   cancelInvoice?(account: AccountContext, upstreamId: string): Promise<void>;
+  /** Gives a paid invoice's money back, where the manifest says `refund: true`. Rejects with UpstreamError (a decline carries the upstream's reason). */
+  refund?(account: AccountContext, request: RefundRequest): Promise<RefundResult>;
   getBalance?(account: AccountContext): Promise<Array<{ currency: string; available: string; onhold: string }>>;
   verifyWebhook(account: AccountContext, request: InboundWebhookRequest): VerificationResult;
   parseWebhook(rawBody: Buffer): UpstreamEvent[];

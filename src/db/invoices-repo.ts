@@ -16,6 +16,21 @@ export interface GatewayAttempt {
 
 export type GatewaySelection = 'auto' | 'buyer';
 
+/** One refund of an invoice: asked for through the API, or reported by the upstream. */
+export interface RefundRecord {
+  amount: string;
+  currency: string;
+  /** succeeded: the money went back; pending: the buyer still has to claim it (BTCPay's pull payment). */
+  status: 'pending' | 'succeeded';
+  /** The upstream's own reference (a pull payment id, a Telegram charge id). */
+  reference: string | null;
+  /** Where the buyer claims the refund, when the upstream makes one to claim. */
+  claim_url: string | null;
+  reason: string | null;
+  source: 'api' | 'upstream';
+  created_at: string;
+}
+
 export interface InvoiceRow {
   id: string;
   tenant_id: string;
@@ -42,6 +57,7 @@ export interface InvoiceRow {
   return_url: string | null;
   fail_return_url: string | null;
   upstream_data: Record<string, unknown> | null;
+  refunds: RefundRecord[];
   reconcile_attempts: number;
   next_reconcile_at: Date | null;
   expires_at: Date;
@@ -54,7 +70,7 @@ export interface TenantScope {
   livemode: boolean;
 }
 
-const JSON_COLUMNS = ['metadata', 'customer', 'gateway_attempts', 'payment', 'paid', 'upstream_data'] as const;
+const JSON_COLUMNS = ['metadata', 'customer', 'gateway_attempts', 'payment', 'paid', 'upstream_data', 'refunds'] as const;
 
 /** pg sends JS arrays as Postgres arrays, so jsonb values are serialized explicitly. */
 function toDb(row: Partial<InvoiceRow>): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import type { DbOrTx } from './knex.js';
 
-export type SandboxStatus = 'pending' | 'processing' | 'paid' | 'expired' | 'cancelled' | 'failed';
+export type SandboxStatus = 'pending' | 'processing' | 'paid' | 'expired' | 'cancelled' | 'failed' | 'refunded';
 
 export interface SandboxInvoiceRow {
   upstream_id: string;

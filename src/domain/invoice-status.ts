@@ -1,7 +1,7 @@
 /**
  * Invoice state machine. Pure, no I/O.
  *
- *            ┌──────────────► paid
+ *            ┌──────────────► paid ──► refunded
  *            │                  ▲
  *   pending ─┼──► processing ───┤──► expired
  *            │         │        │
@@ -23,7 +23,7 @@ export const INVOICE_STATUSES = [
   // (-> expired only when the upstream reports a seen-but-never-confirmed
   //  payment as expired; our own expiry job only expires pending invoices.)
   'processing',
-  // Payment confirmed. Terminal: -> (none)
+  // Payment confirmed. -> refunded (a refund through the API, or one the upstream reports); nothing else.
   'paid',
   // Payment window elapsed without payment. Terminal: -> (none)
   'expired',
@@ -31,24 +31,27 @@ export const INVOICE_STATUSES = [
   'cancelled',
   // Upstream reported a failure (declined, rejected, underpaid and closed...). Terminal: -> (none)
   'failed',
+  // The payment was given back (in full). Terminal: -> (none)
+  'refunded',
 ] as const;
 
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 export const TERMINAL_STATUSES: ReadonlySet<InvoiceStatus> = new Set<InvoiceStatus>([
-  'paid',
   'expired',
   'cancelled',
   'failed',
+  'refunded',
 ]);
 
 const TRANSITIONS: { readonly [S in InvoiceStatus]: ReadonlySet<InvoiceStatus> } = {
   pending: new Set<InvoiceStatus>(['processing', 'paid', 'expired', 'cancelled', 'failed']),
   processing: new Set<InvoiceStatus>(['paid', 'expired', 'failed']),
-  paid: new Set<InvoiceStatus>(),
+  paid: new Set<InvoiceStatus>(['refunded']),
   expired: new Set<InvoiceStatus>(),
   cancelled: new Set<InvoiceStatus>(),
   failed: new Set<InvoiceStatus>(),
+  refunded: new Set<InvoiceStatus>(),
 };
 
 export function isInvoiceStatus(v: unknown): v is InvoiceStatus {
@@ -64,6 +67,21 @@ export function canTransition(from: InvoiceStatus, to: InvoiceStatus): boolean {
 /** Is the invoice final? Terminal invoices never change status again. */
 export function isTerminal(s: InvoiceStatus): boolean {
   return TERMINAL_STATUSES.has(s);
+}
+
+/** Nothing is left for the buyer to do: paid, or terminal (the checkout page stops following it). */
+export function isSettled(s: InvoiceStatus): boolean {
+  return s === 'paid' || isTerminal(s);
+}
+
+/** Can the merchant refund this invoice? Only once paid (and only on connectors that refund). */
+export function canRefund(s: InvoiceStatus): boolean {
+  return s === 'paid';
+}
+
+/** Has money been received for good (a second payment on it is a late payment)? */
+export function hasBeenPaid(s: InvoiceStatus): boolean {
+  return s === 'paid' || s === 'refunded';
 }
 
 /** Can the merchant cancel this invoice? Only while nothing has been seen (pending). */
@@ -86,6 +104,7 @@ export type InvoiceEventType =
   | 'invoice.expired'
   | 'invoice.cancelled'
   | 'invoice.failed'
+  | 'invoice.refunded'
   /** Money arrived for an invoice that no longer takes it (expired, cancelled, failed); its status stays. */
   | 'invoice.late_payment';
 
@@ -107,6 +126,7 @@ const EVENT_TYPES: { readonly [S in InvoiceStatus]: InvoiceEventType } = {
   expired: 'invoice.expired',
   cancelled: 'invoice.cancelled',
   failed: 'invoice.failed',
+  refunded: 'invoice.refunded',
 };
 
 /** Webhook/event type emitted when an invoice enters `s` (pending -> 'invoice.created'). */

@@ -412,6 +412,20 @@ export declare namespace Components {
              * MediumSpeed
              */
             speed_policy?: "HighSpeed" | "MediumSpeed" | "LowMediumSpeed" | "LowSpeed";
+            /**
+             * What `POST /v1/invoices/{id}/refund` gives back: `RateThen` (default) the bitcoin that
+             * was paid, `CurrentRate` its value at today's rate, `Fiat` the invoice's fiat amount.
+             *
+             * example:
+             * RateThen
+             */
+            refund_variant?: "RateThen" | "CurrentRate" | "Fiat";
+            /**
+             * The rail a refund is paid out on (default `BTC-CHAIN`).
+             * example:
+             * BTC-CHAIN
+             */
+            refund_payment_method?: "BTC-CHAIN" | "BTC-LN";
         }
         export type CheckoutChoice = {
             option: /**
@@ -454,9 +468,10 @@ export declare namespace Components {
         export type CheckoutState = {
             object: "checkout_state";
             status: /**
-             * `pending` → `processing` (payment seen, awaiting confirmation) → `paid`; or `expired`,
-             * `cancelled`, `failed`. `paid`, `expired`, `cancelled` and `failed` are terminal. States
-             * only move forward.
+             * `pending` → `processing` (payment seen, awaiting confirmation) → `paid` → `refunded`; or
+             * `expired`, `cancelled`, `failed`. `refunded`, `expired`, `cancelled` and `failed` are
+             * terminal; `paid` moves only to `refunded` (a refund through the API, or one the upstream
+             * reports). States only move forward.
              *
              * example:
              * pending
@@ -644,6 +659,10 @@ export declare namespace Components {
              * Invoices can be cancelled at the upstream.
              */
             cancel: boolean;
+            /**
+             * A paid invoice can be refunded with `POST /v1/invoices/{id}/refund` (others answer `422 refund_not_supported`).
+             */
+            refund: boolean;
             /**
              * The upstream can be asked for an invoice's state.
              */
@@ -1036,7 +1055,7 @@ export declare namespace Components {
          * example:
          * invoice.paid
          */
-        export type EventType = "invoice.created" | "invoice.processing" | "invoice.paid" | "invoice.expired" | "invoice.cancelled" | "invoice.failed" | "invoice.late_payment" | "webhook.test";
+        export type EventType = "invoice.created" | "invoice.processing" | "invoice.paid" | "invoice.expired" | "invoice.cancelled" | "invoice.failed" | "invoice.late_payment" | "invoice.refunded" | "webhook.test";
         /**
          * A connected upstream account. Every field is always present; fields that do not apply
          * are `null`. Credentials are never returned.
@@ -1412,9 +1431,10 @@ export declare namespace Components {
              */
             livemode: boolean;
             status: /**
-             * `pending` → `processing` (payment seen, awaiting confirmation) → `paid`; or `expired`,
-             * `cancelled`, `failed`. `paid`, `expired`, `cancelled` and `failed` are terminal. States
-             * only move forward.
+             * `pending` → `processing` (payment seen, awaiting confirmation) → `paid` → `refunded`; or
+             * `expired`, `cancelled`, `failed`. `refunded`, `expired`, `cancelled` and `failed` are
+             * terminal; `paid` moves only to `refunded` (a refund through the API, or one the upstream
+             * reports). States only move forward.
              *
              * example:
              * pending
@@ -1499,6 +1519,10 @@ export declare namespace Components {
              *
              */
             InvoicePaid;
+            /**
+             * Every refund of the invoice, oldest first (empty until one is made).
+             */
+            refunds: /* One refund of a paid invoice. */ InvoiceRefund[];
             return_url: string | null;
             fail_return_url: string | null;
             expires_at: /**
@@ -1832,14 +1856,60 @@ export declare namespace Components {
             bolt11?: string;
         } | null;
         /**
-         * `pending` → `processing` (payment seen, awaiting confirmation) → `paid`; or `expired`,
-         * `cancelled`, `failed`. `paid`, `expired`, `cancelled` and `failed` are terminal. States
-         * only move forward.
+         * One refund of a paid invoice.
+         */
+        export type InvoiceRefund = {
+            amount: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+            currency: /**
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`).
+             *
+             * example:
+             * USDT
+             */
+            CurrencyCode /* ^[A-Z][A-Z0-9]{1,9}$ */;
+            /**
+             * `succeeded`: the money went back. `pending`: the buyer still has to claim it at `claim_url` (BTCPay Server pull payments).
+             */
+            status: "pending" | "succeeded";
+            /**
+             * The upstream's reference (a BTCPay pull payment id, a Telegram charge id).
+             */
+            reference: string | null;
+            /**
+             * Where the buyer claims the refund (BTCPay Server), to hand to the buyer.
+             */
+            claim_url: string | null;
+            reason: string | null;
+            /**
+             * `api`: asked for with `POST /v1/invoices/{id}/refund`. `upstream`: reported by the upstream (a refund made there).
+             */
+            source: "api" | "upstream";
+            created_at: /**
+             * An RFC 3339 timestamp in UTC.
+             * example:
+             * 2025-06-02T14:03:15.412Z
+             */
+            Timestamp /* date-time */;
+        }
+        /**
+         * `pending` → `processing` (payment seen, awaiting confirmation) → `paid` → `refunded`; or
+         * `expired`, `cancelled`, `failed`. `refunded`, `expired`, `cancelled` and `failed` are
+         * terminal; `paid` moves only to `refunded` (a refund through the API, or one the upstream
+         * reports). States only move forward.
          *
          * example:
          * pending
          */
-        export type InvoiceStatus = "pending" | "processing" | "paid" | "expired" | "cancelled" | "failed";
+        export type InvoiceStatus = "pending" | "processing" | "paid" | "expired" | "cancelled" | "failed" | "refunded";
         /**
          * `live` for real money, `test` for the sandbox and upstream testnets.
          * example:
@@ -2077,6 +2147,17 @@ export declare namespace Components {
             WebhookEndpointId /* ^we_[0-9A-Za-z]{26}$ */;
         }
         /**
+         * Refunds are always of the whole paid amount.
+         */
+        export type RefundRequest = {
+            /**
+             * Why; kept on the refund (and sent to the upstream where it takes one).
+             * example:
+             * Out of stock
+             */
+            reason?: string;
+        }
+        /**
          * The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`.
          */
         export type SandboxAccountCreate = {
@@ -2284,9 +2365,10 @@ export declare namespace Components {
              */
             state: "current" | "abandoned" | "cancelled";
             status: /**
-             * `pending` → `processing` (payment seen, awaiting confirmation) → `paid`; or `expired`,
-             * `cancelled`, `failed`. `paid`, `expired`, `cancelled` and `failed` are terminal. States
-             * only move forward.
+             * `pending` → `processing` (payment seen, awaiting confirmation) → `paid` → `refunded`; or
+             * `expired`, `cancelled`, `failed`. `refunded`, `expired`, `cancelled` and `failed` are
+             * terminal; `paid` moves only to `refunded` (a refund through the API, or one the upstream
+             * reports). States only move forward.
              *
              * example:
              * pending
@@ -3579,9 +3661,10 @@ export declare namespace Paths {
             export type Limit = number;
             export type StartingAfter = string;
             export type Status = /**
-             * `pending` → `processing` (payment seen, awaiting confirmation) → `paid`; or `expired`,
-             * `cancelled`, `failed`. `paid`, `expired`, `cancelled` and `failed` are terminal. States
-             * only move forward.
+             * `pending` → `processing` (payment seen, awaiting confirmation) → `paid` → `refunded`; or
+             * `expired`, `cancelled`, `failed`. `refunded`, `expired`, `cancelled` and `failed` are
+             * terminal; `paid` moves only to `refunded` (a refund through the API, or one the upstream
+             * reports). States only move forward.
              *
              * example:
              * pending
@@ -3719,6 +3802,51 @@ export declare namespace Paths {
              */
             Components.Schemas.Problem;
             export type $429 = Components.Responses.RateLimited;
+            export type Default = Components.Responses.InternalError;
+        }
+    }
+    namespace RefundInvoice {
+        export type HeaderParameters = {
+            "Idempotency-Key"?: Parameters.IdempotencyKey;
+        }
+        namespace Parameters {
+            export type Id = /**
+             * An invoice id, `inv_` followed by 26 characters.
+             * example:
+             * inv_01JWRF885RR8D8Z0K51D16FDPH
+             */
+            Components.Schemas.InvoiceId /* ^inv_[0-9A-Za-z]{26}$ */;
+            export type IdempotencyKey = string;
+        }
+        export type PathParameters = {
+            id: Parameters.Id;
+        }
+        export type RequestBody = /* Refunds are always of the whole paid amount. */ Components.Schemas.RefundRequest;
+        namespace Responses {
+            export type $200 = /**
+             * An invoice. Every field is always present; fields that do not apply are `null`.
+             *
+             */
+            Components.Schemas.Invoice;
+            export type $400 = Components.Responses.BadRequest;
+            export type $401 = Components.Responses.Unauthorized;
+            export type $403 = Components.Responses.Forbidden;
+            export type $404 = Components.Responses.NotFound;
+            export type $409 = /**
+             * An [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) problem document, served as
+             * `application/problem+json`. Clients should branch on `code`.
+             *
+             */
+            Components.Schemas.Problem;
+            export type $415 = Components.Responses.UnsupportedMediaType;
+            export type $422 = /**
+             * An [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) problem document, served as
+             * `application/problem+json`. Clients should branch on `code`.
+             *
+             */
+            Components.Schemas.Problem;
+            export type $429 = Components.Responses.RateLimited;
+            export type $502 = Components.Responses.BadGateway;
             export type Default = Components.Responses.InternalError;
         }
     }
@@ -4113,6 +4241,12 @@ export interface Operations {
   syncInvoice: {
     requestBody: undefined;
     pathParameters: Paths.SyncInvoice.PathParameters;
+    queryParameters: NoParameters;
+  };
+  /** POST /v1/invoices/{id}/refund */
+  refundInvoice: {
+    requestBody: Paths.RefundInvoice.RequestBody | undefined;
+    pathParameters: Paths.RefundInvoice.PathParameters;
     queryParameters: NoParameters;
   };
   /** POST /v1/invoices/{id}/simulate */

@@ -85,8 +85,8 @@ export async function runIdempotently(
 }
 
 /**
- * The create-endpoint shape shared by every POST that creates: without a key, run and
- * answer 201; with one, run at most once per key and replay the kept answer.
+ * The shape shared by every POST that creates (and by refunds, which must never run twice):
+ * without a key, run and answer; with one, run at most once per key and replay the kept answer.
  */
 export async function createIdempotently(
   deps: { db: Db; secretBox: SecretBox },
@@ -95,17 +95,19 @@ export async function createIdempotently(
   scope: { tenantId: string; livemode: boolean },
   body: unknown,
   create: () => Promise<unknown>,
+  /** The answer's status: 201 for what creates an object, 200 for an action on one (a refund). */
+  status = 201,
 ): Promise<void> {
   const key = req.get('Idempotency-Key');
   if (!key) {
-    res.status(201).json(await create());
+    res.status(status).json(await create());
     return;
   }
   const result = await runIdempotently(
     deps,
     { tenant_id: scope.tenantId, livemode: scope.livemode, key },
     requestFingerprint(req.method, req.path, body),
-    async () => ({ status: 201, body: await create() }),
+    async () => ({ status, body: await create() }),
   );
   if (result.replayed) res.set('Idempotent-Replayed', 'true');
   res.status(result.status).json(result.body);

@@ -5,8 +5,9 @@ import { gatewayAccountsRepo, type GatewayAccountRow } from '../db/gateway-accou
 import type { PageRequest } from '../db/pagination.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { createAccountContexts } from '../connectors/account-context.js';
-import { accountCanSync, UpstreamError, type Connector, type PaidDetails, type UpstreamInvoice } from '../connectors/types.js';
-import { canCancel, canExpire, canTransition, eventTypeForStatus, isClosedUnpaid, type InvoiceStatus, type PaymentException } from '../domain/invoice-status.js';
+import { accountCanSync, UpstreamError, type Connector, type PaidDetails, type RefundResult, type UpstreamInvoice, type UpstreamRefund } from '../connectors/types.js';
+import { canCancel, canExpire, canRefund, canTransition, eventTypeForStatus, hasBeenPaid, isClosedUnpaid, type InvoiceStatus, type PaymentException } from '../domain/invoice-status.js';
+import type { RefundRecord } from '../db/invoices-repo.js';
 import { newId } from '../domain/ids.js';
 import { findCurrency, type Currency } from '../domain/currencies.js';
 import { checkAmount, compareAmounts } from '../domain/money.js';
@@ -36,6 +37,8 @@ export interface InvoiceServiceDeps {
 export interface UpstreamUpdate {
   status: InvoiceStatus | 'unknown';
   paid: PaidDetails | null;
+  /** With status `refunded`: what the upstream gave back. */
+  refund?: UpstreamRefund | null;
   raw: Record<string, unknown>;
 }
 
@@ -153,7 +156,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       }
       if (upstream && upstream.state !== 'current') {
         if (!reportsMoney(update)) return row;
-        if (row.status === 'paid') {
+        if (hasBeenPaid(row.status)) {
           if (!paid || upstream.paid?.amount === paid.amount) return row;
           logger.warn({ invoice: row.id, upstream: upstream.upstream_id, paid: paid.amount }, 'second payment on an abandoned upstream invoice of a paid invoice');
           metrics.latePayments.inc({ connector: upstream.connector });
@@ -176,6 +179,12 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       }
       if (update.status === row.status || !canTransition(row.status, update.status)) {
         return invoicesRepo.update(trx, row.id, { upstream_data });
+      }
+      if (update.status === 'refunded') {
+        // Refunded at the upstream (not through us): recorded like a refund we asked for.
+        const refund = update.refund ?? { amount: row.paid?.amount ?? row.amount, currency: row.paid?.currency ?? row.currency, reference: null };
+        const record: RefundRecord = { ...refund, status: 'succeeded', claim_url: null, reason: null, source: 'upstream', created_at: new Date().toISOString() };
+        return transition(trx, row, 'refunded', { upstream_data, refunds: [...row.refunds, record] });
       }
       // `paid` is set when an invoice is paid, or expires after a partial payment; never while it is open.
       const recorded = paid && (update.status === 'paid' || update.status === 'expired') ? paid : row.paid;
@@ -284,6 +293,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       gateway_selection: selection,
       checkout_token: newCheckoutToken(),
       paid: null,
+      refunds: [],
       return_url: body.return_url ?? null,
       fail_return_url: body.fail_return_url ?? null,
       expires_at: new Date(Date.now() + expiresIn * 1000),
@@ -480,6 +490,61 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   }
 
   /**
+   * POST /v1/invoices/{id}/refund: gives the whole paid amount back through the invoice's upstream.
+   * The invoice stays locked while the upstream is asked, so two refunds of one invoice can never
+   * both reach the upstream; the invoice becomes `refunded` (with its event) only if it agreed.
+   */
+  async function refund(scope: TenantScope, id: string, body: { reason?: string }) {
+    const found = await find(scope, id);
+    assertRefundable(found);
+    const { account, connector } = await loadAccountAndConnector(found);
+    if (!connector.refund || !connector.manifest.capabilities.refund) {
+      throw new InvoiceError('refund_not_supported', `${connector.manifest.name} cannot refund; give the money back there by hand`, { connector: connector.manifest.id });
+    }
+    const refundFlow = connector.refund;
+    const updated = await db.transaction(async (trx) => {
+      const row = (await invoicesRepo.findForUpdate(trx, id))!;
+      assertRefundable(row);
+      const paid = row.paid ?? { amount: row.amount, currency: row.currency };
+      let result: RefundResult;
+      try {
+        result = await callUpstream(connector.manifest.id, 'refund', () =>
+          refundFlow(accountContext(account), {
+            upstreamId: row.upstream_id!,
+            invoiceId: row.id,
+            amount: paid.amount,
+            currency: paid.currency,
+            upstreamData: row.upstream_data ?? {},
+            reason: body.reason ?? null,
+          }),
+        );
+      } catch (err) {
+        const e = err as UpstreamError;
+        if (e.kind === 'decline') throw new InvoiceError('refund_declined', `${connector.manifest.name} refused the refund: ${e.message}`, { upstream_code: e.upstreamCode ?? null });
+        throw new InvoiceError('upstream_error', `${connector.manifest.name} could not be asked for the refund: ${e.message}`, { upstream_code: e.upstreamCode ?? null });
+      }
+      const record: RefundRecord = {
+        amount: paid.amount,
+        currency: paid.currency,
+        status: result.status,
+        reference: result.reference,
+        claim_url: result.claimUrl,
+        reason: body.reason ?? null,
+        source: 'api',
+        created_at: new Date().toISOString(),
+      };
+      return transition(trx, row, 'refunded', { refunds: [...row.refunds, record], upstream_data: { ...(row.upstream_data ?? {}), refund: result.raw } });
+    });
+    return view(updated);
+  }
+
+  function assertRefundable(row: InvoiceRow): void {
+    if (!canRefund(row.status) || !row.upstream_id) {
+      throw new InvoiceError('invoice_not_refundable', `Invoice ${row.id} is ${row.status}; only paid invoices can be refunded`, { invoice_status: row.status });
+    }
+  }
+
+  /**
    * The accounts a buyer may pick for this invoice now (checkout page): what routing would
    * consider (currency, amount, mode, enabled, the time left within the upstream's expiry
    * limits, the fields it needs), minus accounts whose circuit is open.
@@ -608,6 +673,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       return { object: 'list' as const, data: result.data.map(view), has_more: result.has_more };
     },
     cancel,
+    refund,
     sync,
     simulate,
     simulateOn,

@@ -6,6 +6,9 @@ import {
   assertTransition,
   canCancel,
   canExpire,
+  canRefund,
+  hasBeenPaid,
+  isSettled,
   canTransition,
   eventTypeForStatus,
   isInvoiceStatus,
@@ -15,16 +18,17 @@ import {
 
 // Written out by hand on purpose: this table is the specification, not derived
 // from the module. Rows are `from`, columns are `to`.
-const ALL: readonly InvoiceStatus[] = ['pending', 'processing', 'paid', 'expired', 'cancelled', 'failed'];
+const ALL: readonly InvoiceStatus[] = ['pending', 'processing', 'paid', 'expired', 'cancelled', 'failed', 'refunded'];
 
 const EXPECTED: Record<InvoiceStatus, Record<InvoiceStatus, boolean>> = {
-  //           pending  processing  paid   expired  cancelled  failed
-  pending:    { pending: false, processing: true,  paid: true,  expired: true,  cancelled: true,  failed: true },
-  processing: { pending: false, processing: false, paid: true,  expired: true,  cancelled: false, failed: true },
-  paid:       { pending: false, processing: false, paid: false, expired: false, cancelled: false, failed: false },
-  expired:    { pending: false, processing: false, paid: false, expired: false, cancelled: false, failed: false },
-  cancelled:  { pending: false, processing: false, paid: false, expired: false, cancelled: false, failed: false },
-  failed:     { pending: false, processing: false, paid: false, expired: false, cancelled: false, failed: false },
+  //           pending  processing  paid   expired  cancelled  failed  refunded
+  pending:    { pending: false, processing: true,  paid: true,  expired: true,  cancelled: true,  failed: true,  refunded: false },
+  processing: { pending: false, processing: false, paid: true,  expired: true,  cancelled: false, failed: true,  refunded: false },
+  paid:       { pending: false, processing: false, paid: false, expired: false, cancelled: false, failed: false, refunded: true },
+  expired:    { pending: false, processing: false, paid: false, expired: false, cancelled: false, failed: false, refunded: false },
+  cancelled:  { pending: false, processing: false, paid: false, expired: false, cancelled: false, failed: false, refunded: false },
+  failed:     { pending: false, processing: false, paid: false, expired: false, cancelled: false, failed: false, refunded: false },
+  refunded:   { pending: false, processing: false, paid: false, expired: false, cancelled: false, failed: false, refunded: false },
 };
 
 const PAIRS: Array<[InvoiceStatus, InvoiceStatus, boolean]> = ALL.flatMap((from) =>
@@ -32,12 +36,12 @@ const PAIRS: Array<[InvoiceStatus, InvoiceStatus, boolean]> = ALL.flatMap((from)
 );
 
 describe('invoice status list', () => {
-  it('has exactly the six statuses in order', () => {
+  it('has exactly the seven statuses in order', () => {
     expect([...INVOICE_STATUSES]).toEqual(ALL);
   });
 
-  it('terminal set is paid, expired, cancelled, failed', () => {
-    expect([...TERMINAL_STATUSES].sort()).toEqual(['cancelled', 'expired', 'failed', 'paid']);
+  it('terminal set is expired, cancelled, failed, refunded (paid may still be refunded)', () => {
+    expect([...TERMINAL_STATUSES].sort()).toEqual(['cancelled', 'expired', 'failed', 'refunded']);
   });
 
   it('isInvoiceStatus accepts only known statuses', () => {
@@ -48,9 +52,9 @@ describe('invoice status list', () => {
   });
 });
 
-describe('canTransition: all 36 pairs', () => {
-  it('covers 36 pairs', () => {
-    expect(PAIRS).toHaveLength(36);
+describe('canTransition: all 49 pairs', () => {
+  it('covers 49 pairs', () => {
+    expect(PAIRS).toHaveLength(49);
   });
 
   it.each(PAIRS)('%s -> %s is %s', (from, to, allowed) => {
@@ -70,16 +74,20 @@ describe('canTransition: all 36 pairs', () => {
   });
 
   it('terminal states never move', () => {
-    for (const from of ['paid', 'expired', 'cancelled', 'failed'] as const) {
+    for (const from of ['expired', 'cancelled', 'failed', 'refunded'] as const) {
       expect(isTerminal(from)).toBe(true);
       for (const to of ALL) expect(canTransition(from, to)).toBe(false);
     }
   });
 
-  it('a paid invoice never becomes expired (or anything else)', () => {
+  it('a paid invoice never becomes expired: it moves only to refunded', () => {
     expect(canTransition('paid', 'expired')).toBe(false);
     expect(() => assertTransition('paid', 'expired')).toThrow(InvalidTransitionError);
-    for (const to of ALL) expect(canTransition('paid', to)).toBe(false);
+    for (const to of ALL) expect(canTransition('paid', to)).toBe(to === 'refunded');
+  });
+
+  it('only a paid invoice can be refunded', () => {
+    for (const from of ALL) expect(canTransition(from, 'refunded')).toBe(from === 'paid');
   });
 
   it('nothing ever goes back to pending', () => {
@@ -94,14 +102,29 @@ describe('canTransition: all 36 pairs', () => {
 
 describe('named questions', () => {
   const TERMINAL: Record<InvoiceStatus, boolean> = {
-    pending: false, processing: false, paid: true, expired: true, cancelled: true, failed: true,
+    pending: false, processing: false, paid: false, expired: true, cancelled: true, failed: true, refunded: true,
+  };
+  const SETTLED: Record<InvoiceStatus, boolean> = {
+    pending: false, processing: false, paid: true, expired: true, cancelled: true, failed: true, refunded: true,
   };
   const CAN_CANCEL: Record<InvoiceStatus, boolean> = {
-    pending: true, processing: false, paid: false, expired: false, cancelled: false, failed: false,
+    pending: true, processing: false, paid: false, expired: false, cancelled: false, failed: false, refunded: false,
   };
   const CAN_EXPIRE: Record<InvoiceStatus, boolean> = {
-    pending: true, processing: false, paid: false, expired: false, cancelled: false, failed: false,
+    pending: true, processing: false, paid: false, expired: false, cancelled: false, failed: false, refunded: false,
   };
+  const CAN_REFUND: Record<InvoiceStatus, boolean> = {
+    pending: false, processing: false, paid: true, expired: false, cancelled: false, failed: false, refunded: false,
+  };
+  const BEEN_PAID: Record<InvoiceStatus, boolean> = {
+    pending: false, processing: false, paid: true, expired: false, cancelled: false, failed: false, refunded: true,
+  };
+
+  it.each(ALL)('isSettled(%s), canRefund(%s), hasBeenPaid(%s)', (s) => {
+    expect(isSettled(s)).toBe(SETTLED[s]);
+    expect(canRefund(s)).toBe(CAN_REFUND[s]);
+    expect(hasBeenPaid(s)).toBe(BEEN_PAID[s]);
+  });
 
   it.each(ALL)('isTerminal(%s)', (s) => {
     expect(isTerminal(s)).toBe(TERMINAL[s]);
@@ -120,6 +143,7 @@ describe('named questions', () => {
     for (const s of ALL) {
       if (canCancel(s)) expect(canTransition(s, 'cancelled')).toBe(true);
       if (canExpire(s)) expect(canTransition(s, 'expired')).toBe(true);
+      if (canRefund(s)) expect(canTransition(s, 'refunded')).toBe(true);
     }
   });
 
@@ -137,6 +161,7 @@ describe('eventTypeForStatus', () => {
     expired: 'invoice.expired',
     cancelled: 'invoice.cancelled',
     failed: 'invoice.failed',
+    refunded: 'invoice.refunded',
   };
 
   it.each(ALL)('%s', (s) => {

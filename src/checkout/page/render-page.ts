@@ -1,5 +1,5 @@
 import type { CheckoutView } from '../checkout-view.js';
-import { isTerminal } from '../../domain/invoice-status.js';
+import { isSettled } from '../../domain/invoice-status.js';
 import { COUNTDOWN_MAX_MS, formatAmount, formatCountdown, formatUtcDateTime, formatUtcTime } from './format.js';
 import { fill, html, type SafeHtml } from './html.js';
 import { catalogue, interpolate, type Lang, type Messages } from './i18n/index.js';
@@ -70,7 +70,7 @@ export function renderCheckoutPage(view: CheckoutView, opts: RenderOptions): str
     now: opts.now ?? new Date(),
     langQuery: `?lang=${opts.lang}`,
   };
-  const terminal = isTerminal(view.invoice.status);
+  const terminal = isSettled(view.invoice.status);
   const content = html`${view.invoice.testMode ? html`<p class="ribbon" role="note">${t.testRibbon}</p>` : ''}
 <main class="checkout">
 <div class="card">
@@ -146,6 +146,7 @@ function stage(ctx: PageContext): SafeHtml {
     case 'expired':
     case 'cancelled':
     case 'failed':
+    case 'refunded':
       return closedStage(ctx);
   }
 }
@@ -249,7 +250,8 @@ function closedStage(ctx: PageContext): SafeHtml {
     expired: [t.expiredHeading, t.expiredBody],
     cancelled: [t.cancelledHeading, t.cancelledBody],
     failed: [t.failedHeading, t.failedBody],
-  }[view.invoice.status as 'expired' | 'cancelled' | 'failed'];
+    refunded: [t.refundedHeading, t.refundedBody],
+  }[view.invoice.status as 'expired' | 'cancelled' | 'failed' | 'refunded'];
   const back = safeLink(view.failReturnUrl);
   return html`<div class="state state-closed">
 <span class="state-icon state-icon-closed" aria-hidden="true"></span>

@@ -3,7 +3,7 @@ import { apiBase, createApiClient, defineConnector, parseWebhookBody, signWith, 
 import type { Connector } from '../types.js';
 import { manifest } from './manifest.js';
 import { configSchema, credentialsSchema } from './settings.js';
-import { invoiceSchema, paymentMethodSchema, toCreateBody, toUpstreamEvents, toUpstreamInvoice, unwrapAnswer, webhookSchema } from './transformers.js';
+import { invoiceSchema, paymentMethodSchema, pullPaymentSchema, toCreateBody, toUpstreamEvents, toUpstreamInvoice, unwrapAnswer, webhookSchema } from './transformers.js';
 
 type BtcPayAccount = Account<z.output<typeof credentialsSchema>, z.output<typeof configSchema>>;
 
@@ -62,6 +62,21 @@ export function createBtcPayConnector(deps: { http: UpstreamHttp }): Connector {
       // One call: the payment methods ride along (their payment times give paid_at; 1.x ignores the flag).
       const invoice = await api(account, { method: 'GET', path: `${invoices(account, upstreamId)}?includePaymentMethods=true`, answer: invoiceSchema });
       return toUpstreamInvoice(invoice, invoice.paymentMethods);
+    },
+    /**
+     * Greenfield's refund makes a pull payment: the buyer opens its `viewLink` and claims the money
+     * to an address of theirs, so the refund is `pending` until then. Needs the key's
+     * btcpay.store.cancreatenonapprovedpullpayments permission.
+     */
+    async refund(account, request) {
+      const body = {
+        refundVariant: account.config.refund_variant ?? 'RateThen',
+        paymentMethod: account.config.refund_payment_method ?? 'BTC-CHAIN',
+        name: `Refund of ${request.invoiceId}`,
+        ...(request.reason ? { description: request.reason } : {}),
+      };
+      const pull = await api(account, { method: 'POST', path: `${invoices(account, request.upstreamId)}/refund`, body, answer: pullPaymentSchema });
+      return { status: 'pending', reference: pull.id, claimUrl: pull.viewLink ?? null, raw: { pull_payment_id: pull.id, amount: pull.amount, currency: pull.currency } };
     },
     webhooks: {
       verify: (account, request) => verifyHmacWebhook(webhookScheme, account, request),

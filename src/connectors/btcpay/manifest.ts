@@ -18,6 +18,8 @@ export const manifest: ConnectorManifest = {
   configFields: [
     baseUrlField('your BTCPay Server’s address, e.g. https://btcpay.example.com (self-hosted: required)', true),
     { name: 'speed_policy', description: 'confirmations before Settled: HighSpeed (0), MediumSpeed (1), LowMediumSpeed (2), LowSpeed (6); default the store’s', required: false },
+    { name: 'refund_variant', description: 'what a refund gives back: RateThen (the bitcoin paid, default), CurrentRate (its value now), Fiat (the invoice’s fiat amount)', required: false },
+    { name: 'refund_payment_method', description: 'the rail refunds are paid on: BTC-CHAIN (default) or BTC-LN', required: false },
   ],
   capabilities: {
     // Any fiat the store's rate source prices, or BTC itself.
@@ -28,6 +30,7 @@ export const manifest: ConnectorManifest = {
     minExpiresIn: 60,
     maxExpiresIn: 2678400,
     cancel: false, // the Greenfield API has no cancel: only archive or mark invalid.
+    refund: true, // a pull payment the buyer claims (POST …/invoices/{id}/refund)
     sync: true,
     balance: false,
     webhooks: true,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CreateInvoiceInput, PaidDetails, PaymentDetails, UpstreamEvent, UpstreamInvoice } from '../types.js';
 import type { InvoiceStatus, PaymentException } from '../../domain/invoice-status.js';
 import { compareAmounts } from '../../domain/money.js';
-import { optional, upstreamAmount, type Unwrapped, type UpstreamResponse } from '../kit/index.js';
+import { optional, upstreamAmount, upstreamId, type Unwrapped, type UpstreamResponse } from '../kit/index.js';
 
 /** One entry of GET …/invoices/{id}/payment-methods (see PROTOCOL.md): only what we read. */
 export const paymentMethodSchema = z.object({
@@ -13,6 +13,14 @@ export const paymentMethodSchema = z.object({
   payments: optional(z.array(z.object({ receivedDate: optional(z.number()) }))),
 });
 export type BtcPayPaymentMethod = z.output<typeof paymentMethodSchema>;
+
+/** PullPaymentData, what a refund answers: its id and the page where the buyer claims the money. */
+export const pullPaymentSchema = z.object({
+  id: upstreamId,
+  amount: upstreamAmount,
+  currency: z.string(),
+  viewLink: optional(z.string()),
+});
 
 /** InvoiceData; amounts are decimal strings (numbers accepted), times unix seconds. */
 export const invoiceSchema = z.object({

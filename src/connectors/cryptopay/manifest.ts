@@ -21,6 +21,7 @@ export const manifest: ConnectorManifest = {
     minExpiresIn: 60,
     maxExpiresIn: 2678400,
     cancel: true,
+    refund: false,
     sync: true,
     balance: true,
     webhooks: true,

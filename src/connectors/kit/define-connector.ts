@@ -4,6 +4,8 @@ import type {
   Connector,
   ConnectorManifest,
   CreateInvoiceInput,
+  RefundRequest,
+  RefundResult,
   InboundWebhookRequest,
   UpstreamEvent,
   UpstreamInvoice,
@@ -32,6 +34,8 @@ export interface ConnectorDefinition<CS extends z.ZodType, KS extends z.ZodType>
   canSync?(account: Account<z.output<CS>, z.output<KS>>): boolean;
   getInvoices?(account: Account<z.output<CS>, z.output<KS>>, upstreamIds: string[]): Promise<UpstreamInvoice[]>;
   cancelInvoice?(account: Account<z.output<CS>, z.output<KS>>, upstreamId: string): Promise<void>;
+  /** Only with manifest capabilities.refund (checked when the connector is defined). */
+  refund?(account: Account<z.output<CS>, z.output<KS>>, request: RefundRequest): Promise<RefundResult>;
   getBalance?(account: Account<z.output<CS>, z.output<KS>>): Promise<Array<{ currency: string; available: string; onhold: string }>>;
   webhooks: {
     verify(account: Account<z.output<CS>, z.output<KS>>, request: InboundWebhookRequest): VerificationResult;
@@ -48,6 +52,7 @@ export function defineConnector<CS extends z.ZodType, KS extends z.ZodType>(def:
   const { manifest } = def;
   assertSchemaMatchesManifest(manifest, 'credentials', def.credentials);
   assertSchemaMatchesManifest(manifest, 'config', def.config);
+  if (manifest.capabilities.refund !== Boolean(def.refund)) throw new Error(`${manifest.id}: capabilities.refund says ${manifest.capabilities.refund} but the connector ${def.refund ? 'has' : 'has no'} refund flow`);
   const typed = (ctx: AccountContext): Account<z.output<CS>, z.output<KS>> => {
     try {
       return { ...ctx, credentials: readSettings(def.credentials, ctx.credentials, 'credentials'), config: readSettings(def.config, ctx.config, 'config') };
@@ -86,6 +91,7 @@ export function defineConnector<CS extends z.ZodType, KS extends z.ZodType>(def:
   if (def.getInvoices) connector.getInvoices = withAccount(def.getInvoices);
   if (def.cancelInvoice) connector.cancelInvoice = withAccount(def.cancelInvoice);
   if (def.getBalance) connector.getBalance = withAccount(def.getBalance);
+  if (def.refund) connector.refund = withAccount(def.refund);
   return connector;
 }
 

@@ -31,6 +31,11 @@ export function createSandboxConnector(deps: { db: Db }) {
     async cancelInvoice(_account, upstreamId) {
       await sandboxStore.update(db, upstreamId, { status: 'cancelled' });
     },
+    /** Gives the money back at once, as a refunding upstream would. */
+    async refund(_account, request) {
+      await sandboxStore.update(db, request.upstreamId, { status: 'refunded' });
+      return { status: 'succeeded', reference: `sbx_refund_${randomBytes(8).toString('hex')}`, claimUrl: null, raw: { sandbox_status: 'refunded' } };
+    },
     webhooks: {
       // The sandbox never calls us: nothing it could send is genuine.
       verify: () => ({ ok: false, reason: 'bad_signature' }),

@@ -12,6 +12,7 @@ export const manifest: ConnectorManifest = {
     minExpiresIn: 60,
     maxExpiresIn: 2678400,
     cancel: true,
+    refund: true, // settles at once: test mode's stand-in for a refunding upstream
     sync: true,
     balance: false,
     webhooks: false,

@@ -20,6 +20,7 @@ export const manifest: ConnectorManifest = {
     minExpiresIn: 60,
     maxExpiresIn: 864000,
     cancel: false,
+    refund: false,
     sync: true,
     balance: false,
     webhooks: true,

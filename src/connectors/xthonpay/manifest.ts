@@ -26,6 +26,7 @@ export const manifest: ConnectorManifest = {
     minExpiresIn: 60,
     maxExpiresIn: 2678400,
     cancel: false,
+    refund: false,
     // No status query in the guide: only accounts that configure one (status_path) can sync.
     sync: false,
     balance: true,

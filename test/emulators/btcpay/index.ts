@@ -158,6 +158,7 @@ export async function startBtcPayEmulator(opts: BtcPayEmulatorOptions = {}): Pro
     storeId,
     apiKey,
     addApiKey: keyring.add,
+    pullPayments: store.pullPayments,
     webhookSecret,
     webhookId,
     webhookUrl: opts.webhookUrl ?? null,

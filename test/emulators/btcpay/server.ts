@@ -9,11 +9,12 @@ import { ApiError, EMPTY, emptyAnswer, failureAnswer, invoiceNotFound, missingPe
 import { createInvoice } from './invoice-create.js';
 import { invoiceModel, listInvoices } from './invoice-views.js';
 import { paymentMethodModels } from './payment-methods.js';
+import { PERM_REFUND, refundInvoice } from './refunds.js';
 import { PERM_CREATE, PERM_VIEW, type Keyring } from './permissions.js';
 import type { Store } from './store.js';
 import type { BtcPayFailure, BtcPayInvoice, BtcPayRequest } from './types.js';
 
-type Route = { kind: 'create' | 'list' | 'get' | 'payment-methods'; store: string | null; invoiceId: string | null };
+type Route = { kind: 'create' | 'list' | 'get' | 'payment-methods' | 'refund'; store: string | null; invoiceId: string | null };
 
 function matchRoute(method: string, path: string): Route {
   const seg = path.split('/').slice(1);
@@ -30,6 +31,7 @@ function matchRoute(method: string, path: string): Route {
     if (seg.length === 3) route = { store, invoiceId: null, kinds: { POST: 'create', GET: 'list' } };
     else if (seg.length === 4 && seg[3]) route = { store, invoiceId: dec(seg[3]), kinds: { GET: 'get' } };
     else if (seg.length === 5 && seg[3] && seg[4] === 'payment-methods') route = { store, invoiceId: dec(seg[3]), kinds: { GET: 'payment-methods' } };
+    else if (seg.length === 5 && seg[3] && seg[4] === 'refund') route = { store, invoiceId: dec(seg[3]), kinds: { POST: 'refund' } };
   } else if (seg[0] === 'invoices' && seg[1]) {
     if (seg.length === 2) route = { store: null, invoiceId: dec(seg[1]), kinds: { GET: 'get' } };
     else if (seg.length === 3 && seg[2] === 'payment-methods') route = { store: null, invoiceId: dec(seg[1]), kinds: { GET: 'payment-methods' } };
@@ -56,7 +58,7 @@ export async function startBtcPayServer(deps: ServerDeps): Promise<{ server: htt
   function handle(method: string, path: string, query: URLSearchParams, req: http.IncomingMessage, body: unknown, bodyError: boolean): unknown {
     const route = matchRoute(method, path);
     const grants = keyring.keyFrom(req);
-    const perm = route.kind === 'create' ? PERM_CREATE : PERM_VIEW;
+    const perm = route.kind === 'create' ? PERM_CREATE : route.kind === 'refund' ? PERM_REFUND : PERM_VIEW;
     let inv: BtcPayInvoice | undefined;
     if (route.store !== null) {
       keyring.authorize(grants, perm, route.store);
@@ -88,6 +90,9 @@ export async function startBtcPayServer(deps: ServerDeps): Promise<{ server: htt
         return invoiceModel(store, inv!, withPms);
       case 'payment-methods':
         return paymentMethodModels(store, inv!);
+      case 'refund':
+        if (bodyError) throw new ApiError(400, { code: 'invalid-json', message: 'The request body is not valid JSON' }); // assumption
+        return refundInvoice(store, inv!, body);
     }
   }
 

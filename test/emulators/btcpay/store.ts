@@ -1,5 +1,6 @@
 /** The state of the one emulated store: its invoices and what the server keeps beside each of them. */
 import { randomBytes } from 'node:crypto';
+import type { BtcPayPullPayment } from './refunds.js';
 import { D, digitsFor, type Dec } from './formats.js';
 import type { BtcPayInvoice, BtcPayMethodId, BtcPayOptions } from './types.js';
 
@@ -36,6 +37,8 @@ export interface Store {
   states: Map<string, InvoiceState>;
   /** By BOLT11. */
   lightning: Map<string, LightningDetails>;
+  /** Refunds made through the API, by pull payment id. */
+  pullPayments: Map<string, BtcPayPullPayment>;
   nodeInfo: string;
   nextKeyIndex: number;
   /** createdTime never goes backwards, so "newest first" is stable. */
@@ -50,6 +53,7 @@ export function createStore(storeId: string, options: BtcPayOptions): Store {
     invoices: new Map(),
     states: new Map(),
     lightning: new Map(),
+    pullPayments: new Map(),
     nodeInfo: `03${randomBytes(32).toString('hex')}@127.0.0.1:9735`,
     nextKeyIndex: 0,
     lastCreated: 0,

@@ -93,6 +93,8 @@ export interface BtcPayEmulator extends UpstreamEmulator {
   apiKey: string;
   /** A new key for the store with only these permissions (e.g. ['btcpay.store.canviewinvoices']). Permission strings may be plain or scoped `perm:<storeId>`. */
   addApiKey(permissions: string[]): string;
+  /** Refunds made through the API (pull payments), by id. */
+  readonly pullPayments: ReadonlyMap<string, import('./refunds.js').BtcPayPullPayment>;
   /** The store webhook's secret (deliveries are signed with it). */
   webhookSecret: string;
   /** The store webhook's id (in every delivery). */

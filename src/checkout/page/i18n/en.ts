@@ -85,6 +85,8 @@ export const en = {
   cancelledBody: '{merchant} cancelled this payment; there is nothing to pay.',
   failedHeading: 'The payment did not go through',
   failedBody: 'Nothing more can be paid here. If money left your account, contact {merchant}.',
+  refundedHeading: 'This payment was refunded',
+  refundedBody: '{merchant} has given this payment back to you.',
   backToShop: 'Back to the shop',
   underpaidNote: 'We received {paid}, less than the {due} requested.',
   underpaidHint: 'Contact {merchant} to settle the difference.',

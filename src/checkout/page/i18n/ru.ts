@@ -87,6 +87,8 @@ export const ru: Messages = {
   cancelledBody: 'Продавец «{merchant}» отменил этот платёж, оплачивать его не нужно.',
   failedHeading: 'Платёж не прошёл',
   failedBody: 'Оплатить здесь больше нельзя. Если деньги списались, свяжитесь с продавцом «{merchant}».',
+  refundedHeading: 'Платёж возвращён',
+  refundedBody: 'Продавец «{merchant}» вернул вам этот платёж.',
   backToShop: 'Вернуться в магазин',
   underpaidNote: 'Мы получили {paid} — меньше запрошенных {due}.',
   underpaidHint: 'Свяжитесь с продавцом «{merchant}», чтобы решить, как быть с разницей.',
