@@ -336,3 +336,53 @@ describe('BTCPay Server: status', () => {
     expect(synced.body.status).toBe('processing');
   });
 });
+
+describe('BTCPay Server: refunds', () => {
+  async function paidInvoice(config: Record<string, unknown> = {}) {
+    const connected = await connect(config);
+    const inv = (await createInvoice(connected.shop.testKey, { amount: '12', currency: 'USD' })).body;
+    await emu.pay(inv.gateway.upstream_id, { method: 'BTC-LN' });
+    await eventually(async () => expect((await invoiceOf(connected.shop.testKey, inv.id)).status).toBe('paid'));
+    return { ...connected, inv };
+  }
+
+  it('makes a pull payment and returns the link the buyer claims it at; the invoice is refunded with invoice.refunded', async () => {
+    const { shop, inv, path } = await paidInvoice();
+    const res = await h.client.post(`/v1/invoices/${inv.id}/refund`, { auth: shop.testKey, body: { reason: 'Out of stock' } });
+    expect(res.status).toBe(200);
+    const call = emu.requests.filter((r) => r.path === `/stores/${emu.storeId}/invoices/${inv.gateway.upstream_id}/refund`).at(-1)!;
+    expect(call.method).toBe('POST');
+    expect(call.body).toEqual({ refundVariant: 'RateThen', paymentMethod: 'BTC-CHAIN', name: `Refund of ${inv.id}`, description: 'Out of stock' });
+    const pull = [...emu.pullPayments.values()].at(-1)!;
+    expect(res.body).toMatchObject({ status: 'refunded', refunds: [{ status: 'pending', reference: pull.id, claim_url: pull.viewLink, reason: 'Out of stock', source: 'api', amount: res.body.paid.amount }] });
+    await eventually(async () => expect(receiver.on(path).filter((r) => JSON.parse(r.body).type === 'invoice.refunded')).toHaveLength(1));
+  });
+
+  it('config picks the variant and the rail (Fiat on Lightning)', async () => {
+    const { shop, inv } = await paidInvoice({ refund_variant: 'Fiat', refund_payment_method: 'BTC-LN' });
+    expect((await h.client.post(`/v1/invoices/${inv.id}/refund`, { auth: shop.testKey })).status).toBe(200);
+    expect(emu.requests.filter((r) => r.path.endsWith('/refund')).at(-1)!.body).toMatchObject({ refundVariant: 'Fiat', paymentMethod: 'BTC-LN' });
+  });
+
+  it('a refund BTCPay refuses leaves the invoice paid and says why (422 refund_declined)', async () => {
+    const { shop, inv } = await paidInvoice();
+    // BTCPay sees the invoice as not settled (e.g. marked invalid there): it refuses with a validation error.
+    const upstream = emu.invoices.get(inv.gateway.upstream_id)!;
+    upstream.status = 'Invalid';
+    upstream.additionalStatus = 'Marked';
+    const res = await h.client.post(`/v1/invoices/${inv.id}/refund`, { auth: shop.testKey });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('refund_declined');
+    expect(res.body.detail).toContain('Cannot refund this invoice');
+    expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('paid');
+  });
+
+  it('BTCPay down: 502 upstream_error, the invoice stays paid and can be refunded once it is back', async () => {
+    const { shop, inv } = await paidInvoice();
+    emu.failNext(`/stores/${emu.storeId}/invoices/${inv.gateway.upstream_id}/refund`, { status: 503 });
+    const res = await h.client.post(`/v1/invoices/${inv.id}/refund`, { auth: shop.testKey });
+    expect(res.status).toBe(502);
+    expect((await invoiceOf(shop.testKey, inv.id)).status).toBe('paid');
+    expect((await h.client.post(`/v1/invoices/${inv.id}/refund`, { auth: shop.testKey })).status).toBe(200);
+  });
+});

@@ -99,7 +99,7 @@ describe('webhook endpoints API', () => {
 
   it('refuses unknown event types, unknown fields and empty updates', async () => {
     const { shop, endpoint } = await setup();
-    expect((await h.client.post('/v1/webhook-endpoints', { auth: shop.testKey, body: { url: receiver.url('/x'), events: ['invoice.refunded'] } })).status).toBe(422);
+    expect((await h.client.post('/v1/webhook-endpoints', { auth: shop.testKey, body: { url: receiver.url('/x'), events: ['invoice.exploded'] } })).status).toBe(422);
     expect((await h.client.post('/v1/webhook-endpoints', { auth: shop.testKey, body: { url: receiver.url('/x'), secret: 'mine' } })).status).toBe(422);
     expect((await h.client.patch(`/v1/webhook-endpoints/${endpoint.id}`, { auth: shop.testKey, body: {} })).status).toBe(422);
   });
@@ -332,7 +332,7 @@ describe('events API', () => {
     expect((await h.client.get(`/v1/events/${one.body.id}/deliveries`, { auth: other.testKey })).status).toBe(404);
     expect((await h.client.post(`/v1/events/${one.body.id}/redeliver`, { auth: other.testKey })).status).toBe(404);
     expect((await h.client.get('/v1/events', { auth: shop.liveKey })).body.data).toEqual([]);
-    expect((await h.client.get('/v1/events?type=invoice.refunded', { auth: shop.testKey })).status).toBe(422);
+    expect((await h.client.get('/v1/events?type=invoice.exploded', { auth: shop.testKey })).status).toBe(422);
   });
 
   it('redeliver with no subscribed endpoint is 422 no_endpoints', async () => {

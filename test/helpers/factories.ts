@@ -52,6 +52,7 @@ export interface Invoice {
   gateway_selection: 'auto' | 'buyer';
   payment: Record<string, unknown> | null;
   paid: { amount: string; currency: string; exception: string | null } | null;
+  refunds: Array<{ amount: string; currency: string; status: string; reference: string | null; claim_url: string | null }>;
   gateway: { connector: string; account_id: string; upstream_id: string; attempts: Array<Record<string, unknown>> };
 }
 
