@@ -12,7 +12,7 @@ export function invoiceHandlers(deps: { db: Db; secretBox: SecretBox; invoices: 
     async createInvoice(c, req, res) {
       const scope = tenantScope(res);
       const body = c.request.requestBody;
-      await createIdempotently(deps, req, res, scope, body, () => invoices.create(scope, body));
+      await createIdempotently(deps, req, res, scope, body, (finish) => invoices.create(scope, body, finish));
     },
     async getInvoice(c, _req, res) {
       res.json(await invoices.get(tenantScope(res), pathId(c)));

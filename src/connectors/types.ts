@@ -115,6 +115,15 @@ export interface RefundResult {
   raw: Record<string, unknown>;
 }
 
+/**
+ * A row the sandbox (whose fake upstream lives in our own database) keeps for a new upstream
+ * invoice: written in the same statement as the invoice it belongs to, never on its own.
+ */
+export interface OwnUpstreamRow {
+  table: 'sandbox_invoices';
+  values: Record<string, unknown>;
+}
+
 /** The upstream's view of one invoice, already mapped to our status table. */
 export interface UpstreamInvoice {
   upstreamId: string;
@@ -126,6 +135,8 @@ export interface UpstreamInvoice {
   refund?: UpstreamRefund | null;
   /** The upstream's own fields worth keeping for support and disputes. */
   raw: Record<string, unknown>;
+  /** Only from createInvoice, only the sandbox: its row, stored with the invoice. */
+  ownRow?: OwnUpstreamRow;
 }
 
 /** A normalized upstream event parsed from a verified webhook. */

@@ -11,6 +11,18 @@ export interface IdempotencyRow {
   created_at: Date;
 }
 
+/**
+ * A claimed key handed to a service that writes its answer itself, in the same statement as what it
+ * creates (invoice create): a crash can then never leave the object without its completed key.
+ */
+export interface IdempotencyFinish {
+  scope: { tenant_id: string; livemode: boolean; key: string };
+  /** The kept answer as stored (encrypted). */
+  seal(body: unknown): unknown;
+  /** Tells the caller the key is completed, so it does not complete it again. */
+  done(): void;
+}
+
 export const IDEMPOTENCY_TTL_HOURS = 24;
 /** A claim still in progress after this long belongs to a process that died; it may be taken over. */
 export const ABANDONED_AFTER_SECONDS = 120;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Db } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { idempotencyRepo } from '../db/idempotency-repo.js';
+import { idempotencyRepo, type IdempotencyFinish } from '../db/idempotency-repo.js';
 import { IdempotencyError, type ErrorExtras } from '../domain/errors.js';
 import { ApiError, isProblem, problemStatus, type ProblemCode } from './problem.js';
 
@@ -43,7 +43,7 @@ export async function runIdempotently(
   deps: { db: Db; secretBox: SecretBox },
   scope: { tenant_id: string; livemode: boolean; key: string },
   fingerprint: string,
-  run: () => Promise<{ status: number; body: unknown }>,
+  run: (finish: IdempotencyFinish) => Promise<{ status: number; body: unknown }>,
 ): Promise<StoredResponse> {
   const { db } = deps;
   // Kept answers can hold secrets (a new endpoint's whsec_): they are encrypted at rest too.
@@ -68,8 +68,11 @@ export async function runIdempotently(
     return { status: existing.response_status!, body: stored, replayed: true };
   }
   let result: { status: number; body: unknown };
+  // A service that writes the answer in its own statement (invoice create) completes the key there.
+  let completedByRun = false;
+  const finish: IdempotencyFinish = { scope, seal, done: () => void (completedByRun = true) };
   try {
-    result = await run();
+    result = await run(finish);
   } catch (err) {
     if (isProblem(err) && problemStatus(err) < 500) {
       const problem: StoredProblem = { code: err.code, detail: err.message, extras: err.extras };
@@ -80,7 +83,7 @@ export async function runIdempotently(
     }
     throw err;
   }
-  await idempotencyRepo.complete(db, scope, result.status, seal(result.body));
+  if (!completedByRun) await idempotencyRepo.complete(db, scope, result.status, seal(result.body));
   return { ...result, replayed: false };
 }
 
@@ -94,7 +97,7 @@ export async function createIdempotently(
   res: Response,
   scope: { tenantId: string; livemode: boolean },
   body: unknown,
-  create: () => Promise<unknown>,
+  create: (finish?: IdempotencyFinish) => Promise<unknown>,
   /** The answer's status: 201 for what creates an object, 200 for an action on one (a refund). */
   status = 201,
 ): Promise<void> {
@@ -107,7 +110,7 @@ export async function createIdempotently(
     deps,
     { tenant_id: scope.tenantId, livemode: scope.livemode, key },
     requestFingerprint(req.method, req.path, body),
-    async () => ({ status, body: await create() }),
+    async (finish) => ({ status, body: await create(finish) }),
   );
   if (result.replayed) res.set('Idempotent-Replayed', 'true');
   res.status(result.status).json(result.body);

@@ -20,6 +20,8 @@ import type { Metrics } from '../metrics.js';
 import { checkInvoiceSemantics, DEFAULT_EXPIRES_IN, type InvoiceCreateBody } from './invoice-input.js';
 import { toInvoiceObject } from './invoice-view.js';
 import { createInvoiceWrites, type NewInvoiceRow } from './invoice-writes.js';
+import { ownRowsRepo } from '../db/invoice-creation-repo.js';
+import type { IdempotencyFinish } from '../db/idempotency-repo.js';
 import { upstreamInvoicesRepo, type UpstreamInvoiceRow } from '../db/upstream-invoices-repo.js';
 import { randomBytes } from 'node:crypto';
 
@@ -263,7 +265,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
    * (routing/try-candidates), then store the invoice with its invoice.created event. With
    * `gateway_selection: buyer` nothing is opened upstream yet: the buyer picks on the checkout page.
    */
-  async function create(scope: TenantScope, body: InvoiceCreateBody) {
+  async function create(scope: TenantScope, body: InvoiceCreateBody, idempotency?: IdempotencyFinish) {
     const { currency, errors } = checkInvoiceSemantics(body);
     if (errors.length || !currency) throw new ValidationError(errors);
     const selection = body.gateway_selection ?? 'auto';
@@ -299,7 +301,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       expires_at: new Date(Date.now() + expiresIn * 1000),
     };
     if (selection === 'buyer') {
-      return store(scope, body, null, {
+      return store(scope, body, idempotency, null, {
         ...base,
         gateway_account_id: null,
         connector: null,
@@ -314,7 +316,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     if (!tries.created) throw nothingCreated(tries, rejected);
 
     const { account, result: upstream } = tries.created;
-    return store(scope, body, { account, upstream }, {
+    return store(scope, body, idempotency, { account, upstream }, {
       ...base,
       gateway_account_id: account.id,
       connector: account.connector,
@@ -369,9 +371,16 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   }
 
   /** Stores the invoice (and the upstream invoice routing opened, if any); losing a race on external_id withdraws that upstream invoice. */
-  async function store(scope: TenantScope, body: InvoiceCreateBody, opened: { account: GatewayAccountRow; upstream: UpstreamInvoice } | null, newRow: NewInvoiceRow) {
+  async function store(
+    scope: TenantScope,
+    body: InvoiceCreateBody,
+    idempotency: IdempotencyFinish | undefined,
+    opened: { account: GatewayAccountRow; upstream: UpstreamInvoice } | null,
+    newRow: NewInvoiceRow,
+  ) {
     try {
-      const row = await insertWithCreatedEvent(db, newRow);
+      const row = await insertWithCreatedEvent(db, newRow, { ownRow: opened?.upstream.ownRow, idempotency });
+      idempotency?.done();
       metrics.invoicesCreated.inc({ connector: row.connector ?? 'buyer_choice', status: row.status });
       return view(row);
     } catch (err) {
@@ -588,10 +597,12 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       const base = { invoice_id: row.id, gateway_account_id: created.account.id, connector: created.account.connector, upstream_id: created.result.upstreamId, pay_url: created.result.payUrl, payment: created.result.payment ? { ...created.result.payment } : null };
       if (!choosable(locked)) {
         // Paid or closed while the upstream was answering: keep the record, then withdraw it.
+        if (created.result.ownRow) await ownRowsRepo.insert(trx, created.result.ownRow);
         const stray = await upstreamInvoicesRepo.insert(trx, { ...base, state: 'abandoned' });
         return { row: await invoicesRepo.update(trx, row.id, { gateway_attempts }), closed: true, abandoned: [stray] };
       }
       const abandoned = await upstreamInvoicesRepo.abandonCurrent(trx, row.id);
+      if (created.result.ownRow) await ownRowsRepo.insert(trx, created.result.ownRow);
       await upstreamInvoicesRepo.insert(trx, { ...base, state: 'current' });
       const updated = await invoicesRepo.update(trx, row.id, {
         gateway_account_id: base.gateway_account_id,

@@ -6,7 +6,7 @@
 import type { Db, DbOrTx } from '../db/knex.js';
 import { invoicesRepo, type InvoiceRow } from '../db/invoices-repo.js';
 import { eventsRepo } from '../db/events-repo.js';
-import { upstreamInvoicesRepo } from '../db/upstream-invoices-repo.js';
+import { insertCreatedInvoice, type IdempotencyCompletion, type OwnUpstreamRow } from '../db/invoice-creation-repo.js';
 import type { InvoiceEventType } from '../domain/invoice-status.js';
 import { toInvoiceObject } from './invoice-view.js';
 
@@ -16,30 +16,26 @@ export type NewInvoiceRow = Omit<InvoiceRow, 'created_at' | 'updated_at' | 'reco
 /** Writes invoices with their events; the public base URL is what events' checkout links are built from. */
 export function createInvoiceWrites(publicBaseUrl: string) {
   return {
-    /** Stores a new invoice, its upstream invoice (when routing opened one) and its invoice.created event. */
-    async insertWithCreatedEvent(db: Db, row: NewInvoiceRow): Promise<InvoiceRow> {
-      return db.transaction(async (trx) => {
-        const inserted = await invoicesRepo.insert(trx, row);
-        if (inserted.upstream_id && inserted.gateway_account_id && inserted.connector) {
-          await upstreamInvoicesRepo.insert(trx, {
-            invoice_id: inserted.id,
-            gateway_account_id: inserted.gateway_account_id,
-            connector: inserted.connector,
-            upstream_id: inserted.upstream_id,
-            state: 'current',
-            pay_url: inserted.pay_url,
-            payment: inserted.payment,
-          });
-        }
-        await eventsRepo.insert(trx, {
-          tenant_id: inserted.tenant_id,
-          livemode: inserted.livemode,
-          type: 'invoice.created',
-          invoice_id: inserted.id,
-          data: toInvoiceObject(inserted, publicBaseUrl),
-        });
-        return inserted;
+    /**
+     * Stores a new invoice with everything that goes with it (its upstream invoice, the sandbox's
+     * own row, its invoice.created event, the Idempotency-Key's answer) in one statement.
+     * Timestamps are set here, so the event and the kept answer are the stored invoice exactly.
+     */
+    async insertWithCreatedEvent(
+      db: Db,
+      row: NewInvoiceRow,
+      extra: { ownRow?: OwnUpstreamRow | undefined; idempotency?: { scope: IdempotencyCompletion['scope']; seal(body: unknown): unknown } | undefined } = {},
+    ): Promise<InvoiceRow> {
+      const now = new Date();
+      const invoice: InvoiceRow = { ...row, created_at: now, updated_at: now, reconcile_attempts: 0, next_reconcile_at: null };
+      const event = toInvoiceObject(invoice, publicBaseUrl);
+      await insertCreatedInvoice(db, {
+        invoice,
+        event,
+        ownRow: extra.ownRow,
+        idempotency: extra.idempotency && { scope: extra.idempotency.scope, status: 201, sealedBody: extra.idempotency.seal(event) },
       });
+      return invoice;
     },
 
     /** Writes a change to an invoice and the event it causes; call it inside the caller's transaction. */

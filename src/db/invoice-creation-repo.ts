@@ -1,0 +1,90 @@
+import type { DbOrTx } from './knex.js';
+import { newId } from '../domain/ids.js';
+import { invoiceToDb, type InvoiceRow } from './invoices-repo.js';
+
+import type { OwnUpstreamRow } from '../connectors/types.js';
+
+export type { OwnUpstreamRow };
+
+/** Marks an Idempotency-Key completed with this (sealed) answer, in the same statement. */
+export interface IdempotencyCompletion {
+  scope: { tenant_id: string; livemode: boolean; key: string };
+  status: number;
+  sealedBody: unknown;
+}
+
+export interface InvoiceCreation {
+  invoice: InvoiceRow;
+  /** The invoice.created event's payload (the public invoice object). */
+  event: Record<string, unknown>;
+  ownRow?: OwnUpstreamRow | undefined;
+  idempotency?: IdempotencyCompletion | undefined;
+}
+
+/** `INSERT INTO t (a, b) VALUES (?, ?)` for one row, with its bindings. */
+function insertOf(table: string, values: Record<string, unknown>): { sql: string; bindings: unknown[] } {
+  const columns = Object.keys(values);
+  return {
+    sql: `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    bindings: columns.map((c) => values[c]),
+  };
+}
+
+/**
+ * Creating an invoice is one statement: the invoice, its current upstream invoice, the sandbox's
+ * own row, the invoice.created event (the outbox) and the Idempotency-Key's completion commit
+ * together or not at all, in one round trip. So a crash can never leave an invoice whose key a
+ * retry could claim again, nor an upstream row without its invoice.
+ */
+export async function insertCreatedInvoice(db: DbOrTx, c: InvoiceCreation): Promise<void> {
+  const { invoice } = c;
+  const parts: Array<{ sql: string; bindings: unknown[] }> = [];
+  const inv = insertOf('invoices', invoiceToDb(invoice));
+  parts.push({ sql: `inv AS (${inv.sql} RETURNING id)`, bindings: inv.bindings });
+  if (invoice.upstream_id && invoice.gateway_account_id && invoice.connector) {
+    const up = insertOf('upstream_invoices', {
+      id: newId('upi'),
+      invoice_id: invoice.id,
+      gateway_account_id: invoice.gateway_account_id,
+      connector: invoice.connector,
+      upstream_id: invoice.upstream_id,
+      state: 'current',
+      status: invoice.status,
+      pay_url: invoice.pay_url,
+      payment: invoice.payment === null ? null : JSON.stringify(invoice.payment),
+      created_at: invoice.created_at,
+      updated_at: invoice.updated_at,
+    });
+    parts.push({ sql: `up AS (${up.sql})`, bindings: up.bindings });
+  }
+  if (c.ownRow) {
+    const own = insertOf(c.ownRow.table, c.ownRow.values);
+    parts.push({ sql: `own AS (${own.sql})`, bindings: own.bindings });
+  }
+  const ev = insertOf('events', {
+    id: newId('evt'),
+    tenant_id: invoice.tenant_id,
+    livemode: invoice.livemode,
+    type: 'invoice.created',
+    invoice_id: invoice.id,
+    data: JSON.stringify(c.event),
+    created_at: invoice.created_at,
+  });
+  parts.push({ sql: `ev AS (${ev.sql})`, bindings: ev.bindings });
+  if (c.idempotency) {
+    const { scope, status, sealedBody } = c.idempotency;
+    parts.push({
+      sql: `idem AS (UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_body = ?, completed_at = now()
+        WHERE tenant_id = ? AND livemode = ? AND key = ? AND state = 'in_progress')`,
+      bindings: [status, JSON.stringify(sealedBody), scope.tenant_id, scope.livemode, scope.key],
+    });
+  }
+  await db.raw(`WITH ${parts.map((p) => p.sql).join(',\n')}\nSELECT id FROM inv`, parts.flatMap((p) => p.bindings) as never);
+}
+
+/** For an upstream invoice opened on an existing invoice (a buyer's pick): the sandbox's row, inside the caller's transaction. */
+export const ownRowsRepo = {
+  insert: async (trx: DbOrTx, own: OwnUpstreamRow): Promise<void> => {
+    await trx(own.table).insert(own.values);
+  },
+};
