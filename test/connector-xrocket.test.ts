@@ -144,9 +144,11 @@ describe('xRocket: payments, fees and status', () => {
     await emu.sendInvoiceWebhook(String(upstreamInvoice(inv).id), xRocket.webhookTarget(account));
     await eventually(async () => expect((await xRocket.invoiceOf(key, inv.id)).paid).toMatchObject({ amount: '10', currency: 'USDT', fee: '0.15', exception: null }));
     // The status query (payments[] of GET /tg-invoices/{id}) says the same.
+    const before = emu.requests.length;
     const synced = await h.client.post(`/v1/invoices/${inv.id}/sync`, { auth: key });
     expect(synced.body.paid).toMatchObject({ amount: '10', fee: '0.15' });
-    expect(emu.requests.filter((r) => r.route === 'getInvoice').at(-1)!.path).toBe(`/tg-invoices/${upstreamInvoice(inv).id}`);
+    // (Reconciliation may be asking about other invoices meanwhile.)
+    expect(emu.requests.slice(before).filter((r) => r.route === 'getInvoice').map((r) => r.path)).toContain(`/tg-invoices/${upstreamInvoice(inv).id}`);
   });
 
   it('webhook ids are accepted as strings (the real deliveries) and as numbers (the spec)', async () => {

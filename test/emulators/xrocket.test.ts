@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, createHmac } from 'node:crypto';
+import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXRocketEmulator, xRocketSignature, type XRocketEmulator } from './xrocket.js';
 import { xRocketVector } from '../vectors/index.js';
@@ -200,7 +201,7 @@ describe('xRocket emulator: invoices', () => {
     const { id } = await create('{"amount":10,"numPayments":1,"currency":"NOT"}');
     const before = emu.balances.get('NOT')!;
     emu.pay(id);
-    expect(Number(emu.balances.get('NOT'))).toBeCloseTo(Number(before) + 9.85);
+    expect(emu.balances.get('NOT')).toBe(new Decimal(before).plus('9.85').toFixed());
   });
 
   it('failNext: an error envelope with the given status, or a raw non-JSON body', async () => {
