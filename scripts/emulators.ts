@@ -9,7 +9,7 @@
  * Every emulator knows these actions (the shared emulator interface):
  *
  *   pay       the payer pays in full, then the webhook goes to webhook_url
- *   expire    the invoice runs out unpaid, then its webhook (not XthonPay: no expiry; Crypto Pay: no webhook for it)
+ *   expire    the invoice runs out unpaid, then its webhook (not XthonPay: no expiry; Crypto Pay, xRocket: no webhook for it)
  *   webhook   the webhook for the invoice's current state, again
  *
  * Wallet Pay signs the path it was given: behind a proxy that strips a prefix, add {"sign_path": "/prefix/hooks/…"}.
@@ -26,17 +26,19 @@ import { startWalletPayEmulator } from '../test/emulators/walletpay.js';
 import { startBtcPayEmulator } from '../test/emulators/btcpay/index.js';
 import { startXthonPayEmulator } from '../test/emulators/xthonpay.js';
 import { startPayStablecoinEmulator } from '../test/emulators/paystablecoin.js';
+import { startXRocketEmulator } from '../test/emulators/xrocket.js';
 
 const CONTROL_PORT = Number(process.env.EMULATOR_CONTROL_PORT ?? 4600);
 
-const [cryptopay, walletpay, btcpay, xthonpay, paystablecoin] = await Promise.all([
+const [cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket] = await Promise.all([
   startCryptoPayEmulator(),
   startWalletPayEmulator(),
   startBtcPayEmulator({ webhookUrl: null }),
   startXthonPayEmulator(),
   startPayStablecoinEmulator(),
+  startXRocketEmulator(),
 ]);
-const emulators: Record<string, UpstreamEmulator> = { cryptopay, walletpay, btcpay, xthonpay, paystablecoin };
+const emulators: Record<string, UpstreamEmulator> = { cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket };
 
 /** What to paste into POST /v1/gateway-accounts (also served at GET / of the control API). */
 const where = {
@@ -73,8 +75,9 @@ const deliveries = async (made: Promise<Array<{ status: number; responseBody: st
 /** Per connector and action: change the upstream's state like the payer would, then send its webhook(s). */
 const actions: Record<string, Record<string, Action>> = {
   ...Object.fromEntries(Object.entries(emulators).map(([id, e]) => [id, sharedActions(e)])),
-  // Crypto Pay sends webhooks for payments only.
+  // Crypto Pay sends webhooks for payments only; whether xRocket sends one on expiry is undocumented (its emulator sends none by default).
   cryptopay: { ...sharedActions(cryptopay), expire: async (id) => (cryptopay.expire(Number(id)), []) },
+  xrocket: { ...sharedActions(xrocket), expire: async (id) => (xrocket.expire(Number(id)), []) },
   // BTCPay delivers to its store webhook by itself: the body's webhook_url sets it.
   btcpay: {
     ...sharedActions(btcpay),

@@ -331,6 +331,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              *
              * example:
              * {
@@ -433,7 +434,8 @@ export declare namespace Components {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+             * crypto invoices paid in Telegram). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -527,7 +529,8 @@ export declare namespace Components {
                  * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+                 * crypto invoices paid in Telegram). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -542,7 +545,8 @@ export declare namespace Components {
                  * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+                 * crypto invoices paid in Telegram). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -710,12 +714,13 @@ export declare namespace Components {
          * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
          * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
          * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-         * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+         * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+         * crypto invoices paid in Telegram). Later upstreams add values here.
          *
          * example:
          * cryptopay
          */
-        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin";
+        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin" | "xrocket";
         export type ConnectorList = {
             object: "list";
             data: /* An upstream gateway Switchyard can route invoices to. */ Connector[];
@@ -745,6 +750,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              *
              * example:
              * {
@@ -1087,7 +1093,7 @@ export declare namespace Components {
             config: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `XRocketConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1167,7 +1173,7 @@ export declare namespace Components {
         /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `XRocketConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1175,7 +1181,7 @@ export declare namespace Components {
         export type GatewayAccountConfig = /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `XRocketConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1186,7 +1192,7 @@ export declare namespace Components {
          * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
          *
          */
-        BtcPayConfig | /* The configuration of an XthonPay account (`connector: xthonpay`). */ XthonPayConfig | /* The configuration of a PayStablecoin account (`connector: paystablecoin`). */ PayStablecoinConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
+        BtcPayConfig | /* The configuration of an XthonPay account (`connector: xthonpay`). */ XthonPayConfig | /* The configuration of a PayStablecoin account (`connector: paystablecoin`). */ PayStablecoinConfig | /* The configuration of an xRocket Pay account (`connector: xrocket`). */ XRocketConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
         /**
          * One body per connector, chosen by `connector` (`CryptoPayAccountCreate`,
          * `WalletPayAccountCreate`, …): the fields are the same for every connector, only `config`
@@ -1203,7 +1209,7 @@ export declare namespace Components {
          * may not exceed `max_amount`.
          *
          */
-        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
+        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* Connects an xRocket Pay app. */ XRocketAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
         /**
          * The connector's credentials, checked against that connector's fields (also listed
          * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
@@ -1217,6 +1223,7 @@ export declare namespace Components {
          * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
          * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
          * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+         * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
          *
          * example:
          * {
@@ -1300,7 +1307,7 @@ export declare namespace Components {
             config?: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `XRocketConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1576,7 +1583,8 @@ export declare namespace Components {
                  * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+                 * crypto invoices paid in Telegram). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -1691,7 +1699,8 @@ export declare namespace Components {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+             * crypto invoices paid in Telegram). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -1949,6 +1958,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              *
              * example:
              * {
@@ -2181,6 +2191,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              *
              * example:
              * {
@@ -2349,7 +2360,8 @@ export declare namespace Components {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+             * crypto invoices paid in Telegram). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -2526,6 +2538,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              *
              * example:
              * {
@@ -2876,6 +2889,108 @@ export declare namespace Components {
             secret: string; // ^whsec_[A-Za-z0-9+/]+={0,2}$
         }
         /**
+         * Connects an xRocket Pay app.
+         */
+        export type XRocketAccountCreate = {
+            connector: "xrocket";
+            name?: /**
+             * A label for your own records.
+             * example:
+             * Crypto Pay
+             */
+            GatewayAccountName;
+            credentials: /**
+             * The connector's credentials, checked against that connector's fields (also listed
+             * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
+             * `422 validation_failed`. Stored encrypted and never returned.
+             *
+             * | connector | credentials |
+             * | --- | --- |
+             * | `sandbox` | none: `{}` |
+             * | `cryptopay` | `{"token": "<the app's API token from @CryptoBot → Crypto Pay → My Apps>"}` |
+             * | `walletpay` | `{"api_key": "<the store's API key from the Wallet Pay merchant dashboard>"}` |
+             * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
+             * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
+             * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             *
+             * example:
+             * {
+             *   "token": "12345:AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC"
+             * }
+             */
+            GatewayAccountCredentials;
+            config?: /* The configuration of an xRocket Pay account (`connector: xrocket`). */ XRocketConfig;
+            enabled?: /* `false` connects the account without routing invoices to it yet. */ GatewayAccountEnabled;
+            priority?: /**
+             * Accounts with a higher priority are tried first.
+             * example:
+             * 10
+             */
+            GatewayAccountPriority;
+            weight?: /**
+             * Shares invoices among accounts of equal priority, in proportion to their weights.
+             * example:
+             * 1
+             */
+            GatewayAccountWeight;
+            currencies?: /**
+             * Only invoices in these currencies are routed to the account; omit it for every currency the connector takes.
+             * example:
+             * [
+             *   "USDT",
+             *   "TON",
+             *   "BTC"
+             * ]
+             */
+            GatewayAccountCurrencies;
+            min_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+            max_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+        }
+        /**
+         * The configuration of an xRocket Pay account (`connector: xrocket`).
+         */
+        export type XRocketConfig = {
+            base_url?: /**
+             * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
+             * emulator. An absolute `http(s)` URL; one resolving to a private, loopback or
+             * link-local address is refused (`422 url_not_allowed`) unless the operator allows
+             * such addresses.
+             *
+             * example:
+             * https://cryptopay-proxy.example.com/api
+             */
+            ConfigBaseUrl /* uri ^[Hh][Tt][Tt][Pp][Ss]?:// */;
+            /**
+             * When present, webhooks for this account from any other source address are refused
+             * (`401`, stored with `verification_error: source_not_allowed`). A list of IP
+             * addresses or CIDR ranges; xRocket publishes none of its own.
+             *
+             * example:
+             * [
+             *   "203.0.113.10",
+             *   "198.51.100.0/24"
+             * ]
+             */
+            webhook_ip_allowlist?: string /* ^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$ */[];
+        }
+        /**
          * Connects an XthonPay account.
          */
         export type XthonPayAccountCreate = {
@@ -2899,6 +3014,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              *
              * example:
              * {
@@ -3632,7 +3748,8 @@ export declare namespace Paths {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+             * crypto invoices paid in Telegram). Later upstreams add values here.
              *
              * example:
              * cryptopay

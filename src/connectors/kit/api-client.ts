@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { UpstreamHttp, UpstreamResponse } from './http.js';
 import { badResponse, classifyFailure, type FailureKind } from './failures.js';
 import { parseAnswer } from './schemas.js';
+import { standardJson, type JsonCodec } from './json.js';
 
 /** What an upstream's answer envelope says: the payload, the upstream's own error, or nothing readable. */
 export type Unwrapped = { data: unknown } | { error: { code?: string | undefined; detail?: string | undefined } } | { unreadable: string };
@@ -16,6 +17,12 @@ export interface ApiClientSpec<A> {
   unwrap(res: UpstreamResponse): Unwrapped;
   /** The upstream's own error codes whose kind the status alone would get wrong. */
   codes?: Readonly<Record<string, FailureKind>>;
+  /**
+   * How request bodies are written and answers read (default `JSON`). `losslessJson` for
+   * upstreams whose amounts are JSON numbers: answers' numbers keep their exact text, and a
+   * body's `jsonNumber(…)` is written as exactly that literal.
+   */
+  json?: JsonCodec;
 }
 
 export interface ApiCall<S extends z.ZodType> {
@@ -32,8 +39,9 @@ export interface ApiCall<S extends z.ZodType> {
  * payload with its schema.
  */
 export function createApiClient<A>(http: UpstreamHttp, spec: ApiClientSpec<A>) {
+  const codec = spec.json;
   return async function call<S extends z.ZodType>(account: A, req: ApiCall<S>): Promise<z.output<S>> {
-    const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+    const body = req.body === undefined ? undefined : (codec ?? standardJson).stringify(req.body);
     const res = await http.send({
       method: req.method,
       url: `${spec.baseUrl(account).replace(/\/+$/, '')}${req.path}`,
@@ -42,7 +50,7 @@ export function createApiClient<A>(http: UpstreamHttp, spec: ApiClientSpec<A>) {
     });
     const what = `${spec.name} ${req.method} ${req.path.split('?')[0]}`;
     const ok = res.status >= 200 && res.status < 300;
-    const unwrapped = spec.unwrap(res);
+    const unwrapped = spec.unwrap(codec ? { ...res, json: parseOrUndefined(codec, res.text) } : res);
     if (ok && 'data' in unwrapped) return parseAnswer(req.answer, unwrapped.data, what);
     if ('unreadable' in unwrapped) {
       if (ok) throw badResponse(`${what}: ${unwrapped.unreadable}`);
@@ -52,4 +60,13 @@ export function createApiClient<A>(http: UpstreamHttp, spec: ApiClientSpec<A>) {
     const code = error.code ?? `HTTP_${res.status}`;
     throw classifyFailure({ status: res.status, code, message: `${what}: ${code}${error.detail ? ` (${error.detail})` : ''}`, codes: spec.codes });
   };
+}
+
+/** The answer's text read with the client's codec; undefined when it is not JSON (as UpstreamResponse.json). */
+function parseOrUndefined(codec: JsonCodec, text: string): unknown {
+  try {
+    return codec.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@ import { networkFailure } from './failures.js';
 export interface UpstreamResponse {
   status: number;
   text: string;
-  /** The body parsed as JSON, or undefined when it is not JSON. */
+  /** The body parsed as JSON (by the API client's codec, where it has one), or undefined when it is not JSON. */
   json: unknown;
 }
 
