@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { classifyFailure, failureKindForStatus, signWith, verifyHmacWebhook, upstreamAmount, checkSettings, type HmacWebhookScheme } from '../../src/connectors/kit/index.js';
+import { classifyFailure, failureKindForStatus, signWith, verifyHmacWebhook, upstreamAmount, checkSettings, jsonDecimal, toExactJson, type HmacWebhookScheme } from '../../src/connectors/kit/index.js';
 import type { AccountContext, ConnectorManifest, InboundWebhookRequest } from '../../src/connectors/types.js';
 import { CONNECTOR_IDS } from '../../src/connectors/connector-ids.js';
 import { loadOpenApiDocument } from '../../src/http/openapi.js';
@@ -122,6 +122,25 @@ describe('amounts from JSON numbers', () => {
   it('refuses what is not a decimal', () => {
     expect(upstreamAmount.safeParse('ten').success).toBe(false);
     expect(upstreamAmount.safeParse(Number.NaN).success).toBe(false);
+  });
+});
+
+describe('amounts written as exact JSON numbers', () => {
+  it('writes each JsonDecimal with exactly its digits, where a JS number would round or reformat it', () => {
+    const body = { out: false, amount: jsonDecimal('12345678901234567.89'), fee: jsonDecimal('12.50'), nested: [{ sats: jsonDecimal('100000') }], memo: 'x' };
+    const text = toExactJson(body);
+    expect(text).toBe('{"out":false,"amount":12345678901234567.89,"fee":12.50,"nested":[{"sats":100000}],"memo":"x"}');
+    expect(JSON.stringify({ amount: 12345678901234567.89 })).not.toContain('12345678901234567.89');
+  });
+
+  it('leaves strings that look like its markers alone, and bodies without decimals as JSON.stringify writes them', () => {
+    const body = { memo: 'abc:12.5', amount: jsonDecimal('1') };
+    expect(JSON.parse(toExactJson(body))).toEqual({ memo: 'abc:12.5', amount: 1 });
+    expect(toExactJson({ a: 'b', n: 1 })).toBe(JSON.stringify({ a: 'b', n: 1 }));
+  });
+
+  it('refuses text that is not a plain decimal', () => {
+    for (const bad of ['1e5', '01', '1.', 'NaN', '']) expect(() => jsonDecimal(bad), bad).toThrow(TypeError);
   });
 });
 

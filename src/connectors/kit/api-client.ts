@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { UpstreamHttp, UpstreamResponse } from './http.js';
 import { badResponse, classifyFailure, type FailureKind } from './failures.js';
 import { parseAnswer } from './schemas.js';
+import { toExactJson } from './exact-json.js';
 
 /** What an upstream's answer envelope says: the payload, the upstream's own error, or nothing readable. */
 export type Unwrapped = { data: unknown } | { error: { code?: string | undefined; detail?: string | undefined } } | { unreadable: string };
@@ -21,6 +22,7 @@ export interface ApiClientSpec<A> {
 export interface ApiCall<S extends z.ZodType> {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
+  /** Sent as JSON; a JsonDecimal in it is written as a JSON number with exactly its digits. */
   body?: unknown;
   /** The payload's schema: a wrong shape is a retryable integration failure naming the field. */
   answer: S;
@@ -33,7 +35,7 @@ export interface ApiCall<S extends z.ZodType> {
  */
 export function createApiClient<A>(http: UpstreamHttp, spec: ApiClientSpec<A>) {
   return async function call<S extends z.ZodType>(account: A, req: ApiCall<S>): Promise<z.output<S>> {
-    const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+    const body = req.body === undefined ? undefined : toExactJson(req.body);
     const res = await http.send({
       method: req.method,
       url: `${spec.baseUrl(account).replace(/\/+$/, '')}${req.path}`,

@@ -12,3 +12,4 @@ export { headerOf } from './headers.js';
 export { checkSettings } from './settings.js';
 export { baseUrlSetting, baseUrlField, apiBase } from './common-settings.js';
 export { requiredText } from './common-settings.js';
+export { JsonDecimal, jsonDecimal, toExactJson } from './exact-json.js';
