@@ -428,7 +428,7 @@ export async function startLnbitsEmulator(opts: LnbitsEmulatorOptions = {}): Pro
     payInFull: async (upstreamId) => void pay(upstreamId),
     expireUnpaid: async (upstreamId) => void expire(upstreamId),
     webhookVariants: WEBHOOK_VARIANTS,
-    sendInvoiceWebhook(upstreamId, to, variant: WebhookVariant = 'genuine') {
+    async sendInvoiceWebhook(upstreamId, to, variant: WebhookVariant = 'genuine') {
       if (!WEBHOOK_VARIANTS.includes(variant as (typeof WEBHOOK_VARIANTS)[number])) throw new Error(`LNbits signs nothing: it cannot send a ${variant} webhook`);
       return sendWebhook(upstreamId, to.url, variant === 'forged' ? { claimPaid: true } : {});
     },
