@@ -628,7 +628,8 @@ export declare namespace Components {
             currency_kinds: ("fiat" | "crypto")[];
             /**
              * The `accepted_assets` entries this connector understands (BTCPay Server: `BTC`,
-             * `BTC-CHAIN`, `BTC-LN`); `null` when it takes plain crypto asset codes.
+             * `BTC-CHAIN`, `BTC-LN`; LNbits: `BTC`, `BTC-LN`); `null` when it takes plain crypto
+             * asset codes.
              *
              */
             payment_assets: string[] | null;
