@@ -192,9 +192,10 @@ describe('LNbits: webhooks are hints', () => {
     expect(await emu.sendWebhook(hash, lnbits.webhookTarget(account).url, { body })).toEqual({ status: 200, body: '{"received":true}' });
     await eventually(async () => expect((await lnbits.invoiceOf(key, inv.id)).status).toBe('paid'));
     expect((await lnbits.invoiceOf(key, inv.id)).paid).toMatchObject({ amount: '0.0002', currency: 'BTC' });
+    // The hint's query (a reconcile pass that read the invoice before the hold may have asked too).
     const asked = statusQueries(hash).slice(before);
-    expect(asked).toHaveLength(1);
-    expect(asked[0]).toMatchObject({ keyType: 'invoice', status: 200 });
+    expect(asked.length).toBeGreaterThanOrEqual(1);
+    expect(asked.map((r) => [r.keyType, r.status])).toEqual(asked.map(() => ['invoice', 200]));
     expect(emu.payments.get(hash)!.webhook_status).toBe(200);
   });
 

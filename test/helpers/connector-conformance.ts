@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatedInvoice, RecordedRequest, UpstreamEmulator, WebhookTarget } from '../emulators/emulator-kit.js';
 import { FORGERIES } from '../emulators/emulator-kit.js';
+import { HINT_WINDOW_MS } from '../../src/webhooks/inbound/hint-throttle.js';
 import { loadOpenApiDocument } from '../../src/http/openapi.js';
 import { startConnectorSuite, type ConnectorSuite } from './connector-suite.js';
 import { eventually, type Harness } from './harness.js';
@@ -346,9 +347,10 @@ export function connectorConformance<E extends UpstreamEmulator>(decl: Connector
         expect(await storedOf(account.id)).toEqual([
           expect.objectContaining({ connector: decl.connector, verified: false, verification_error: UNSIGNED_HINT, processed_at: expect.any(String), process_error: null }),
         ]);
+        // At least the hint's own query (a reconcile pass that read the invoice before the hold may add one).
         const asked = emu.requests.slice(before).filter((r) => statusRequest(r, upstream.upstreamId));
-        expect(asked, 'the status query that confirms the hint').toHaveLength(1);
-        expect(asked[0]!.authentic).toBe(true);
+        expect(asked.length, 'the status query that confirms the hint').toBeGreaterThanOrEqual(1);
+        expect(asked.filter((r) => !r.authentic)).toEqual([]);
         expect((await world.invoiceOf(key, invoice.id)).status).toBe('pending');
         expect(await world.eventsOf(key, invoice.id, 'invoice.paid')).toEqual([]);
       });
@@ -366,9 +368,12 @@ export function connectorConformance<E extends UpstreamEmulator>(decl: Connector
         await world.webhooksProcessed(account.id);
         const stored = await storedOf(account.id);
         expect(stored).toHaveLength(flood);
-        // One hint took the window and asked; every other one was throttled, and says so.
-        const throttled = stored.filter((w) => String(w.process_error ?? '').includes('not confirmed'));
-        expect(stored.length - throttled.length).toBe(1);
+        // A hint that takes the window asks; the others are throttled and say so. However slow the
+        // processing, no more windows were taken than its span holds.
+        const asking = stored.filter((w) => !String(w.process_error ?? '').includes('not confirmed'));
+        const span = Math.max(...stored.map((w) => Date.parse(String(w.processed_at)))) - Math.min(...stored.map((w) => Date.parse(String(w.received_at))));
+        expect(asking.length).toBeGreaterThanOrEqual(1);
+        expect(asking.length).toBeLessThanOrEqual(1 + Math.floor(span / HINT_WINDOW_MS));
         expect(emu.requests.filter((r) => statusRequest(r, upstream.upstreamId)).length).toBeLessThan(flood);
         expect((await world.invoiceOf(key, invoice.id)).status).toBe('pending');
         // The genuine hint arrives inside the window: reconciliation, brought forward, settles it.
