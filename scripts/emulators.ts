@@ -15,7 +15,9 @@
  * Wallet Pay signs the path it was given: behind a proxy that strips a prefix, add {"sign_path": "/prefix/hooks/…"}.
  * Extras: btcpay  pay | confirm | expire | invalidate  {"method": "BTC-CHAIN"|"BTC-LN", "amount": "…"}
  *         (BTCPay delivers every event of the change by itself, to webhook_url);
- *         paystablecoin  close (= expire) | fail.
+ *         paystablecoin  close (= expire) | fail;
+ *         lnbits  webhooks are unsigned hints (double-encoded JSON; {"encoding": "object"} for the
+ *         pre-1.1 form), so `pay` without webhook_url is settled by sync or reconciliation.
  *
  * The answer carries what our webhook ingress said back (`webhook_answers`).
  */
@@ -27,18 +29,20 @@ import { startBtcPayEmulator } from '../test/emulators/btcpay/index.js';
 import { startXthonPayEmulator } from '../test/emulators/xthonpay.js';
 import { startPayStablecoinEmulator } from '../test/emulators/paystablecoin.js';
 import { startXRocketEmulator } from '../test/emulators/xrocket.js';
+import { startLnbitsEmulator } from '../test/emulators/lnbits.js';
 
 const CONTROL_PORT = Number(process.env.EMULATOR_CONTROL_PORT ?? 4600);
 
-const [cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket] = await Promise.all([
+const [cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket, lnbits] = await Promise.all([
   startCryptoPayEmulator(),
   startWalletPayEmulator(),
   startBtcPayEmulator({ webhookUrl: null }),
   startXthonPayEmulator(),
   startPayStablecoinEmulator(),
   startXRocketEmulator(),
+  startLnbitsEmulator(),
 ]);
-const emulators: Record<string, UpstreamEmulator> = { cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket };
+const emulators: Record<string, UpstreamEmulator> = { cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket, lnbits };
 
 /** What to paste into POST /v1/gateway-accounts (also served at GET / of the control API). */
 const where = {
@@ -51,6 +55,7 @@ interface ControlBody {
   sign_path?: string;
   method?: 'BTC-CHAIN' | 'BTC-LN';
   amount?: string;
+  encoding?: 'double' | 'object';
 }
 type Action = (upstreamId: string, body: ControlBody) => Promise<WebhookAnswer[]>;
 
@@ -90,6 +95,11 @@ const actions: Record<string, Record<string, Action>> = {
     ...sharedActions(paystablecoin),
     close: sharedActions(paystablecoin).expire!,
     fail: (id, b) => (paystablecoin.fail(id), webhook(paystablecoin, id, b)),
+  },
+  // The LNbits way: once, unsigned, in the encoding asked for.
+  lnbits: {
+    ...sharedActions(lnbits),
+    pay: async (id, b) => (lnbits.pay(id), b.webhook_url ? [await lnbits.sendWebhook(id, b.webhook_url, b.encoding ? { encoding: b.encoding } : {})] : []),
   },
 };
 

@@ -9,6 +9,7 @@ import { createBtcPayConnector } from './btcpay/index.js';
 import { createXthonPayConnector } from './xthonpay/index.js';
 import { createPayStablecoinConnector } from './paystablecoin/index.js';
 import { createXRocketConnector } from './xrocket/index.js';
+import { createLnbitsConnector } from './lnbits/index.js';
 
 export interface ConnectorRegistry {
   get(id: string): Connector | undefined;
@@ -28,6 +29,7 @@ export function createConnectorRegistry(deps: { db: Db; publicBaseUrl: string; h
     xthonpay: createXthonPayConnector(deps),
     paystablecoin: createPayStablecoinConnector(deps),
     xrocket: createXRocketConnector(deps),
+    lnbits: createLnbitsConnector(deps),
   };
   const connectors = new Map<string, Connector>(Object.entries(byId));
   return {

@@ -171,7 +171,14 @@ export interface InboundWebhookRequest {
   receivedAt: Date;
 }
 
-export type VerificationResult = { ok: true } | { ok: false; reason: 'missing_signature' | 'bad_signature' | 'stale' | 'source_not_allowed' | 'malformed' };
+/**
+ * `unsignedHint`: the upstream signs nothing (LNbits), so the request proves nothing. It is stored
+ * unverified (`verification_error: unsigned_hint`), acknowledged, and only makes Switchyard ask
+ * the upstream about the invoice it names; its body never moves an invoice.
+ */
+export type VerificationResult =
+  | { ok: true; unsignedHint?: true }
+  | { ok: false; reason: 'missing_signature' | 'bad_signature' | 'stale' | 'source_not_allowed' | 'malformed' };
 
 export interface WebhookAcknowledgement {
   status: number;

@@ -137,6 +137,10 @@ export const invoicesRepo = {
       .whereRaw('next_reconcile_at IS NOT DISTINCT FROM ?', [expectedAt])
       .update({ reconcile_attempts: attempts, next_reconcile_at: nextAt });
   },
+  /** Brings an open invoice's next status check forward to `at` at the latest (a check already due sooner stands). */
+  reconcileBy: async (db: DbOrTx, id: string, at: Date): Promise<void> => {
+    await db('invoices').where({ id }).whereIn('status', ['pending', 'processing']).andWhere('next_reconcile_at', '>', at).update({ next_reconcile_at: at });
+  },
   /** Pending invoices past their expiry, locked for this transaction; other workers skip them. */
   lockOverdue: async (db: DbOrTx, limit: number): Promise<InvoiceRow[]> =>
     db('invoices').where({ status: 'pending' }).andWhere('expires_at', '<=', db.fn.now()).orderBy('expires_at').limit(limit).forUpdate().skipLocked(),

@@ -332,6 +332,7 @@ export declare namespace Components {
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              *
              * example:
              * {
@@ -435,7 +436,8 @@ export declare namespace Components {
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
              * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
-             * crypto invoices paid in Telegram). Later upstreams add values here.
+             * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+             * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -530,7 +532,8 @@ export declare namespace Components {
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
                  * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
-                 * crypto invoices paid in Telegram). Later upstreams add values here.
+                 * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+                 * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -546,7 +549,8 @@ export declare namespace Components {
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
                  * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
-                 * crypto invoices paid in Telegram). Later upstreams add values here.
+                 * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+                 * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -643,7 +647,8 @@ export declare namespace Components {
             currency_kinds: ("fiat" | "crypto")[];
             /**
              * The `accepted_assets` entries this connector understands (BTCPay Server: `BTC`,
-             * `BTC-CHAIN`, `BTC-LN`); `null` when it takes plain crypto asset codes.
+             * `BTC-CHAIN`, `BTC-LN`; LNbits: `BTC`, `BTC-LN`); `null` when it takes plain crypto
+             * asset codes.
              *
              */
             payment_assets: string[] | null;
@@ -715,12 +720,13 @@ export declare namespace Components {
          * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
          * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
          * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
-         * crypto invoices paid in Telegram). Later upstreams add values here.
+         * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+         * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
          *
          * example:
          * cryptopay
          */
-        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin" | "xrocket";
+        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin" | "xrocket" | "lnbits";
         export type ConnectorList = {
             object: "list";
             data: /* An upstream gateway Switchyard can route invoices to. */ Connector[];
@@ -751,6 +757,7 @@ export declare namespace Components {
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              *
              * example:
              * {
@@ -1093,7 +1100,7 @@ export declare namespace Components {
             config: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `XRocketConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1173,7 +1180,7 @@ export declare namespace Components {
         /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `XRocketConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1181,7 +1188,7 @@ export declare namespace Components {
         export type GatewayAccountConfig = /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `XRocketConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1192,7 +1199,13 @@ export declare namespace Components {
          * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
          *
          */
-        BtcPayConfig | /* The configuration of an XthonPay account (`connector: xthonpay`). */ XthonPayConfig | /* The configuration of a PayStablecoin account (`connector: paystablecoin`). */ PayStablecoinConfig | /* The configuration of an xRocket Pay account (`connector: xrocket`). */ XRocketConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
+        BtcPayConfig | /* The configuration of an XthonPay account (`connector: xthonpay`). */ XthonPayConfig | /* The configuration of a PayStablecoin account (`connector: paystablecoin`). */ PayStablecoinConfig | /* The configuration of an xRocket Pay account (`connector: xrocket`). */ XRocketConfig | /**
+         * The configuration of an LNbits account (`connector: lnbits`). `base_url`, the address of
+         * your LNbits server (e.g. `https://lnbits.example.com`, without `/api/v1`), is required:
+         * an account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+         *
+         */
+        LnbitsConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
         /**
          * One body per connector, chosen by `connector` (`CryptoPayAccountCreate`,
          * `WalletPayAccountCreate`, …): the fields are the same for every connector, only `config`
@@ -1209,7 +1222,7 @@ export declare namespace Components {
          * may not exceed `max_amount`.
          *
          */
-        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* Connects an xRocket Pay app. */ XRocketAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
+        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* Connects an xRocket Pay app. */ XRocketAccountCreate | /* Connects a wallet on an LNbits server with its Invoice/read key; `config.base_url` is required. */ LnbitsAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
         /**
          * The connector's credentials, checked against that connector's fields (also listed
          * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
@@ -1224,6 +1237,7 @@ export declare namespace Components {
          * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
          * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
          * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+         * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
          *
          * example:
          * {
@@ -1307,7 +1321,7 @@ export declare namespace Components {
             config?: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `XRocketConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1584,7 +1598,8 @@ export declare namespace Components {
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
                  * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
-                 * crypto invoices paid in Telegram). Later upstreams add values here.
+                 * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+                 * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -1700,7 +1715,8 @@ export declare namespace Components {
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
              * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
-             * crypto invoices paid in Telegram). Later upstreams add values here.
+             * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+             * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -1920,6 +1936,106 @@ export declare namespace Components {
          */
         export type InvoiceStatus = "pending" | "processing" | "paid" | "expired" | "cancelled" | "failed" | "refunded";
         /**
+         * Connects a wallet on an LNbits server with its Invoice/read key; `config.base_url` is required.
+         */
+        export type LnbitsAccountCreate = {
+            connector: "lnbits";
+            name?: /**
+             * A label for your own records.
+             * example:
+             * Crypto Pay
+             */
+            GatewayAccountName;
+            credentials: /**
+             * The connector's credentials, checked against that connector's fields (also listed
+             * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
+             * `422 validation_failed`. Stored encrypted and never returned.
+             *
+             * | connector | credentials |
+             * | --- | --- |
+             * | `sandbox` | none: `{}` |
+             * | `cryptopay` | `{"token": "<the app's API token from @CryptoBot → Crypto Pay → My Apps>"}` |
+             * | `walletpay` | `{"api_key": "<the store's API key from the Wallet Pay merchant dashboard>"}` |
+             * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
+             * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
+             * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             *
+             * example:
+             * {
+             *   "token": "12345:AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC"
+             * }
+             */
+            GatewayAccountCredentials;
+            config?: /**
+             * The configuration of an LNbits account (`connector: lnbits`). `base_url`, the address of
+             * your LNbits server (e.g. `https://lnbits.example.com`, without `/api/v1`), is required:
+             * an account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+             *
+             */
+            LnbitsConfig;
+            enabled?: /* `false` connects the account without routing invoices to it yet. */ GatewayAccountEnabled;
+            priority?: /**
+             * Accounts with a higher priority are tried first.
+             * example:
+             * 10
+             */
+            GatewayAccountPriority;
+            weight?: /**
+             * Shares invoices among accounts of equal priority, in proportion to their weights.
+             * example:
+             * 1
+             */
+            GatewayAccountWeight;
+            currencies?: /**
+             * Only invoices in these currencies are routed to the account; omit it for every currency the connector takes.
+             * example:
+             * [
+             *   "USDT",
+             *   "TON",
+             *   "BTC"
+             * ]
+             */
+            GatewayAccountCurrencies;
+            min_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+            max_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+        }
+        /**
+         * The configuration of an LNbits account (`connector: lnbits`). `base_url`, the address of
+         * your LNbits server (e.g. `https://lnbits.example.com`, without `/api/v1`), is required:
+         * an account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+         *
+         */
+        export type LnbitsConfig = {
+            base_url?: /**
+             * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
+             * emulator. An absolute `http(s)` URL; one resolving to a private, loopback or
+             * link-local address is refused (`422 url_not_allowed`) unless the operator allows
+             * such addresses.
+             *
+             * example:
+             * https://cryptopay-proxy.example.com/api
+             */
+            ConfigBaseUrl /* uri ^[Hh][Tt][Tt][Pp][Ss]?:// */;
+        }
+        /**
          * `live` for real money, `test` for the sandbox and upstream testnets.
          * example:
          * test
@@ -1959,6 +2075,7 @@ export declare namespace Components {
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              *
              * example:
              * {
@@ -2192,6 +2309,7 @@ export declare namespace Components {
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              *
              * example:
              * {
@@ -2361,7 +2479,8 @@ export declare namespace Components {
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
              * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
-             * crypto invoices paid in Telegram). Later upstreams add values here.
+             * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+             * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -2475,20 +2594,27 @@ export declare namespace Components {
              */
             body_base64: string; // byte
             /**
-             * Whether the request passed the upstream's verification (signature, and source address where configured).
+             * Whether the request passed the upstream's verification (signature, and source address
+             * where configured). Always `false` for an upstream that signs nothing (LNbits): see
+             * `verification_error: unsigned_hint`.
+             *
              */
             verified: boolean;
             /**
              * Why verification failed, `null` when it passed. For example `missing_signature`,
              * `bad_signature`, `source_not_allowed`, `unknown_account`, `unknown_connector`; more
-             * values may be added.
+             * values may be added. `unsigned_hint`: the upstream signs nothing (LNbits), so the
+             * request was answered `200` and processed only as a reason to ask the upstream about
+             * the invoice it names; its body changed nothing.
              *
              * example:
              * bad_signature
              */
             verification_error: string | null;
             /**
-             * When the request's events were applied; `null` until then (and always for unverified requests).
+             * When the request's events were applied; `null` until then, and always for unverified
+             * requests other than `unsigned_hint` ones (for those: when the upstream was asked).
+             *
              */
             processed_at: string | null; // date-time
             /**
@@ -2539,6 +2665,7 @@ export declare namespace Components {
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              *
              * example:
              * {
@@ -2913,6 +3040,7 @@ export declare namespace Components {
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              *
              * example:
              * {
@@ -3015,6 +3143,7 @@ export declare namespace Components {
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              *
              * example:
              * {
@@ -3749,7 +3878,8 @@ export declare namespace Paths {
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
              * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
-             * crypto invoices paid in Telegram). Later upstreams add values here.
+             * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+             * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
              *
              * example:
              * cryptopay

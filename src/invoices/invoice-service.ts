@@ -149,7 +149,9 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         : row.gateway_account_id && row.upstream_id
           ? await upstreamInvoicesRepo.findByUpstream(trx, row.gateway_account_id, row.upstream_id)
           : undefined;
-      const paid = update.paid ? paidRecord(row, update.paid) : null;
+      // Paid without saying how much (LNbits shows a fiat invoice's payment in msat only): paid in full, in the invoice's currency.
+      const reported = update.paid ?? (update.status === 'paid' ? { amount: row.amount, currency: row.currency, paidAt: new Date(), fee: null } : null);
+      const paid = reported ? paidRecord(row, reported) : null;
       if (upstream) {
         const forward = update.status !== 'unknown' && update.status !== upstream.status && canTransition(upstream.status, update.status);
         if (forward || (paid && paid.amount !== upstream.paid?.amount)) {
@@ -173,7 +175,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       // Money reported for a closed invoice: a late payment, or a partial one whose news lost the race with our expiry.
       if (paid && isClosedUnpaid(row.status)) {
         // The upstream's own word (BTCPay PaidPartial, PaidLate) if it has one, else `late`: the amount shows any difference.
-        const late = { ...paid, exception: update.paid!.exception ?? 'late' };
+        const late = { ...paid, exception: reported!.exception ?? 'late' };
         if (row.paid && row.paid.amount === late.amount && row.paid.exception === late.exception) return invoicesRepo.update(trx, row.id, { upstream_data });
         logger.warn({ invoice: row.id, status: row.status, paid: late.amount, currency: late.currency }, 'payment arrived for an invoice that no longer takes payments');
         metrics.latePayments.inc({ connector: row.connector ?? 'none' });
@@ -223,12 +225,13 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
 
   /**
    * For a webhook that only says "something changed" (BTCPay): asks the upstream for the invoice
-   * and applies its answer; where this account cannot be asked, applies the event itself.
+   * and applies its answer; where this account cannot be asked, applies the event itself. With no
+   * event (an unsigned hint, whose body proves nothing) such an account changes nothing.
    */
-  async function refresh(invoiceId: string, event: UpstreamUpdate, source: UpstreamInvoiceRow): Promise<InvoiceRow> {
+  async function refresh(invoiceId: string, event: UpstreamUpdate | null, source: UpstreamInvoiceRow): Promise<InvoiceRow | undefined> {
     const { account, connector } = await loadAccountAndConnector(source);
     const ctx = accountContext(account);
-    if (!accountCanSync(connector, ctx)) return applyUpstreamUpdate(invoiceId, event, source);
+    if (!accountCanSync(connector, ctx)) return event ? applyUpstreamUpdate(invoiceId, event, source) : undefined;
     const upstream = await callUpstream(source.connector, 'get_invoice', () => connector.getInvoice(ctx, source.upstream_id, invoiceId));
     return applyUpstreamUpdate(invoiceId, upstream, source);
   }

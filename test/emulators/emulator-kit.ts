@@ -76,7 +76,8 @@ export type WebhookVariant = 'genuine' | 'forged' | 'unsigned' | 'tampered' | 's
 /**
  * What each variant means: `forged` is signed with a key that is not the account's, `unsigned`
  * carries no signature, `tampered` has one byte changed after signing, `stale` is genuinely signed
- * over a timestamp an hour old (only upstreams that sign a timestamp can send one).
+ * over a timestamp an hour old (only upstreams that sign a timestamp can send one). An upstream that
+ * signs nothing (LNbits) can only lie in the body: its `forged` claims a payment it has not seen.
  */
 export const FORGERIES = ['forged', 'unsigned', 'tampered', 'stale'] as const satisfies readonly WebhookVariant[];
 

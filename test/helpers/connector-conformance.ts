@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatedInvoice, RecordedRequest, UpstreamEmulator, WebhookTarget } from '../emulators/emulator-kit.js';
 import { FORGERIES } from '../emulators/emulator-kit.js';
+import { HINT_WINDOW_MS } from '../../src/webhooks/inbound/hint-throttle.js';
 import { loadOpenApiDocument } from '../../src/http/openapi.js';
 import { startConnectorSuite, type ConnectorSuite } from './connector-suite.js';
 import { eventually, type Harness } from './harness.js';
@@ -36,6 +37,14 @@ export interface ConnectorDeclaration<E extends UpstreamEmulator> {
   credentialCheck?: (request: RecordedRequest) => boolean;
   /** Whether it can ask the upstream for an invoice's state (sync, reconciliation), and the account config that takes. */
   statusQuery: false | { config?: Record<string, unknown> };
+  /**
+   * The upstream signs nothing (LNbits): its webhooks are hints, stored unverified, answered as
+   * usual and only confirmed by asking it (`statusRequest` picks those requests). The battery then
+   * checks that a forged paid hint changes nothing and that a flood of hints stays a trickle of
+   * questions, instead of expecting forgeries to be refused with 401. `statusRequest` picks the
+   * upstream's status queries about one upstream invoice.
+   */
+  unsignedWebhooks?: { statusRequest: (request: RecordedRequest, upstreamId: string) => boolean };
 }
 
 /** A fresh tenant with an account of the connector on the emulator and an endpoint of its own on the receiver. */
@@ -76,6 +85,9 @@ interface ListedConnector {
   credential_fields: Array<{ name: string; secret: boolean }>;
   config_fields: Array<{ name: string }>;
 }
+
+/** What an unsigned upstream's webhooks are stored with (webhooks/inbound): never verified, processed as hints. */
+const UNSIGNED_HINT = 'unsigned_hint';
 
 /** What each forgery is stored with. */
 const VERIFICATION_ERROR = { forged: 'bad_signature', unsigned: 'missing_signature', tampered: 'bad_signature', stale: 'stale' } as const;
@@ -154,7 +166,8 @@ export function connectorConformance<E extends UpstreamEmulator>(decl: Connector
       await eventually(async () => {
         // Filtered here, not with verified=true: that query filter is read inverted today (it lists unverified ones).
         const unprocessed = await h.client.get(`/admin/v1/upstream-webhooks?gateway_account_id=${accountId}&processed=false&limit=100`, { auth: h.operatorToken });
-        expect((unprocessed.body.data as Array<{ verified: boolean }>).filter((w) => w.verified)).toEqual([]);
+        const pending = (unprocessed.body.data as Array<{ verified: boolean; verification_error: string | null }>).filter((w) => w.verified || w.verification_error === UNSIGNED_HINT);
+        expect(pending).toEqual([]);
       });
     },
     async eventsOf(key, invoiceId, type) {
@@ -299,7 +312,8 @@ export function connectorConformance<E extends UpstreamEmulator>(decl: Connector
         await eventually(async () => expect(receiver.on(path).filter((r) => JSON.parse(r.body).type === 'invoice.paid')).toHaveLength(1));
       });
 
-      it.for(FORGERIES)('a %s webhook is refused with 401, stored unverified, and changes nothing', async (variant, ctx) => {
+      if (decl.unsignedWebhooks) registerHintTests(decl.unsignedWebhooks.statusRequest);
+      else it.for(FORGERIES)('a %s webhook is refused with 401, stored unverified, and changes nothing', async (variant, ctx) => {
         const { h, emu } = the();
         if (!emu.webhookVariants.includes(variant)) ctx.skip(`${decl.name} webhooks carry no signed timestamp`);
         const { key, account, invoice, upstream } = await paidUpstream({ hold: true });
@@ -314,6 +328,61 @@ export function connectorConformance<E extends UpstreamEmulator>(decl: Connector
         expect(await world.eventsOf(key, invoice.id, 'invoice.paid')).toEqual([]);
       });
     });
+
+    /** An upstream that signs nothing: what its forged hints may and may not do. */
+    function registerHintTests(statusRequest: (request: RecordedRequest, upstreamId: string) => boolean) {
+      const storedOf = async (accountId: string) =>
+        (await the().h.client.get(`/admin/v1/upstream-webhooks?gateway_account_id=${accountId}&limit=100`, { auth: the().h.operatorToken })).body.data as Array<Record<string, unknown>>;
+
+      it('a forged paid hint for an unpaid invoice is stored unverified (unsigned_hint) and acknowledged; the upstream is asked and the invoice does not move', async () => {
+        const { emu } = the();
+        const { key, account } = await world.connect();
+        const invoice = await world.createInvoice(key);
+        await world.holdReconciliation(invoice.id);
+        const upstream = world.upstreamOf(invoice);
+        const before = emu.requests.length;
+        const answer = await emu.sendInvoiceWebhook(upstream.upstreamId, world.webhookTarget(account), 'forged');
+        expect(answer.status, answer.body).toBe(200);
+        await world.webhooksProcessed(account.id);
+        expect(await storedOf(account.id)).toEqual([
+          expect.objectContaining({ connector: decl.connector, verified: false, verification_error: UNSIGNED_HINT, processed_at: expect.any(String), process_error: null }),
+        ]);
+        // At least the hint's own query (a reconcile pass that read the invoice before the hold may add one).
+        const asked = emu.requests.slice(before).filter((r) => statusRequest(r, upstream.upstreamId));
+        expect(asked.length, 'the status query that confirms the hint').toBeGreaterThanOrEqual(1);
+        expect(asked.filter((r) => !r.authentic)).toEqual([]);
+        expect((await world.invoiceOf(key, invoice.id)).status).toBe('pending');
+        expect(await world.eventsOf(key, invoice.id, 'invoice.paid')).toEqual([]);
+      });
+
+      it('a flood of hints asks the upstream once per window (the rest are noted and handed to reconciliation), and a payment hidden in it is still settled', async () => {
+        const { emu } = the();
+        const { key, account } = await world.connect();
+        const invoice = await world.createInvoice(key);
+        await world.holdReconciliation(invoice.id);
+        const upstream = world.upstreamOf(invoice);
+        const target = world.webhookTarget(account);
+        const flood = 12;
+        const answers = await Promise.all(Array.from({ length: flood }, () => emu.sendInvoiceWebhook(upstream.upstreamId, target, 'forged')));
+        expect(answers.map((a) => a.status)).toEqual(Array(flood).fill(200));
+        await world.webhooksProcessed(account.id);
+        const stored = await storedOf(account.id);
+        expect(stored).toHaveLength(flood);
+        // A hint that takes the window asks; the others are throttled and say so. However slow the
+        // processing, no more windows were taken than its span holds.
+        const asking = stored.filter((w) => !String(w.process_error ?? '').includes('not confirmed'));
+        const span = Math.max(...stored.map((w) => Date.parse(String(w.processed_at)))) - Math.min(...stored.map((w) => Date.parse(String(w.received_at))));
+        expect(asking.length).toBeGreaterThanOrEqual(1);
+        expect(asking.length).toBeLessThanOrEqual(1 + Math.floor(span / HINT_WINDOW_MS));
+        expect(emu.requests.filter((r) => statusRequest(r, upstream.upstreamId)).length).toBeLessThan(flood);
+        expect((await world.invoiceOf(key, invoice.id)).status).toBe('pending');
+        // The genuine hint arrives inside the window: reconciliation, brought forward, settles it.
+        await emu.payInFull(upstream.upstreamId);
+        expect((await emu.sendInvoiceWebhook(upstream.upstreamId, target)).status).toBe(200);
+        await eventually(async () => expect((await world.invoiceOf(key, invoice.id)).status).toBe('paid'), { timeoutMs: 15_000 });
+        expect(await world.eventsOf(key, invoice.id, 'invoice.paid')).toHaveLength(1);
+      });
+    }
 
     if (decl.statusQuery) {
       const { config } = decl.statusQuery;

@@ -5,6 +5,7 @@ import {
   checkSettings,
   classifyFailure,
   createApiClient,
+  exactNumbersOut,
   failureKindForStatus,
   isJsonNumber,
   jsonNumber,
@@ -257,6 +258,19 @@ describe('the token-digest webhook scheme (Crypto Pay, xRocket)', () => {
     expect(verifyHmacWebhook(scheme, account(`${token}x`), request(body, signature))).toEqual({ ok: false, reason: 'bad_signature' });
     expect(verifyHmacWebhook(scheme, account(token), request(body))).toEqual({ ok: false, reason: 'missing_signature' });
     expect(verifyHmacWebhook(scheme, account(token), request(Buffer.concat([body, Buffer.from(' ')]), signature))).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+});
+
+describe('exactNumbersOut: amounts written as exact JSON numbers, answers read as plain JSON', () => {
+  it('writes each jsonNumber with exactly its digits, where a JS number would round or reformat it', () => {
+    const body = { out: false, amount: jsonNumber('12345678901234567.89'), fee: jsonNumber('12.50'), nested: [{ sats: jsonNumber('100000') }], memo: 'x' };
+    expect(exactNumbersOut.stringify(body)).toBe('{"out":false,"amount":12345678901234567.89,"fee":12.50,"nested":[{"sats":100000}],"memo":"x"}');
+    expect(JSON.stringify({ amount: 12345678901234567.89 })).not.toContain('12345678901234567.89');
+  });
+
+  it('bodies without them are written as JSON.stringify writes them; answers parse to ordinary numbers', () => {
+    expect(exactNumbersOut.stringify({ a: 'b', n: 1, memo: 'abc:12.5' })).toBe(JSON.stringify({ a: 'b', n: 1, memo: 'abc:12.5' }));
+    expect(exactNumbersOut.parse('{"amount":21000}')).toEqual({ amount: 21000 });
   });
 });
 

@@ -9,7 +9,7 @@ export { UpstreamError, classifyFailure, failureKindForStatus, upstreamErrorOfKi
 export { verifyHmacWebhook, signWith, hmacSha256, digestsEqual, tokenDigest, tokenDigestScheme, tokenDigestSignature, type HmacWebhookScheme } from './webhook-signature.js';
 export { parseAnswer, parseWebhookBody, WebhookBodyError, upstreamAmount, upstreamId, optional, describeIssues, isRecord } from './schemas.js';
 export { headerOf } from './headers.js';
-export { losslessJson, standardJson, jsonNumber, isJsonNumber, type JsonCodec, type JsonNumber } from './json.js';
+export { exactNumbersOut, losslessJson, standardJson, jsonNumber, isJsonNumber, type JsonCodec, type JsonNumber } from './json.js';
 export { checkSettings } from './settings.js';
 export { baseUrlSetting, baseUrlField, apiBase } from './common-settings.js';
 export { requiredText } from './common-settings.js';

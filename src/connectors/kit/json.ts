@@ -29,6 +29,16 @@ export const losslessJson: JsonCodec = {
   },
 };
 
+/**
+ * For upstreams that want decimal amounts as JSON numbers but answer in plain integers (LNbits'
+ * msat): bodies are written like `losslessJson` (a `jsonNumber` goes out digit for digit), answers
+ * are read with `JSON` so the connector's schemas see ordinary numbers.
+ */
+export const exactNumbersOut: JsonCodec = {
+  parse: standardJson.parse,
+  stringify: losslessJson.stringify,
+};
+
 /** A JSON number as `losslessJson` reads it: `.value` is its text exactly as written. */
 export type JsonNumber = LosslessNumber;
 

@@ -19,6 +19,7 @@ export const manifest: ConnectorManifest = {
     // expiredIn takes 0…86400 s, and 0 means "never": we always send a lifetime within 1…86400.
     maxExpiresIn: MAX_EXPIRED_IN,
     cancel: true,
+    refund: false,
     sync: true,
     balance: true,
     webhooks: true,

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/knex.js';
 import { gatewayAccountsRepo } from '../../db/gateway-accounts-repo.js';
-import { upstreamWebhooksRepo } from '../../db/upstream-webhooks-repo.js';
+import { UNSIGNED_HINT, upstreamWebhooksRepo } from '../../db/upstream-webhooks-repo.js';
 import type { ConnectorRegistry } from '../../connectors/registry.js';
 import type { InboundWebhookRequest, VerificationResult, WebhookAcknowledgement } from '../../connectors/types.js';
 import { createAccountContexts } from '../../connectors/account-context.js';
@@ -66,8 +66,9 @@ export function createWebhookIngress(deps: IngressDeps) {
       path: request.publicPath,
       headers,
       raw_body: rawBody,
-      verified: verification.ok,
-      verification_error: verification.ok ? null : verification.reason,
+      // An unsigned upstream's request is kept as what it is: unverified, and only a hint.
+      verified: verification.ok && !verification.unsignedHint,
+      verification_error: verification.ok ? (verification.unsignedHint ? UNSIGNED_HINT : null) : verification.reason,
     });
     if (!verification.ok) {
       deps.logger.warn({ webhook: id, connector: connectorId, account: accountId, reason: verification.reason }, 'upstream webhook refused');
