@@ -84,6 +84,7 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
       await deliveryQueue.close().catch(() => undefined);
       await upstreamWebhookQueue.close().catch(() => undefined);
       await outboundDispatcher.close().catch(() => undefined);
+      await breaker.close();
       await Promise.allSettled([db.destroy(), redis.quit()]);
     },
   };

@@ -573,7 +573,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       acceptedAssets: row.accepted_assets,
       provided: carries({ customer: row.customer ?? undefined }),
     });
-    const open = await Promise.all(candidates.map(async (a) => (await deps.breaker.view(a.id)).state === 'open'));
+    const open = await Promise.all(candidates.map((a) => deps.breaker.isOpen(a.id)));
     return candidates.filter((_, i) => !open[i]);
   }
 
