@@ -20,6 +20,8 @@ import { createUpstreamWebhookQueue } from './webhooks/inbound/upstream-webhook-
 import { createWebhookIngress } from './webhooks/inbound/ingress.js';
 import { createGatewayAccountService } from './gateway-accounts/gateway-account-service.js';
 import { createCircuitBreaker } from './routing/circuit-breaker.js';
+import { createSharedCache } from './security/shared-cache.js';
+import type { ApiKeyWithTenant } from './db/api-keys-repo.js';
 
 /**
  * Everything a process needs, built once and passed down (no module-level singletons):
@@ -43,6 +45,9 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
   const outboundDispatcher = createGuardedDispatcher({ allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
   const connectors = createConnectorRegistry({ db, publicBaseUrl: config.publicBaseUrl, http: createUpstreamHttp(outboundDispatcher) });
   const operatorTokens = createOperatorTokenVerifier(config);
+  // Keys and gateway accounts are read on every request: each process caches them, and a change
+  // anywhere drops them everywhere at once (Redis pub/sub); the TTL bounds a missed message.
+  const keyCache = createSharedCache<ApiKeyWithTenant>(redis, { name: 'api-keys', keyPrefix: config.queuePrefix, ttlMs: 30_000, max: 10_000, logger });
   const breaker = createCircuitBreaker(redis, { keyPrefix: config.queuePrefix, ...config.circuitBreaker, logger });
   const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl, breaker });
   const deliveryQueue = createDeliveryQueue(config, logger);
@@ -77,14 +82,15 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     breaker,
     gatewayAccounts: createGatewayAccountService({ db, config, secretBox, connectors, breaker }),
     endpoints: createEndpointService({ db, config, secretBox, deliveryQueue, logger }),
-    tenants: createTenantService({ db }),
-    authenticator: createAuthenticator({ db, operatorTokens, logger }),
+    tenants: createTenantService({ db, keyChanges: keyCache }),
+    authenticator: createAuthenticator({ db, operatorTokens, logger, keyCache }),
     rateLimiter: createRateLimiter(redis, { ...config.rateLimit, keyPrefix: config.queuePrefix }),
     async close() {
       await deliveryQueue.close().catch(() => undefined);
       await upstreamWebhookQueue.close().catch(() => undefined);
       await outboundDispatcher.close().catch(() => undefined);
       await breaker.close();
+      keyCache.close();
       await Promise.allSettled([db.destroy(), redis.quit()]);
     },
   };

@@ -19,28 +19,35 @@ export interface InvoiceCreation {
   event: Record<string, unknown>;
   ownRow?: OwnUpstreamRow | undefined;
   idempotency?: IdempotencyCompletion | undefined;
+  /** The API key making the request: nothing is written unless it is still live and its tenant active. */
+  apiKeyId?: string | undefined;
 }
 
-/** `INSERT INTO t (a, b) VALUES (?, ?)` for one row, with its bindings. */
-function insertOf(table: string, values: Record<string, unknown>): { sql: string; bindings: unknown[] } {
+/** `INSERT INTO t (a, b) SELECT ?, ? WHERE <condition>` for one row, with its bindings. */
+function insertOf(table: string, values: Record<string, unknown>, condition: string): { sql: string; bindings: unknown[] } {
   const columns = Object.keys(values);
   return {
-    sql: `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    sql: `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) SELECT ${columns.map(() => '?').join(', ')} WHERE ${condition}`,
     bindings: columns.map((c) => values[c]),
   };
 }
+
+/** The key may still write: not revoked, its tenant not suspended (checked in the write itself, whatever a cache said). */
+const KEY_IS_LIVE = `EXISTS (SELECT 1 FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.id = ? AND k.revoked_at IS NULL AND t.status = 'active')`;
+const INVOICE_WRITTEN = 'EXISTS (SELECT 1 FROM inv)';
 
 /**
  * Creating an invoice is one statement: the invoice, its current upstream invoice, the sandbox's
  * own row, the invoice.created event (the outbox) and the Idempotency-Key's completion commit
  * together or not at all, in one round trip. So a crash can never leave an invoice whose key a
- * retry could claim again, nor an upstream row without its invoice.
+ * retry could claim again, nor an upstream row without its invoice. Resolves false (nothing
+ * written) when the API key was revoked or its tenant suspended before the statement ran.
  */
-export async function insertCreatedInvoice(db: DbOrTx, c: InvoiceCreation): Promise<void> {
+export async function insertCreatedInvoice(db: DbOrTx, c: InvoiceCreation): Promise<boolean> {
   const { invoice } = c;
   const parts: Array<{ sql: string; bindings: unknown[] }> = [];
-  const inv = insertOf('invoices', invoiceToDb(invoice));
-  parts.push({ sql: `inv AS (${inv.sql} RETURNING id)`, bindings: inv.bindings });
+  const inv = insertOf('invoices', invoiceToDb(invoice), c.apiKeyId ? KEY_IS_LIVE : 'TRUE');
+  parts.push({ sql: `inv AS (${inv.sql} RETURNING id)`, bindings: [...inv.bindings, ...(c.apiKeyId ? [c.apiKeyId] : [])] });
   if (invoice.upstream_id && invoice.gateway_account_id && invoice.connector) {
     const up = insertOf('upstream_invoices', {
       id: newId('upi'),
@@ -54,11 +61,11 @@ export async function insertCreatedInvoice(db: DbOrTx, c: InvoiceCreation): Prom
       payment: invoice.payment === null ? null : JSON.stringify(invoice.payment),
       created_at: invoice.created_at,
       updated_at: invoice.updated_at,
-    });
+    }, INVOICE_WRITTEN);
     parts.push({ sql: `up AS (${up.sql})`, bindings: up.bindings });
   }
   if (c.ownRow) {
-    const own = insertOf(c.ownRow.table, c.ownRow.values);
+    const own = insertOf(c.ownRow.table, c.ownRow.values, INVOICE_WRITTEN);
     parts.push({ sql: `own AS (${own.sql})`, bindings: own.bindings });
   }
   const ev = insertOf('events', {
@@ -69,17 +76,18 @@ export async function insertCreatedInvoice(db: DbOrTx, c: InvoiceCreation): Prom
     invoice_id: invoice.id,
     data: JSON.stringify(c.event),
     created_at: invoice.created_at,
-  });
+  }, INVOICE_WRITTEN);
   parts.push({ sql: `ev AS (${ev.sql})`, bindings: ev.bindings });
   if (c.idempotency) {
     const { scope, status, sealedBody } = c.idempotency;
     parts.push({
       sql: `idem AS (UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_body = ?, completed_at = now()
-        WHERE tenant_id = ? AND livemode = ? AND key = ? AND state = 'in_progress')`,
+        WHERE tenant_id = ? AND livemode = ? AND key = ? AND state = 'in_progress' AND ${INVOICE_WRITTEN})`,
       bindings: [status, JSON.stringify(sealedBody), scope.tenant_id, scope.livemode, scope.key],
     });
   }
-  await db.raw(`WITH ${parts.map((p) => p.sql).join(',\n')}\nSELECT id FROM inv`, parts.flatMap((p) => p.bindings) as never);
+  const result = await db.raw(`WITH ${parts.map((p) => p.sql).join(',\n')}\nSELECT id FROM inv`, parts.flatMap((p) => p.bindings) as never);
+  return (result as { rows: unknown[] }).rows.length === 1;
 }
 
 /** For an upstream invoice opened on an existing invoice (a buyer's pick): the sandbox's row, inside the caller's transaction. */

@@ -68,6 +68,8 @@ export interface InvoiceRow {
 export interface TenantScope {
   tenantId: string;
   livemode: boolean;
+  /** The API key making the request, where the write must re-check it is still live (invoice create). */
+  keyId?: string;
 }
 
 const JSON_COLUMNS = ['metadata', 'customer', 'gateway_attempts', 'payment', 'paid', 'upstream_data', 'refunds'] as const;

@@ -382,14 +382,14 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     newRow: NewInvoiceRow,
   ) {
     try {
-      const row = await insertWithCreatedEvent(db, newRow, { ownRow: opened?.upstream.ownRow, idempotency });
+      const row = await insertWithCreatedEvent(db, newRow, { ownRow: opened?.upstream.ownRow, idempotency, apiKeyId: scope.keyId });
       idempotency?.done();
       metrics.invoicesCreated.inc({ connector: row.connector ?? 'buyer_choice', status: row.status });
       return view(row);
     } catch (err) {
+      // Nothing was stored (a lost race on external_id, a key revoked meanwhile…): withdraw the upstream invoice nobody will be shown.
+      if (opened) await connectors.get(opened.account.connector)?.cancelInvoice?.(accountContext(opened.account), opened.upstream.upstreamId).catch(() => undefined);
       if (body.external_id && isDuplicateExternalId(err)) {
-        // Lost a race on external_id: withdraw the upstream invoice nobody will be shown.
-        if (opened) await connectors.get(opened.account.connector)?.cancelInvoice?.(accountContext(opened.account), opened.upstream.upstreamId).catch(() => undefined);
         const existing = await invoicesRepo.findByExternalId(db, scope, body.external_id);
         throw duplicateExternalId(existing?.id ?? 'unknown', body.external_id);
       }

@@ -6,6 +6,7 @@
 import type { Db, DbOrTx } from '../db/knex.js';
 import { invoicesRepo, type InvoiceRow } from '../db/invoices-repo.js';
 import { eventsRepo } from '../db/events-repo.js';
+import { AuthError } from '../domain/errors.js';
 import { insertCreatedInvoice, type IdempotencyCompletion, type OwnUpstreamRow } from '../db/invoice-creation-repo.js';
 import type { InvoiceEventType } from '../domain/invoice-status.js';
 import { toInvoiceObject } from './invoice-view.js';
@@ -24,17 +25,24 @@ export function createInvoiceWrites(publicBaseUrl: string) {
     async insertWithCreatedEvent(
       db: Db,
       row: NewInvoiceRow,
-      extra: { ownRow?: OwnUpstreamRow | undefined; idempotency?: { scope: IdempotencyCompletion['scope']; seal(body: unknown): unknown } | undefined } = {},
+      extra: {
+        ownRow?: OwnUpstreamRow | undefined;
+        idempotency?: { scope: IdempotencyCompletion['scope']; seal(body: unknown): unknown } | undefined;
+        /** The API key asking: the statement writes nothing if it was revoked meanwhile (AuthError). */
+        apiKeyId?: string | undefined;
+      } = {},
     ): Promise<InvoiceRow> {
       const now = new Date();
       const invoice: InvoiceRow = { ...row, created_at: now, updated_at: now, reconcile_attempts: 0, next_reconcile_at: null };
       const event = toInvoiceObject(invoice, publicBaseUrl);
-      await insertCreatedInvoice(db, {
+      const written = await insertCreatedInvoice(db, {
         invoice,
         event,
         ownRow: extra.ownRow,
         idempotency: extra.idempotency && { scope: extra.idempotency.scope, status: 201, sealedBody: extra.idempotency.seal(event) },
+        apiKeyId: extra.apiKeyId,
       });
+      if (!written) throw new AuthError('unauthorized', 'This API key has been revoked (or its tenant suspended); nothing was created');
       return invoice;
     },
 

@@ -56,7 +56,8 @@ export function createCircuitBreaker(redis: Redis, opts: { keyPrefix: string; fa
   let subscriber: Redis | undefined;
   function follow(): void {
     if (subscriber) return;
-    subscriber = redis.duplicate();
+    // Its own connection (a subscribed one can do nothing else); queued until connected, re-subscribed after a reconnect.
+    subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     subscriber.on('error', (err: Error) => opts.logger.debug({ err: err.message }, 'circuit breaker subscription error'));
     subscriber.on('message', (_channel: string, message: string) => {
       try {
