@@ -81,6 +81,8 @@ export const ENV_SCHEMA = z.object({
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
   QUEUE_PREFIX: z.string().min(1).default('switchyard'),
+  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,}$/, 'must be at least 16 printable characters without spaces (openssl rand -hex 32)').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 export interface Config {
@@ -118,6 +120,8 @@ export interface Config {
   reconcileIntervalSeconds: number;
   bodyLimit: string;
   queuePrefix: string;
+  /** Who may read /metrics: with a token, `Authorization: Bearer <token>` only; with a port, only there (not on PORT). */
+  metrics: { token: string | undefined; port: number | undefined };
   /** Names of settings that fell back to insecure development defaults (logged at start). */
   insecureDefaults: string[];
 }
@@ -142,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.MASTER_KEY) problems.push('MASTER_KEY: required when NODE_ENV=production (openssl rand -base64 32)');
     if (!e.OPERATOR_JWT_SECRET) problems.push('OPERATOR_JWT_SECRET: required when NODE_ENV=production (at least 32 characters)');
   }
+  if (e.METRICS_PORT && e.METRICS_PORT === e.PORT) problems.push('METRICS_PORT: must differ from PORT (leave it unset to serve /metrics on PORT)');
   if (problems.length) throw new ConfigError(problems);
   if (!e.MASTER_KEY) insecureDefaults.push('MASTER_KEY');
   if (!e.OPERATOR_JWT_SECRET) insecureDefaults.push('OPERATOR_JWT_SECRET');
@@ -177,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     bodyLimit: e.BODY_LIMIT,
     queuePrefix: e.QUEUE_PREFIX,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     insecureDefaults,
   };
 }

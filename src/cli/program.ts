@@ -7,6 +7,7 @@ import { createSharedCache } from '../security/shared-cache.js';
 import { createLogger } from '../logger.js';
 import { signOperatorToken } from '../security/operator-token.js';
 import { ValidationError } from '../domain/errors.js';
+import { packageVersion } from '../version.js';
 
 /** Opens the database for one command and always closes it. */
 async function withDb<T>(env: NodeJS.ProcessEnv, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -34,7 +35,10 @@ async function withKeyChanges<T>(env: NodeJS.ProcessEnv, fn: (keyChanges: KeyCha
 
 export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: string) => void = console.log): Command {
   const print = (value: unknown) => out(JSON.stringify(value, null, 2));
-  const program = new Command('switchyard').description('Switchyard operator command line').showHelpAfterError();
+  const program = new Command('switchyard')
+    .description('Switchyard operator command line')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .showHelpAfterError();
 
   const tenant = program.command('tenant').description('manage tenants');
   tenant

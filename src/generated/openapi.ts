@@ -2365,6 +2365,36 @@ export declare namespace Components {
          */
         export type SandboxConfig = Record<string, never>;
         /**
+         * Where things are, as absolute URLs built from `PUBLIC_BASE_URL`.
+         */
+        export type ServiceIndex = {
+            name: "Switchyard";
+            /**
+             * The running Switchyard's version.
+             * example:
+             * 0.1.0
+             */
+            version: string;
+            /**
+             * The API docs (Swagger UI).
+             */
+            docs_url: string; // uri
+            /**
+             * This OpenAPI document, as JSON.
+             */
+            openapi_url: string; // uri
+            health_url: string; // uri
+            readiness_url: string; // uri
+            /**
+             * Every tenant path starts with it, e.g. `GET {api_base_url}/invoices` with an API key.
+             */
+            api_base_url: string; // uri
+            /**
+             * Every operator path starts with it, e.g. `GET {admin_api_base_url}/tenants` with an operator JWT.
+             */
+            admin_api_base_url: string; // uri
+        }
+        /**
          * `paid_amount` (a `Money` string, only meaningful with `status: paid`) defaults to the
          * invoice amount; give a smaller or larger amount to model an underpayment or overpayment.
          *
@@ -3618,6 +3648,12 @@ export declare namespace Paths {
             export type Default = Components.Responses.InternalError;
         }
     }
+    namespace GetIndex {
+        namespace Responses {
+            export type $200 = /* Where things are, as absolute URLs built from `PUBLIC_BASE_URL`. */ Components.Schemas.ServiceIndex;
+            export type Default = Components.Responses.InternalError;
+        }
+    }
     namespace GetInvoice {
         namespace Parameters {
             export type Id = /**
@@ -3669,6 +3705,8 @@ export declare namespace Paths {
     namespace GetMetrics {
         namespace Responses {
             export type $200 = string;
+            export type $401 = Components.Responses.Unauthorized;
+            export type $404 = Components.Responses.NotFound;
             export type Default = Components.Responses.InternalError;
         }
     }
@@ -4382,6 +4420,12 @@ export type NoParameters = Record<never, never>;
 
 /** Every operation of the document by operationId, with what its handler receives. */
 export interface Operations {
+  /** GET / */
+  getIndex: {
+    requestBody: undefined;
+    pathParameters: NoParameters;
+    queryParameters: NoParameters;
+  };
   /** GET /healthz */
   getHealth: {
     requestBody: undefined;

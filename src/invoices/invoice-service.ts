@@ -13,7 +13,7 @@ import { findCurrency, type Currency } from '../domain/currencies.js';
 import { checkAmount, compareAmounts } from '../domain/money.js';
 import { CheckoutError, InvoiceError, ValidationError } from '../domain/errors.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { assetsFor, selectAccounts, type RejectedAccount } from '../routing/select-accounts.js';
+import { assetsFor, selectAccounts, whyNoAccountConsidered, type RejectedAccount } from '../routing/select-accounts.js';
 import { tryCandidates, type CandidateTries } from '../routing/try-candidates.js';
 import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 import type { Metrics } from '../metrics.js';
@@ -334,7 +334,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   /** The accounts that may take this invoice, or the reason none may (a missing field, or no account at all). */
   async function candidatesFor(scope: TenantScope, body: InvoiceCreateBody, currency: Currency, expiresIn: number) {
     const accounts = await gatewayAccountsRepo.listUsable(db, scope.tenantId, scope.livemode);
-    const { candidates, rejected } = selectAccounts(accounts, connectors.get, {
+    const request = {
       currency,
       amount: body.amount,
       livemode: scope.livemode,
@@ -343,20 +343,15 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       gateway: body.gateway,
       gatewayAccountId: body.gateway_account_id,
       provided: carries(body),
-    });
+    };
+    const { candidates, rejected } = selectAccounts(accounts, connectors.get, request);
     if (candidates.length) return { candidates, rejected };
     // A forced gateway that needs a field the invoice lacks is the caller's input problem: name the field.
     const needs = (body.gateway || body.gateway_account_id) && rejected.find((r) => r.missing_field)?.missing_field;
     if (needs) throw new ValidationError([{ field: `/body/${needs.replaceAll('.', '/')}`, message: `is required by ${body.gateway ?? 'the chosen gateway account'}`, code: 'required' }]);
-    throw new InvoiceError(
-      'no_gateway_available',
-      accounts.length
-        ? 'No connected gateway account can take this invoice'
-        : scope.livemode
-          ? 'No gateway account is connected in live mode yet'
-          : 'No gateway account is available in test mode',
-      { rejected },
-    );
+    // With nothing in `rejected` (no account was even considered), the detail says why.
+    const why = rejected.length ? 'none of your accounts fits it (see rejected)' : whyNoAccountConsidered(accounts, connectors.get, request);
+    throw new InvoiceError('no_gateway_available', `No gateway account can take this invoice: ${why}`, { rejected });
   }
 
   /** Why no account created the invoice: none could be tried (paused or unsuitable), or every try failed. */
