@@ -5,6 +5,7 @@ import type {
   ConnectorManifest,
   CreateInvoiceInput,
   InboundWebhookRequest,
+  PaidAfter,
   UpstreamEvent,
   UpstreamInvoice,
   VerificationResult,
@@ -33,6 +34,11 @@ export interface ConnectorDefinition<CS extends z.ZodType, KS extends z.ZodType>
   getInvoices?(account: Account<z.output<CS>, z.output<KS>>, upstreamIds: string[]): Promise<UpstreamInvoice[]>;
   cancelInvoice?(account: Account<z.output<CS>, z.output<KS>>, upstreamId: string): Promise<void>;
   getBalance?(account: Account<z.output<CS>, z.output<KS>>): Promise<Array<{ currency: string; available: string; onhold: string }>>;
+  /** Long polls for payments (upstreams without webhooks); see PaymentWaits. */
+  paymentWaits?: {
+    latest(account: Account<z.output<CS>, z.output<KS>>, signal: AbortSignal): Promise<string>;
+    next(account: Account<z.output<CS>, z.output<KS>>, cursor: string, signal: AbortSignal): Promise<PaidAfter | null>;
+  };
   webhooks: {
     verify(account: Account<z.output<CS>, z.output<KS>>, request: InboundWebhookRequest): VerificationResult;
     /** Raw bytes of a verified webhook → normalized events; throws (naming the field) on a wrong shape. */
@@ -86,6 +92,7 @@ export function defineConnector<CS extends z.ZodType, KS extends z.ZodType>(def:
   if (def.getInvoices) connector.getInvoices = withAccount(def.getInvoices);
   if (def.cancelInvoice) connector.cancelInvoice = withAccount(def.cancelInvoice);
   if (def.getBalance) connector.getBalance = withAccount(def.getBalance);
+  if (def.paymentWaits) connector.paymentWaits = { latest: withAccount(def.paymentWaits.latest), next: withAccount(def.paymentWaits.next) };
   return connector;
 }
 
