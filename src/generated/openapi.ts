@@ -331,6 +331,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -419,7 +420,9 @@ export declare namespace Components {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `cln` (your own Core Lightning
+             * node through its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add
+             * values here.
              *
              * example:
              * cryptopay
@@ -512,7 +515,9 @@ export declare namespace Components {
                  * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode), `cln` (your own Core Lightning
+                 * node through its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add
+                 * values here.
                  *
                  * example:
                  * cryptopay
@@ -527,7 +532,9 @@ export declare namespace Components {
                  * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode), `cln` (your own Core Lightning
+                 * node through its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add
+                 * values here.
                  *
                  * example:
                  * cryptopay
@@ -566,6 +573,122 @@ export declare namespace Components {
             } | null;
             return_url: string | null;
             fail_return_url: string | null;
+        }
+        /**
+         * Connects a Core Lightning node through its clnrest plugin; `config.base_url` is required.
+         */
+        export type ClnAccountCreate = {
+            connector: "cln";
+            name?: /**
+             * A label for your own records.
+             * example:
+             * Crypto Pay
+             */
+            GatewayAccountName;
+            credentials: /**
+             * The connector's credentials, checked against that connector's fields (also listed
+             * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
+             * `422 validation_failed`. Stored encrypted and never returned.
+             *
+             * | connector | credentials |
+             * | --- | --- |
+             * | `sandbox` | none: `{}` |
+             * | `cryptopay` | `{"token": "<the app's API token from @CryptoBot → Crypto Pay → My Apps>"}` |
+             * | `walletpay` | `{"api_key": "<the store's API key from the Wallet Pay merchant dashboard>"}` |
+             * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
+             * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
+             * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             *
+             * example:
+             * {
+             *   "token": "12345:AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC"
+             * }
+             */
+            GatewayAccountCredentials;
+            config?: /**
+             * The configuration of a Core Lightning account (`connector: cln`). `base_url`, the address
+             * of your node's `clnrest` plugin (e.g. `https://node.example.com:3010`), is required: an
+             * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+             *
+             */
+            ClnConfig;
+            enabled?: /* `false` connects the account without routing invoices to it yet. */ GatewayAccountEnabled;
+            priority?: /**
+             * Accounts with a higher priority are tried first.
+             * example:
+             * 10
+             */
+            GatewayAccountPriority;
+            weight?: /**
+             * Shares invoices among accounts of equal priority, in proportion to their weights.
+             * example:
+             * 1
+             */
+            GatewayAccountWeight;
+            currencies?: /**
+             * Only invoices in these currencies are routed to the account; omit it for every currency the connector takes.
+             * example:
+             * [
+             *   "USDT",
+             *   "TON",
+             *   "BTC"
+             * ]
+             */
+            GatewayAccountCurrencies;
+            min_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+            max_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+        }
+        /**
+         * The configuration of a Core Lightning account (`connector: cln`). `base_url`, the address
+         * of your node's `clnrest` plugin (e.g. `https://node.example.com:3010`), is required: an
+         * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+         *
+         */
+        export type ClnConfig = {
+            base_url?: /**
+             * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
+             * emulator. An absolute `http(s)` URL; one resolving to a private, loopback or
+             * link-local address is refused (`422 url_not_allowed`) unless the operator allows
+             * such addresses.
+             *
+             * example:
+             * https://cryptopay-proxy.example.com/api
+             */
+            ConfigBaseUrl /* uri ^[Hh][Tt][Tt][Pp][Ss]?:// */;
+            /**
+             * Your node's id (`lightning-cli getinfo` → `id`). When set it is sent as the `Nodeid`
+             * header, which `clnrest` of Core Lightning v23.08 requires; later versions ignore it.
+             *
+             * example:
+             * 02a3f5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5
+             */
+            node_id?: string; // ^0[23][0-9a-fA-F]{64}$
+            /**
+             * How long one `waitanyinvoice` long poll is held open at the node before it is asked
+             * again (default 30). Keep it below the idle timeout of any proxy between Switchyard
+             * and the node.
+             *
+             * example:
+             * 30
+             */
+            wait_timeout_seconds?: number;
         }
         /**
          * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
@@ -691,12 +814,14 @@ export declare namespace Components {
          * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
          * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
          * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-         * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+         * API Checkout: USDT, USDC, USD1 deposits; live mode), `cln` (your own Core Lightning
+         * node through its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add
+         * values here.
          *
          * example:
          * cryptopay
          */
-        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin";
+        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin" | "cln";
         export type ConnectorList = {
             object: "list";
             data: /* An upstream gateway Switchyard can route invoices to. */ Connector[];
@@ -726,6 +851,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -1068,7 +1194,7 @@ export declare namespace Components {
             config: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `ClnConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1148,7 +1274,7 @@ export declare namespace Components {
         /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `ClnConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1156,7 +1282,7 @@ export declare namespace Components {
         export type GatewayAccountConfig = /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `ClnConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1167,7 +1293,13 @@ export declare namespace Components {
          * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
          *
          */
-        BtcPayConfig | /* The configuration of an XthonPay account (`connector: xthonpay`). */ XthonPayConfig | /* The configuration of a PayStablecoin account (`connector: paystablecoin`). */ PayStablecoinConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
+        BtcPayConfig | /* The configuration of an XthonPay account (`connector: xthonpay`). */ XthonPayConfig | /* The configuration of a PayStablecoin account (`connector: paystablecoin`). */ PayStablecoinConfig | /**
+         * The configuration of a Core Lightning account (`connector: cln`). `base_url`, the address
+         * of your node's `clnrest` plugin (e.g. `https://node.example.com:3010`), is required: an
+         * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+         *
+         */
+        ClnConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
         /**
          * One body per connector, chosen by `connector` (`CryptoPayAccountCreate`,
          * `WalletPayAccountCreate`, …): the fields are the same for every connector, only `config`
@@ -1184,7 +1316,7 @@ export declare namespace Components {
          * may not exceed `max_amount`.
          *
          */
-        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
+        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* Connects a Core Lightning node through its clnrest plugin; `config.base_url` is required. */ ClnAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
         /**
          * The connector's credentials, checked against that connector's fields (also listed
          * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
@@ -1198,6 +1330,7 @@ export declare namespace Components {
          * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
          * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
          * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+         * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
          *
          * example:
          * {
@@ -1281,7 +1414,7 @@ export declare namespace Components {
             config?: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `ClnConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1552,7 +1685,9 @@ export declare namespace Components {
                  * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode), `cln` (your own Core Lightning
+                 * node through its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add
+                 * values here.
                  *
                  * example:
                  * cryptopay
@@ -1667,7 +1802,9 @@ export declare namespace Components {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `cln` (your own Core Lightning
+             * node through its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add
+             * values here.
              *
              * example:
              * cryptopay
@@ -1879,6 +2016,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -2100,6 +2238,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -2268,7 +2407,9 @@ export declare namespace Components {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `cln` (your own Core Lightning
+             * node through its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add
+             * values here.
              *
              * example:
              * cryptopay
@@ -2444,6 +2585,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -2817,6 +2959,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -3550,7 +3693,9 @@ export declare namespace Paths {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `cln` (your own Core Lightning
+             * node through its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add
+             * values here.
              *
              * example:
              * cryptopay
