@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiBase, createApiClient, defineConnector, UpstreamError, type Account, type UpstreamHttp } from '../kit/index.js';
+import { apiBase, badResponse, createApiClient, defineConnector, UpstreamError, type Account, type UpstreamHttp } from '../kit/index.js';
 import type { Connector, PaidAfter, UpstreamInvoice } from '../types.js';
 import { manifest } from './manifest.js';
 import { configSchema, credentialsSchema } from './settings.js';
@@ -104,7 +104,9 @@ export function createClnConnector(deps: { http: UpstreamHttp }): Connector {
       latest: async (account, signal) => String(await highestPayIndex((after) => waitAny(account, after, 0, signal).then((e) => e?.pay_index ?? null))),
       async next(account, cursor, signal): Promise<PaidAfter | null> {
         const entry = await waitAny(account, Number(cursor), account.config.wait_timeout_seconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS, signal);
-        return entry ? { cursor: String(entry.pay_index), invoice: toUpstreamInvoice(entry) } : null;
+        if (!entry) return null;
+        if (entry.pay_index === undefined || entry.pay_index <= Number(cursor)) throw badResponse(`Core Lightning waitanyinvoice after ${cursor} answered pay_index ${entry.pay_index}`);
+        return { cursor: String(entry.pay_index), invoice: toUpstreamInvoice(entry) };
       },
     },
     webhooks: {
