@@ -12,6 +12,8 @@
  *   expire    the invoice runs out unpaid, then its webhook (not XthonPay: no expiry; Crypto Pay, xRocket: no webhook for it)
  *   webhook   the webhook for the invoice's current state, again
  *
+ * Core Lightning (cln) sends no webhooks: Switchyard's worker long-polls the node (waitanyinvoice), so
+ * `pay` is seen within seconds without a webhook_url; `webhook` does nothing for it.
  * Wallet Pay signs the path it was given: behind a proxy that strips a prefix, add {"sign_path": "/prefix/hooks/…"}.
  * Extras: btcpay  pay | confirm | expire | invalidate  {"method": "BTC-CHAIN"|"BTC-LN", "amount": "…"}
  *         (BTCPay delivers every event of the change by itself, to webhook_url);
@@ -30,10 +32,11 @@ import { startXthonPayEmulator } from '../test/emulators/xthonpay.js';
 import { startPayStablecoinEmulator } from '../test/emulators/paystablecoin.js';
 import { startXRocketEmulator } from '../test/emulators/xrocket.js';
 import { startLnbitsEmulator } from '../test/emulators/lnbits.js';
+import { startClnEmulator } from '../test/emulators/cln.js';
 
 const CONTROL_PORT = Number(process.env.EMULATOR_CONTROL_PORT ?? 4600);
 
-const [cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket, lnbits] = await Promise.all([
+const [cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket, lnbits, cln] = await Promise.all([
   startCryptoPayEmulator(),
   startWalletPayEmulator(),
   startBtcPayEmulator({ webhookUrl: null }),
@@ -41,8 +44,9 @@ const [cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket, lnbits] =
   startPayStablecoinEmulator(),
   startXRocketEmulator(),
   startLnbitsEmulator(),
+  startClnEmulator(),
 ]);
-const emulators: Record<string, UpstreamEmulator> = { cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket, lnbits };
+const emulators: Record<string, UpstreamEmulator> = { cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket, lnbits, cln };
 
 /** What to paste into POST /v1/gateway-accounts (also served at GET / of the control API). */
 const where = {
@@ -61,7 +65,8 @@ type Action = (upstreamId: string, body: ControlBody) => Promise<WebhookAnswer[]
 
 /** The invoice's current webhook to the account's webhook_url, when one was given. */
 async function webhook(emu: UpstreamEmulator, upstreamId: string, b: ControlBody): Promise<WebhookAnswer[]> {
-  if (!b.webhook_url) return [];
+  // Upstreams without webhooks (Core Lightning) offer no variants: the worker asks them instead.
+  if (!b.webhook_url || !emu.webhookVariants.length) return [];
   const to: WebhookTarget = { url: b.webhook_url, ...(b.sign_path ? { publicUrl: new URL(b.sign_path, b.webhook_url).toString() } : {}) };
   return [await emu.sendInvoiceWebhook(upstreamId, to)];
 }

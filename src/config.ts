@@ -79,6 +79,8 @@ export const ENV_SCHEMA = z.object({
   CHECKOUT_REQUESTS_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
   EXPIRE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  PAYMENT_WAITER_SCAN_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
+  PAYMENT_WAITER_LOCK_SECONDS: z.coerce.number().min(0.5).max(3600).default(15),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
   QUEUE_PREFIX: z.string().min(1).default('switchyard'),
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,}$/, 'must be at least 16 printable characters without spaces (openssl rand -hex 32)').optional(),
@@ -118,6 +120,8 @@ export interface Config {
   expireIntervalSeconds: number;
   /** How often open invoices are checked with their upstream (webhooks can be lost). */
   reconcileIntervalSeconds: number;
+  /** Long-polled accounts (no webhooks): how often the worker looks for new ones, and the per-account lease TTL across workers. */
+  paymentWaiters: { scanSeconds: number; lockSeconds: number };
   bodyLimit: string;
   queuePrefix: string;
   /** Who may read /metrics: with a token, `Authorization: Bearer <token>` only; with a port, only there (not on PORT). */
@@ -180,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     expireIntervalSeconds: e.EXPIRE_INTERVAL_SECONDS,
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
+    paymentWaiters: { scanSeconds: e.PAYMENT_WAITER_SCAN_SECONDS, lockSeconds: e.PAYMENT_WAITER_LOCK_SECONDS },
     bodyLimit: e.BODY_LIMIT,
     queuePrefix: e.QUEUE_PREFIX,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },

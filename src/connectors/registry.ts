@@ -10,6 +10,7 @@ import { createXthonPayConnector } from './xthonpay/index.js';
 import { createPayStablecoinConnector } from './paystablecoin/index.js';
 import { createXRocketConnector } from './xrocket/index.js';
 import { createLnbitsConnector } from './lnbits/index.js';
+import { createClnConnector } from './cln/index.js';
 
 export interface ConnectorRegistry {
   get(id: string): Connector | undefined;
@@ -30,6 +31,7 @@ export function createConnectorRegistry(deps: { db: Db; publicBaseUrl: string; h
     paystablecoin: createPayStablecoinConnector(deps),
     xrocket: createXRocketConnector(deps),
     lnbits: createLnbitsConnector(deps),
+    cln: createClnConnector(deps),
   };
   const connectors = new Map<string, Connector>(Object.entries(byId));
   return {

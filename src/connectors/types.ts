@@ -161,6 +161,24 @@ export interface UpstreamEvent {
   refetch?: boolean;
 }
 
+/** A payment a long poll returned, and the position to wait from next. */
+export interface PaidAfter {
+  cursor: string;
+  invoice: UpstreamInvoice;
+}
+
+/**
+ * For upstreams without webhooks that hold a request open until a payment arrives (Core
+ * Lightning's waitanyinvoice): the worker keeps one such wait per account
+ * (`jobs/payment-waiters.ts`). Positions are opaque to Switchyard and only move forward.
+ */
+export interface PaymentWaits {
+  /** The position of the newest payment now: waiting from it sees only later payments. */
+  latest(account: AccountContext, signal: AbortSignal): Promise<string>;
+  /** The first payment after `cursor`, waiting for it at most the account's wait time (null: none came). */
+  next(account: AccountContext, cursor: string, signal: AbortSignal): Promise<PaidAfter | null>;
+}
+
 export interface InboundWebhookRequest {
   method: string;
   /** The path the upstream called, as seen from outside (PUBLIC_BASE_URL's path prefix included). */
@@ -220,6 +238,8 @@ export interface Connector {
   /** Gives a paid invoice's money back, where the manifest says `refund: true`. Rejects with UpstreamError (a decline carries the upstream's reason). */
   refund?(account: AccountContext, request: RefundRequest): Promise<RefundResult>;
   getBalance?(account: AccountContext): Promise<Array<{ currency: string; available: string; onhold: string }>>;
+  /** Long polls for payments, where the upstream has them instead of webhooks. */
+  paymentWaits?: PaymentWaits;
   verifyWebhook(account: AccountContext, request: InboundWebhookRequest): VerificationResult;
   parseWebhook(rawBody: Buffer): UpstreamEvent[];
   /** Exactly what the upstream expects back once a webhook is stored. */

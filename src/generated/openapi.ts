@@ -333,6 +333,7 @@ export declare namespace Components {
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -437,7 +438,8 @@ export declare namespace Components {
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
              * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
              * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
-             * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
+             * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+             * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -533,7 +535,8 @@ export declare namespace Components {
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
                  * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
                  * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
-                 * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
+                 * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+                 * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -550,7 +553,8 @@ export declare namespace Components {
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
                  * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
                  * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
-                 * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
+                 * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+                 * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -589,6 +593,124 @@ export declare namespace Components {
             } | null;
             return_url: string | null;
             fail_return_url: string | null;
+        }
+        /**
+         * Connects a Core Lightning node through its clnrest plugin; `config.base_url` is required.
+         */
+        export type ClnAccountCreate = {
+            connector: "cln";
+            name?: /**
+             * A label for your own records.
+             * example:
+             * Crypto Pay
+             */
+            GatewayAccountName;
+            credentials: /**
+             * The connector's credentials, checked against that connector's fields (also listed
+             * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
+             * `422 validation_failed`. Stored encrypted and never returned.
+             *
+             * | connector | credentials |
+             * | --- | --- |
+             * | `sandbox` | none: `{}` |
+             * | `cryptopay` | `{"token": "<the app's API token from @CryptoBot → Crypto Pay → My Apps>"}` |
+             * | `walletpay` | `{"api_key": "<the store's API key from the Wallet Pay merchant dashboard>"}` |
+             * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
+             * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
+             * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             *
+             * example:
+             * {
+             *   "token": "12345:AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC"
+             * }
+             */
+            GatewayAccountCredentials;
+            config?: /**
+             * The configuration of a Core Lightning account (`connector: cln`). `base_url`, the address
+             * of your node's `clnrest` plugin (e.g. `https://node.example.com:3010`), is required: an
+             * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+             *
+             */
+            ClnConfig;
+            enabled?: /* `false` connects the account without routing invoices to it yet. */ GatewayAccountEnabled;
+            priority?: /**
+             * Accounts with a higher priority are tried first.
+             * example:
+             * 10
+             */
+            GatewayAccountPriority;
+            weight?: /**
+             * Shares invoices among accounts of equal priority, in proportion to their weights.
+             * example:
+             * 1
+             */
+            GatewayAccountWeight;
+            currencies?: /**
+             * Only invoices in these currencies are routed to the account; omit it for every currency the connector takes.
+             * example:
+             * [
+             *   "USDT",
+             *   "TON",
+             *   "BTC"
+             * ]
+             */
+            GatewayAccountCurrencies;
+            min_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+            max_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+        }
+        /**
+         * The configuration of a Core Lightning account (`connector: cln`). `base_url`, the address
+         * of your node's `clnrest` plugin (e.g. `https://node.example.com:3010`), is required: an
+         * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+         *
+         */
+        export type ClnConfig = {
+            base_url?: /**
+             * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
+             * emulator. An absolute `http(s)` URL; one resolving to a private, loopback or
+             * link-local address is refused (`422 url_not_allowed`) unless the operator allows
+             * such addresses.
+             *
+             * example:
+             * https://cryptopay-proxy.example.com/api
+             */
+            ConfigBaseUrl /* uri ^[Hh][Tt][Tt][Pp][Ss]?:// */;
+            /**
+             * Your node's id (`lightning-cli getinfo` → `id`). When set it is sent as the `Nodeid`
+             * header, which `clnrest` of Core Lightning v23.08 requires; later versions ignore it.
+             *
+             * example:
+             * 02a3f5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5
+             */
+            node_id?: string; // ^0[23][0-9a-fA-F]{64}$
+            /**
+             * How long one `waitanyinvoice` long poll is held open at the node before it is asked
+             * again (default 30). Keep it below the idle timeout of any proxy between Switchyard
+             * and the node.
+             *
+             * example:
+             * 30
+             */
+            wait_timeout_seconds?: number;
         }
         /**
          * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
@@ -721,12 +843,13 @@ export declare namespace Components {
          * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
          * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
          * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
-         * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
+         * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+         * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
          *
          * example:
          * cryptopay
          */
-        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin" | "xrocket" | "lnbits";
+        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin" | "xrocket" | "lnbits" | "cln";
         export type ConnectorList = {
             object: "list";
             data: /* An upstream gateway Switchyard can route invoices to. */ Connector[];
@@ -758,6 +881,7 @@ export declare namespace Components {
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -1100,7 +1224,7 @@ export declare namespace Components {
             config: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1180,7 +1304,7 @@ export declare namespace Components {
         /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1188,7 +1312,7 @@ export declare namespace Components {
         export type GatewayAccountConfig = /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1205,7 +1329,13 @@ export declare namespace Components {
          * an account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
          *
          */
-        LnbitsConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
+        LnbitsConfig | /**
+         * The configuration of a Core Lightning account (`connector: cln`). `base_url`, the address
+         * of your node's `clnrest` plugin (e.g. `https://node.example.com:3010`), is required: an
+         * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+         *
+         */
+        ClnConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
         /**
          * One body per connector, chosen by `connector` (`CryptoPayAccountCreate`,
          * `WalletPayAccountCreate`, …): the fields are the same for every connector, only `config`
@@ -1222,7 +1352,7 @@ export declare namespace Components {
          * may not exceed `max_amount`.
          *
          */
-        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* Connects an xRocket Pay app. */ XRocketAccountCreate | /* Connects a wallet on an LNbits server with its Invoice/read key; `config.base_url` is required. */ LnbitsAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
+        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* Connects an xRocket Pay app. */ XRocketAccountCreate | /* Connects a wallet on an LNbits server with its Invoice/read key; `config.base_url` is required. */ LnbitsAccountCreate | /* Connects a Core Lightning node through its clnrest plugin; `config.base_url` is required. */ ClnAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
         /**
          * The connector's credentials, checked against that connector's fields (also listed
          * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
@@ -1238,6 +1368,7 @@ export declare namespace Components {
          * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
          * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
          * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+         * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
          *
          * example:
          * {
@@ -1321,7 +1452,7 @@ export declare namespace Components {
             config?: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1599,7 +1730,8 @@ export declare namespace Components {
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
                  * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
                  * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
-                 * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
+                 * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+                 * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -1716,7 +1848,8 @@ export declare namespace Components {
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
              * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
              * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
-             * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
+             * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+             * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -1961,6 +2094,7 @@ export declare namespace Components {
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -2076,6 +2210,7 @@ export declare namespace Components {
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -2310,6 +2445,7 @@ export declare namespace Components {
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -2510,7 +2646,8 @@ export declare namespace Components {
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
              * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
              * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
-             * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
+             * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+             * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -2696,6 +2833,7 @@ export declare namespace Components {
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -3071,6 +3209,7 @@ export declare namespace Components {
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -3174,6 +3313,7 @@ export declare namespace Components {
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
              *
              * example:
              * {
@@ -3917,7 +4057,8 @@ export declare namespace Paths {
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
              * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
              * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
-             * Lightning invoices in BTC or priced in fiat). Later upstreams add values here.
+             * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+             * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
              *
              * example:
              * cryptopay

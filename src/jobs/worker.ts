@@ -9,6 +9,7 @@ import { createUpstreamWebhookProcessor } from '../webhooks/inbound/process-upst
 import type { UpstreamWebhookJob } from '../webhooks/inbound/upstream-webhook-queue.js';
 import { upstreamWebhooksRepo } from '../db/upstream-webhooks-repo.js';
 import { createReconciler } from '../invoices/reconcile.js';
+import { startPaymentWaiters } from './payment-waiters.js';
 
 /** A stored webhook not processed this long after it was acknowledged is queued again. */
 const UPSTREAM_SWEEP_GRACE_MS = 5000;
@@ -35,7 +36,8 @@ export interface RunningWorker {
 
 /**
  * The worker process: repeatable maintenance jobs (expiry, idempotency-key purge), scheduled
- * with BullMQ job schedulers so any number of workers share one schedule.
+ * with BullMQ job schedulers so any number of workers share one schedule; deliveries, upstream
+ * webhooks, and the payment waiters of upstreams without webhooks.
  */
 export async function startWorker(core: Core): Promise<RunningWorker> {
   const { config, logger } = core;
@@ -102,11 +104,18 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
 
   const relay = startOutboxRelay({ db: core.db, databaseUrl: config.databaseUrl, deliveryQueue: core.deliveryQueue, logger, pollMs: config.webhook.outboxPollMs });
   const sweeper = startDeliverySweeper({ db: core.db, deliveryQueue: core.deliveryQueue, logger, everyMs: config.webhook.sweepMs });
+  // Upstreams without webhooks (Core Lightning): one long poll per account across all workers.
+  const waiters = startPaymentWaiters(
+    { ...core, publicBaseUrl: config.publicBaseUrl },
+    { keyPrefix: config.queuePrefix, scanMs: config.paymentWaiters.scanSeconds * 1000, leaseMs: config.paymentWaiters.lockSeconds * 1000 },
+  );
 
   await Promise.all([worker.waitUntilReady(), deliveries.waitUntilReady(), upstream.waitUntilReady()]);
   logger.info({ queues: Object.values(QUEUES) }, 'worker started');
   return {
     async close() {
+      // First: their long polls are aborted at once, and their leases freed for another worker.
+      await waiters.close();
       sweeper.close();
       clearInterval(upstreamSweep);
       await relay.close();

@@ -130,9 +130,12 @@ export interface UpstreamEmulator {
   payInFull(upstreamId: string): Promise<void>;
   /** The invoice's time runs out unpaid; no webhook goes out. Absent where the upstream has no expiry. */
   expireUnpaid?(upstreamId: string): Promise<void>;
-  /** The variants `sendInvoiceWebhook` can make (`stale` only where webhooks carry a signed timestamp). */
+  /**
+   * The variants `sendInvoiceWebhook` can make (`stale` only where webhooks carry a signed timestamp).
+   * Empty for an upstream that sends no webhooks (Core Lightning: Switchyard's worker long-polls it).
+   */
   readonly webhookVariants: readonly WebhookVariant[];
-  /** POSTs the webhook for the invoice's current state, genuine or forged as asked, and resolves with the answer. */
+  /** POSTs the webhook for the invoice's current state, genuine or forged as asked, and resolves with the answer; rejects where there are no webhooks. */
   sendInvoiceWebhook(upstreamId: string, to: WebhookTarget, variant?: WebhookVariant): Promise<WebhookAnswer>;
   stop(): Promise<void>;
 }

@@ -45,6 +45,13 @@ export interface ConnectorDeclaration<E extends UpstreamEmulator> {
    * upstream's status queries about one upstream invoice.
    */
   unsignedWebhooks?: { statusRequest: (request: RecordedRequest, upstreamId: string) => boolean };
+  /**
+   * How the upstream tells Switchyard about payments. `webhooks` (default): it POSTs signed
+   * webhooks to the account's webhook_url, and every forgery is tried. `long-poll`: it sends none
+   * (Core Lightning); the worker holds a long poll open at the upstream per account, and that path
+   * replaces the webhook tests (the emulator then offers no webhook variants).
+   */
+  notifications?: 'webhooks' | 'long-poll';
 }
 
 /** A fresh tenant with an account of the connector on the emulator and an endpoint of its own on the receiver. */
@@ -107,6 +114,7 @@ function exampleConfigValue(field: string): unknown {
 
 export function connectorConformance<E extends UpstreamEmulator>(decl: ConnectorDeclaration<E>): ConnectorWorld<E> {
   const mode = decl.mode ?? 'test';
+  const webhooks = (decl.notifications ?? 'webhooks') === 'webhooks';
   let suite: ConnectorSuite<E> | undefined;
   beforeAll(async () => {
     suite = await startConnectorSuite(decl.emulator, decl.env);
@@ -204,7 +212,7 @@ export function connectorConformance<E extends UpstreamEmulator>(decl: Connector
         const { h, emu } = the();
         const before = emu.requests.length;
         const { key, account } = await world.connect();
-        expect(account.webhook_url).toBe(`${h.config.publicBaseUrl}/hooks/${decl.connector}/${account.id}`);
+        expect(account.webhook_url).toBe(webhooks ? `${h.config.publicBaseUrl}/hooks/${decl.connector}/${account.id}` : null);
         if (decl.credentialCheck) {
           const check = emu.requests.slice(before).find(decl.credentialCheck);
           expect(check, 'the credential check').toBeDefined();
@@ -289,7 +297,7 @@ export function connectorConformance<E extends UpstreamEmulator>(decl: Connector
       });
     });
 
-    describe('webhooks', () => {
+    if (webhooks) describe('webhooks', () => {
       it('a genuine paid webhook marks the invoice paid, and the tenant gets invoice.paid', async () => {
         const { emu, receiver } = the();
         const { key, account, path, invoice, upstream } = await paidUpstream({ hold: true });
@@ -383,6 +391,46 @@ export function connectorConformance<E extends UpstreamEmulator>(decl: Connector
         expect(await world.eventsOf(key, invoice.id, 'invoice.paid')).toHaveLength(1);
       });
     }
+    if (!webhooks) describe('payments seen by the worker’s long poll (no webhooks)', () => {
+      it('the upstream sends no webhooks: the emulator offers none and the account has no webhook_url', async () => {
+        const { emu } = the();
+        expect(emu.webhookVariants).toEqual([]);
+        expect((await world.connect()).account.webhook_url).toBeNull();
+      });
+
+      it('a payment at the upstream marks the invoice paid without reconciliation, and the tenant gets invoice.paid once', async () => {
+        const { receiver } = the();
+        const { key, path, invoice } = await paidUpstream({ hold: true });
+        await eventually(async () => expect((await world.invoiceOf(key, invoice.id)).status).toBe('paid'));
+        expect((await world.invoiceOf(key, invoice.id)).paid).toMatchObject({ amount: expect.any(String), currency: expect.any(String) });
+        await eventually(async () => expect(receiver.on(path).map((r) => JSON.parse(r.body)).filter((e) => e.type === 'invoice.paid' && e.data.id === invoice.id)).toHaveLength(1));
+        expect(await world.eventsOf(key, invoice.id, 'invoice.paid')).toHaveLength(1);
+      });
+
+      if (decl.statusQuery) {
+        const { config } = decl.statusQuery;
+        it('the same payment read again (a sync after the long poll saw it) has one effect: one invoice.paid event', async () => {
+          const { h } = the();
+          const { key, invoice } = await paidUpstream({ hold: true, ...(config ? { config } : {}) });
+          await eventually(async () => expect((await world.invoiceOf(key, invoice.id)).status).toBe('paid'));
+          expect((await h.client.post(`/v1/invoices/${invoice.id}/sync`, { auth: key })).body.status).toBe('paid');
+          expect(await world.eventsOf(key, invoice.id, 'invoice.paid')).toHaveLength(1);
+        });
+      }
+
+      it('anything posted to the account’s hook URL is refused with 401, stored unverified, and changes nothing', async () => {
+        const { h, appUrl } = the();
+        const { key, account } = await world.connect();
+        const invoice = await world.createInvoice(key);
+        await world.holdReconciliation(invoice.id);
+        const claim = JSON.stringify({ upstream_id: invoice.gateway.upstream_id, status: 'paid' });
+        const res = await fetch(`${appUrl}/hooks/${decl.connector}/${account.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: claim });
+        expect(res.status).toBe(401);
+        const stored = await h.client.get(`/admin/v1/upstream-webhooks?gateway_account_id=${account.id}`, { auth: h.operatorToken });
+        expect(stored.body.data).toEqual([expect.objectContaining({ connector: decl.connector, verified: false, processed_at: null })]);
+        expect((await world.invoiceOf(key, invoice.id)).status).toBe('pending');
+      });
+    });
 
     if (decl.statusQuery) {
       const { config } = decl.statusQuery;

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   checkSettings,
   classifyFailure,
   createApiClient,
+  createUpstreamHttp,
   exactNumbersOut,
   failureKindForStatus,
   isJsonNumber,
@@ -271,6 +275,51 @@ describe('exactNumbersOut: amounts written as exact JSON numbers, answers read a
   it('bodies without them are written as JSON.stringify writes them; answers parse to ordinary numbers', () => {
     expect(exactNumbersOut.stringify({ a: 'b', n: 1, memo: 'abc:12.5' })).toBe(JSON.stringify({ a: 'b', n: 1, memo: 'abc:12.5' }));
     expect(exactNumbersOut.parse('{"amount":21000}')).toEqual({ amount: 21000 });
+  });
+});
+
+describe('long calls', () => {
+  /** A server that never answers, and counts the requests it holds. */
+  async function silent() {
+    const held = new Set<http.ServerResponse>();
+    const server = http.createServer((_req, res) => {
+      held.add(res);
+      res.on('close', () => held.delete(res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/wait`,
+      held: () => held.size,
+      stop: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    };
+  }
+
+  it('a call held open ends when its signal aborts, as a retryable failure, and the connection is dropped', async () => {
+    const server = await silent();
+    const dispatcher = new Agent();
+    try {
+      const stop = new AbortController();
+      const call = createUpstreamHttp(dispatcher).send({ method: 'POST', url: server.url, body: '{}', timeoutMs: 60_000, signal: stop.signal });
+      await expect.poll(() => server.held()).toBe(1);
+      stop.abort();
+      await expect(call).rejects.toMatchObject({ name: 'UpstreamError', kind: 'integration', retryable: true });
+      await expect.poll(() => server.held()).toBe(0);
+    } finally {
+      await dispatcher.close();
+      await server.stop();
+    }
+  });
+
+  it('its own timeout still applies alongside the signal', async () => {
+    const server = await silent();
+    const dispatcher = new Agent();
+    try {
+      const call = createUpstreamHttp(dispatcher).send({ method: 'POST', url: server.url, timeoutMs: 100, signal: new AbortController().signal });
+      await expect(call).rejects.toMatchObject({ kind: 'integration', retryable: true, upstreamCode: 'timeout' });
+    } finally {
+      await dispatcher.close();
+      await server.stop();
+    }
   });
 });
 

@@ -31,6 +31,9 @@ export interface ApiCall<S extends z.ZodType> {
   body?: unknown;
   /** The payload's schema: a wrong shape is a retryable integration failure naming the field. */
   answer: S;
+  /** For a call the upstream holds open on purpose (a long poll): longer than the default timeout. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 /**
@@ -47,6 +50,8 @@ export function createApiClient<A>(http: UpstreamHttp, spec: ApiClientSpec<A>) {
       url: `${spec.baseUrl(account).replace(/\/+$/, '')}${req.path}`,
       headers: spec.headers(account, { method: req.method, path: req.path, body }),
       ...(body !== undefined ? { body } : {}),
+      ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
     });
     const what = `${spec.name} ${req.method} ${req.path.split('?')[0]}`;
     const ok = res.status >= 200 && res.status < 300;

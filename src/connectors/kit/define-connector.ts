@@ -7,6 +7,7 @@ import type {
   RefundRequest,
   RefundResult,
   InboundWebhookRequest,
+  PaidAfter,
   UpstreamEvent,
   UpstreamInvoice,
   VerificationResult,
@@ -37,6 +38,11 @@ export interface ConnectorDefinition<CS extends z.ZodType, KS extends z.ZodType>
   /** Only with manifest capabilities.refund (checked when the connector is defined). */
   refund?(account: Account<z.output<CS>, z.output<KS>>, request: RefundRequest): Promise<RefundResult>;
   getBalance?(account: Account<z.output<CS>, z.output<KS>>): Promise<Array<{ currency: string; available: string; onhold: string }>>;
+  /** Long polls for payments (upstreams without webhooks); see PaymentWaits. */
+  paymentWaits?: {
+    latest(account: Account<z.output<CS>, z.output<KS>>, signal: AbortSignal): Promise<string>;
+    next(account: Account<z.output<CS>, z.output<KS>>, cursor: string, signal: AbortSignal): Promise<PaidAfter | null>;
+  };
   webhooks: {
     verify(account: Account<z.output<CS>, z.output<KS>>, request: InboundWebhookRequest): VerificationResult;
     /** Raw bytes of a verified webhook → normalized events; throws (naming the field) on a wrong shape. */
@@ -92,6 +98,7 @@ export function defineConnector<CS extends z.ZodType, KS extends z.ZodType>(def:
   if (def.cancelInvoice) connector.cancelInvoice = withAccount(def.cancelInvoice);
   if (def.getBalance) connector.getBalance = withAccount(def.getBalance);
   if (def.refund) connector.refund = withAccount(def.refund);
+  if (def.paymentWaits) connector.paymentWaits = { latest: withAccount(def.paymentWaits.latest), next: withAccount(def.paymentWaits.next) };
   return connector;
 }
 

@@ -15,6 +15,8 @@ export interface UpstreamRequest {
   /** Sent as is, as application/json: connectors that sign the body sign exactly these bytes. */
   body?: string;
   timeoutMs?: number;
+  /** Cuts the request short (a long poll stopped at shutdown); it then fails like a timeout. */
+  signal?: AbortSignal;
 }
 
 export interface UpstreamHttp {
@@ -30,13 +32,13 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  */
 export function createUpstreamHttp(dispatcher: Dispatcher): UpstreamHttp {
   return {
-    async send({ method, url, headers = {}, body, timeoutMs = DEFAULT_TIMEOUT_MS }) {
+    async send({ method, url, headers = {}, body, timeoutMs = DEFAULT_TIMEOUT_MS, signal }) {
       let res: Dispatcher.ResponseData;
       try {
         res = await request(url, {
           method,
           dispatcher,
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
           headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
           ...(body !== undefined ? { body } : {}),
         });
