@@ -24,6 +24,8 @@ export interface ApiCall<S extends z.ZodType> {
   body?: unknown;
   /** The payload's schema: a wrong shape is a retryable integration failure naming the field. */
   answer: S;
+  /** A shorter timeout than the default, for calls that must answer within someone else's deadline. */
+  timeoutMs?: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export function createApiClient<A>(http: UpstreamHttp, spec: ApiClientSpec<A>) {
       url: `${spec.baseUrl(account).replace(/\/+$/, '')}${req.path}`,
       headers: spec.headers(account, { method: req.method, path: req.path, body }),
       ...(body !== undefined ? { body } : {}),
+      ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
     });
     const what = `${spec.name} ${req.method} ${req.path.split('?')[0]}`;
     const ok = res.status >= 200 && res.status < 300;
