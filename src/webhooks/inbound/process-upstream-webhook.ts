@@ -5,14 +5,17 @@ import { upstreamInvoicesRepo } from '../../db/upstream-invoices-repo.js';
 import { upstreamEventKeysRepo } from '../../db/upstream-event-keys-repo.js';
 import type { ConnectorRegistry } from '../../connectors/registry.js';
 import type { InvoiceService } from '../../invoices/invoice-service.js';
+import type { UpstreamForwarder } from './upstream-forwarder.js';
 
 /**
  * Turns one stored, verified upstream webhook into invoice changes. Idempotent: the invoice only
  * moves forward and our events derive from its new state, so the same upstream event twice (or a
  * late one) changes nothing the second time. Events already applied from another webhook (same
- * dedupe key, e.g. a BTCPay redelivery) are skipped and noted.
+ * dedupe key, e.g. a BTCPay redelivery) are skipped and noted. A webhook its connector passes on
+ * (a Telegram update that is not about our invoices) gets its forward recorded before it counts
+ * as processed, and the first attempt is made at once (`forwarder`).
  */
-export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: ConnectorRegistry; invoices: InvoiceService; logger: Logger }) {
+export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: ConnectorRegistry; invoices: InvoiceService; logger: Logger; forwarder?: UpstreamForwarder }) {
   return async function process(webhookId: string): Promise<'processed' | 'skipped'> {
     const row = await upstreamWebhooksRepo.find(deps.db, webhookId);
     if (!row || !row.verified || row.processed_at || !row.gateway_account_id) return 'skipped';
@@ -59,7 +62,11 @@ export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: Conne
       ...(duplicates.length ? [`duplicate event(s) skipped: ${duplicates.join(', ')}`] : []),
     ];
     if (unknown.length) deps.logger.warn({ webhook: row.id, upstream_ids: unknown }, 'upstream webhook for invoices we do not know');
+    const forwarded = connector.forwardWebhook && deps.forwarder ? await deps.forwarder.plan(row) : false;
     await upstreamWebhooksRepo.markProcessed(deps.db, row.id, notes.length ? notes.join('; ') : null);
+    if (forwarded) {
+      void deps.forwarder!.deliver(row.id).catch((err: unknown) => deps.logger.warn({ webhook: row.id, err: (err as Error).message }, 'first forward attempt failed; the sweeper retries it'));
+    }
     return 'processed';
   };
 }
