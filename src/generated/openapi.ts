@@ -331,6 +331,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -433,7 +434,8 @@ export declare namespace Components {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `stars` (Telegram Stars through a
+             * bot: `XTR` invoices). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -495,8 +497,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -527,7 +529,8 @@ export declare namespace Components {
                  * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode), `stars` (Telegram Stars through a
+                 * bot: `XTR` invoices). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -542,7 +545,8 @@ export declare namespace Components {
                  * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode), `stars` (Telegram Stars through a
+                 * bot: `XTR` invoices). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -570,8 +574,8 @@ export declare namespace Components {
                  */
                 Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
                 currency: /**
-                 * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-                 * asset ticker (`USDT`, `TON`, `BTC`).
+                 * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+                 * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
                  *
                  * example:
                  * USDT
@@ -634,9 +638,11 @@ export declare namespace Components {
              */
             currencies: string[];
             /**
-             * Whether it takes fiat-priced invoices, crypto-priced invoices, or both.
+             * Whether it takes fiat-priced invoices, crypto-priced invoices, or both; `in_app` is a
+             * currency that exists only inside one platform (Telegram Stars, `XTR`).
+             *
              */
-            currency_kinds: ("fiat" | "crypto")[];
+            currency_kinds: ("fiat" | "crypto" | "in_app")[];
             /**
              * The `accepted_assets` entries this connector understands (BTCPay Server: `BTC`,
              * `BTC-CHAIN`, `BTC-LN`); `null` when it takes plain crypto asset codes.
@@ -704,18 +710,23 @@ export declare namespace Components {
              * The API key from the upstream's merchant dashboard.
              */
             description: string;
+            /**
+             * Whether an account must have it (Telegram Stars' `webhook_secret` is optional).
+             */
+            required: boolean;
         }
         /**
          * An upstream connector id: `sandbox` (test mode only; invoices are driven by
          * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
          * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
          * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-         * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+         * API Checkout: USDT, USDC, USD1 deposits; live mode), `stars` (Telegram Stars through a
+         * bot: `XTR` invoices). Later upstreams add values here.
          *
          * example:
          * cryptopay
          */
-        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin";
+        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin" | "stars";
         export type ConnectorList = {
             object: "list";
             data: /* An upstream gateway Switchyard can route invoices to. */ Connector[];
@@ -745,6 +756,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -817,8 +829,8 @@ export declare namespace Components {
             environment?: "mainnet" | "testnet";
         }
         /**
-         * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-         * asset ticker (`USDT`, `TON`, `BTC`).
+         * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+         * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
          *
          * example:
          * USDT
@@ -1087,7 +1099,7 @@ export declare namespace Components {
             config: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `StarsConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1167,7 +1179,7 @@ export declare namespace Components {
         /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `StarsConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1175,7 +1187,7 @@ export declare namespace Components {
         export type GatewayAccountConfig = /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `StarsConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1186,7 +1198,24 @@ export declare namespace Components {
          * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
          *
          */
-        BtcPayConfig | /* The configuration of an XthonPay account (`connector: xthonpay`). */ XthonPayConfig | /* The configuration of a PayStablecoin account (`connector: paystablecoin`). */ PayStablecoinConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
+        BtcPayConfig | /* The configuration of an XthonPay account (`connector: xthonpay`). */ XthonPayConfig | /* The configuration of a PayStablecoin account (`connector: paystablecoin`). */ PayStablecoinConfig | /**
+         * The configuration of a Telegram Stars account (`connector: stars`): `XTR` invoices paid
+         * with Telegram Stars through your bot (`credentials.bot_token`). Two ways to connect:
+         *
+         * * **Switchyard owns the bot's webhook** (no `credentials.webhook_secret`): Switchyard
+         *   makes a secret and calls `setWebhook` with the account's `webhook_url`; payment updates
+         *   are handled here, and every other update (and payments that are not Switchyard's) is
+         *   passed on unchanged, with the same `X-Telegram-Bot-Api-Secret-Token` header, to
+         *   `forward_url` if set (retried like webhooks to you). Replies that a bot gives in its
+         *   webhook answer do not reach Telegram this way: answer with Bot API calls.
+         * * **Your bot keeps its webhook** (`credentials.webhook_secret` given): your bot forwards
+         *   the updates with `pre_checkout_query`, `message.successful_payment` and
+         *   `message.refunded_payment` of Switchyard's invoices (payload `inv_…`), unchanged, to the
+         *   account's `webhook_url` with the header `X-Telegram-Bot-Api-Secret-Token:
+         *   <webhook_secret>`, and does not answer those pre-checkout queries itself.
+         *
+         */
+        StarsConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
         /**
          * One body per connector, chosen by `connector` (`CryptoPayAccountCreate`,
          * `WalletPayAccountCreate`, …): the fields are the same for every connector, only `config`
@@ -1203,7 +1232,7 @@ export declare namespace Components {
          * may not exceed `max_amount`.
          *
          */
-        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
+        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* Connects a Telegram bot that takes payments in Telegram Stars (`XTR`). */ StarsAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
         /**
          * The connector's credentials, checked against that connector's fields (also listed
          * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
@@ -1217,6 +1246,7 @@ export declare namespace Components {
          * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
          * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
          * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+         * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
          *
          * example:
          * {
@@ -1236,8 +1266,8 @@ export declare namespace Components {
          * ]
          */
         export type GatewayAccountCurrencies = /**
-         * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-         * asset ticker (`USDT`, `TON`, `BTC`).
+         * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+         * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
          *
          * example:
          * USDT
@@ -1300,7 +1330,7 @@ export declare namespace Components {
             config?: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `StarsConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1331,8 +1361,8 @@ export declare namespace Components {
              * ]
              */
             currencies?: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1450,8 +1480,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1576,7 +1606,8 @@ export declare namespace Components {
                  * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode), `stars` (Telegram Stars through a
+                 * bot: `XTR` invoices). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -1617,8 +1648,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1691,7 +1722,8 @@ export declare namespace Components {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `stars` (Telegram Stars through a
+             * bot: `XTR` invoices). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -1790,8 +1822,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1869,8 +1901,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1949,6 +1981,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -2181,6 +2214,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -2256,6 +2290,155 @@ export declare namespace Components {
              * 9.99
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+        }
+        /**
+         * Connects a Telegram bot that takes payments in Telegram Stars (`XTR`).
+         */
+        export type StarsAccountCreate = {
+            connector: "stars";
+            name?: /**
+             * A label for your own records.
+             * example:
+             * Crypto Pay
+             */
+            GatewayAccountName;
+            credentials: /**
+             * The connector's credentials, checked against that connector's fields (also listed
+             * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
+             * `422 validation_failed`. Stored encrypted and never returned.
+             *
+             * | connector | credentials |
+             * | --- | --- |
+             * | `sandbox` | none: `{}` |
+             * | `cryptopay` | `{"token": "<the app's API token from @CryptoBot → Crypto Pay → My Apps>"}` |
+             * | `walletpay` | `{"api_key": "<the store's API key from the Wallet Pay merchant dashboard>"}` |
+             * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
+             * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
+             * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
+             *
+             * example:
+             * {
+             *   "token": "12345:AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC"
+             * }
+             */
+            GatewayAccountCredentials;
+            config?: /**
+             * The configuration of a Telegram Stars account (`connector: stars`): `XTR` invoices paid
+             * with Telegram Stars through your bot (`credentials.bot_token`). Two ways to connect:
+             *
+             * * **Switchyard owns the bot's webhook** (no `credentials.webhook_secret`): Switchyard
+             *   makes a secret and calls `setWebhook` with the account's `webhook_url`; payment updates
+             *   are handled here, and every other update (and payments that are not Switchyard's) is
+             *   passed on unchanged, with the same `X-Telegram-Bot-Api-Secret-Token` header, to
+             *   `forward_url` if set (retried like webhooks to you). Replies that a bot gives in its
+             *   webhook answer do not reach Telegram this way: answer with Bot API calls.
+             * * **Your bot keeps its webhook** (`credentials.webhook_secret` given): your bot forwards
+             *   the updates with `pre_checkout_query`, `message.successful_payment` and
+             *   `message.refunded_payment` of Switchyard's invoices (payload `inv_…`), unchanged, to the
+             *   account's `webhook_url` with the header `X-Telegram-Bot-Api-Secret-Token:
+             *   <webhook_secret>`, and does not answer those pre-checkout queries itself.
+             *
+             */
+            StarsConfig;
+            enabled?: /* `false` connects the account without routing invoices to it yet. */ GatewayAccountEnabled;
+            priority?: /**
+             * Accounts with a higher priority are tried first.
+             * example:
+             * 10
+             */
+            GatewayAccountPriority;
+            weight?: /**
+             * Shares invoices among accounts of equal priority, in proportion to their weights.
+             * example:
+             * 1
+             */
+            GatewayAccountWeight;
+            currencies?: /**
+             * Only invoices in these currencies are routed to the account; omit it for every currency the connector takes.
+             * example:
+             * [
+             *   "USDT",
+             *   "TON",
+             *   "BTC"
+             * ]
+             */
+            GatewayAccountCurrencies;
+            min_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+            max_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+        }
+        /**
+         * The configuration of a Telegram Stars account (`connector: stars`): `XTR` invoices paid
+         * with Telegram Stars through your bot (`credentials.bot_token`). Two ways to connect:
+         *
+         * * **Switchyard owns the bot's webhook** (no `credentials.webhook_secret`): Switchyard
+         *   makes a secret and calls `setWebhook` with the account's `webhook_url`; payment updates
+         *   are handled here, and every other update (and payments that are not Switchyard's) is
+         *   passed on unchanged, with the same `X-Telegram-Bot-Api-Secret-Token` header, to
+         *   `forward_url` if set (retried like webhooks to you). Replies that a bot gives in its
+         *   webhook answer do not reach Telegram this way: answer with Bot API calls.
+         * * **Your bot keeps its webhook** (`credentials.webhook_secret` given): your bot forwards
+         *   the updates with `pre_checkout_query`, `message.successful_payment` and
+         *   `message.refunded_payment` of Switchyard's invoices (payload `inv_…`), unchanged, to the
+         *   account's `webhook_url` with the header `X-Telegram-Bot-Api-Secret-Token:
+         *   <webhook_secret>`, and does not answer those pre-checkout queries itself.
+         *
+         */
+        export type StarsConfig = {
+            base_url?: /**
+             * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
+             * emulator. An absolute `http(s)` URL; one resolving to a private, loopback or
+             * link-local address is refused (`422 url_not_allowed`) unless the operator allows
+             * such addresses.
+             *
+             * example:
+             * https://cryptopay-proxy.example.com/api
+             */
+            ConfigBaseUrl /* uri ^[Hh][Tt][Tt][Pp][Ss]?:// */;
+            /**
+             * `test`: Telegram's test environment (`/bot<token>/test/<method>`). Default `production`.
+             * example:
+             * test
+             */
+            environment?: "production" | "test";
+            /**
+             * When Switchyard owns the bot's webhook: your bot's own webhook address, where every
+             * update that is not about a Switchyard invoice is passed on. Checked like `base_url`
+             * (`422 url_not_allowed`).
+             *
+             * example:
+             * https://bot.example.com/telegram/webhook
+             */
+            forward_url?: string; // uri ^[Hh][Tt][Tt][Pp][Ss]?://
+            /**
+             * When Switchyard owns the bot's webhook: the update types Telegram sends it
+             * (`message` and `pre_checkout_query` are always added). Default: only those two, or
+             * Telegram's default set when `forward_url` is set.
+             *
+             * example:
+             * [
+             *   "message",
+             *   "callback_query",
+             *   "pre_checkout_query"
+             * ]
+             */
+            allowed_updates?: string /* ^[a-z][a-z_]{0,63}$ */[];
         }
         export type Tenant = {
             id: /**
@@ -2349,7 +2532,8 @@ export declare namespace Components {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `stars` (Telegram Stars through a
+             * bot: `XTR` invoices). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -2526,6 +2710,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -2899,6 +3084,7 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -3632,7 +3818,8 @@ export declare namespace Paths {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `stars` (Telegram Stars through a
+             * bot: `XTR` invoices). Later upstreams add values here.
              *
              * example:
              * cryptopay
