@@ -146,7 +146,8 @@ export function createStarsConnector(deps: { http: UpstreamHttp }): Connector {
       forward(account, rawBody) {
         const url = account.config.forward_url;
         const secret = account.credentials.webhook_secret;
-        if (!url || !secret) return null;
+        // Forwarding to this account's own webhook_url would send each update round for ever.
+        if (!url || !secret || url === account.webhookUrl) return null;
         const update = readUpdate(rawBody);
         if (!update || isAboutOurInvoice(update)) return null;
         return { url, headers: { [SECRET_HEADER]: secret } };
