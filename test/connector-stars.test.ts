@@ -301,7 +301,8 @@ describe('Telegram Stars: a buyer pays', () => {
   it('an answer slower than the budget does not hold the acknowledgement: the update is stored first and acknowledged within the budget', async () => {
     const connected = await stars.connect();
     const invoice = await stars.createInvoice(connected.key);
-    emu.failNext('answerPreCheckoutQuery', { delayMs: 7000 });
+    // Held far beyond the budget: the answer call can only be given up on.
+    emu.failNext('answerPreCheckoutQuery', { delayMs: 60_000 });
     const sent = await emu.sendUpdate(
       { update_id: emu.nextUpdateId(), pre_checkout_query: { id: '77002', from: { id: 5, is_bot: false, first_name: 'B' }, currency: 'XTR', total_amount: 50, invoice_payload: invoice.id } },
       stars.webhookTarget(connected.account),
@@ -311,6 +312,8 @@ describe('Telegram Stars: a buyer pays', () => {
     // The emulator saw the answer call begin, but our acknowledgement came before it was answered.
     expect(answer?.status).toBe(0);
     expect(await storedWebhooks(connected.account.id)).toEqual([expect.objectContaining({ verified: true })]);
+    expect(logLines.some((l) => l.includes('took too long') || l.includes('upstream webhook answer failed'))).toBe(true);
+    await stars.webhooksProcessed(connected.account.id);
   }, 20_000);
 });
 

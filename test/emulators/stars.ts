@@ -404,7 +404,14 @@ export async function startStarsEmulator(opts: { maxStars?: number } = {}): Prom
     if (!name) return fail(new BotApiError(404, 'Not Found'));
     record.apiMethod = name;
     const failure = failures.take(name);
-    if (failure?.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
+    if (failure?.delayMs) {
+      // Held back, unless the caller gives up first (then the answer goes nowhere).
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, failure.delayMs);
+        res.on('close', () => (clearTimeout(timer), resolve()));
+      });
+      if (res.destroyed) return;
+    }
     if (failure && failure.status) return fail(new BotApiError(failure.status, failure.description ?? `Internal Server Error`));
     try {
       answer(200, { ok: true, result: methods[name]!(bot, record.params) });
