@@ -20,6 +20,10 @@
  *         paystablecoin  close (= expire) | fail;
  *         lnbits  webhooks are unsigned hints (double-encoded JSON; {"encoding": "object"} for the
  *         pre-1.1 form), so `pay` without webhook_url is settled by sync or reconciliation.
+ *         stars  buy (a buyer: the pre-checkout query, then the payment if the bot said yes; add
+ *         {"secret": "<webhook_secret>"} when your bot keeps its webhook) | refund (Telegram refunds
+ *         the link's last payment: refunded_payment). Telegram Stars accounts without a webhook_secret
+ *         register their webhook here (setWebhook), so webhook_url finds the secret by itself.
  *
  * The answer carries what our webhook ingress said back (`webhook_answers`).
  */
@@ -33,10 +37,11 @@ import { startPayStablecoinEmulator } from '../test/emulators/paystablecoin.js';
 import { startXRocketEmulator } from '../test/emulators/xrocket.js';
 import { startLnbitsEmulator } from '../test/emulators/lnbits.js';
 import { startClnEmulator } from '../test/emulators/cln.js';
+import { startStarsEmulator } from '../test/emulators/stars.js';
 
 const CONTROL_PORT = Number(process.env.EMULATOR_CONTROL_PORT ?? 4600);
 
-const [cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket, lnbits, cln] = await Promise.all([
+const [cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket, lnbits, cln, stars] = await Promise.all([
   startCryptoPayEmulator(),
   startWalletPayEmulator(),
   startBtcPayEmulator({ webhookUrl: null }),
@@ -45,8 +50,9 @@ const [cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket, lnbits, c
   startXRocketEmulator(),
   startLnbitsEmulator(),
   startClnEmulator(),
+  startStarsEmulator(),
 ]);
-const emulators: Record<string, UpstreamEmulator> = { cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket, lnbits, cln };
+const emulators: Record<string, UpstreamEmulator> = { cryptopay, walletpay, btcpay, xthonpay, paystablecoin, xrocket, lnbits, cln, stars };
 
 /** What to paste into POST /v1/gateway-accounts (also served at GET / of the control API). */
 const where = {
@@ -60,6 +66,8 @@ interface ControlBody {
   method?: 'BTC-CHAIN' | 'BTC-LN';
   amount?: string;
   encoding?: 'double' | 'object';
+  /** Telegram Stars: the webhook_secret of a bot that forwards its updates. */
+  secret?: string;
 }
 type Action = (upstreamId: string, body: ControlBody) => Promise<WebhookAnswer[]>;
 
@@ -95,6 +103,21 @@ const actions: Record<string, Record<string, Action>> = {
     confirm: (id) => deliveries(btcpay.confirm(id)),
     expire: (id) => deliveries(btcpay.expire(id)),
     invalidate: (id) => deliveries(btcpay.invalidate(id)),
+  },
+  // Telegram Stars: a buyer goes through the pre-checkout query first; Telegram may refund by itself.
+  stars: {
+    ...sharedActions(stars),
+    buy: async (slug, b) => {
+      if (!b.webhook_url) throw Object.assign(new Error('buy needs the account’s webhook_url'), { status: 400 });
+      const bought = await stars.buy(slug, { url: b.webhook_url }, b.secret ? { secret: b.secret } : {});
+      return [bought.preCheckoutAnswer, ...(bought.paymentAnswer ? [bought.paymentAnswer] : [])].map((a) => ({ status: a.status, body: a.body }));
+    },
+    refund: async (slug, b) => {
+      const charge = [...stars.charges.values()].reverse().find((c) => c.slug === slug);
+      if (!charge || !b.webhook_url) throw Object.assign(new Error('refund needs a paid link and the account’s webhook_url'), { status: 400 });
+      const sent = await stars.refundFromTelegram(charge.chargeId, { url: b.webhook_url }, b.secret ? { secret: b.secret } : {});
+      return [{ status: sent.status, body: sent.body }];
+    },
   },
   paystablecoin: {
     ...sharedActions(paystablecoin),

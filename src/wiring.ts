@@ -80,7 +80,7 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     upstreamWebhookQueue,
     ingress: createWebhookIngress({ db, connectors, secretBox, publicBaseUrl: config.publicBaseUrl, upstreamWebhookQueue, logger }),
     breaker,
-    gatewayAccounts: createGatewayAccountService({ db, config, secretBox, connectors, breaker }),
+    gatewayAccounts: createGatewayAccountService({ db, config, secretBox, connectors, breaker, logger }),
     endpoints: createEndpointService({ db, config, secretBox, deliveryQueue, logger }),
     tenants: createTenantService({ db, keyChanges: keyCache }),
     authenticator: createAuthenticator({ db, operatorTokens, logger, keyCache }),

@@ -11,6 +11,7 @@ import { createPayStablecoinConnector } from './paystablecoin/index.js';
 import { createXRocketConnector } from './xrocket/index.js';
 import { createLnbitsConnector } from './lnbits/index.js';
 import { createClnConnector } from './cln/index.js';
+import { createStarsConnector } from './stars/index.js';
 
 export interface ConnectorRegistry {
   get(id: string): Connector | undefined;
@@ -32,6 +33,7 @@ export function createConnectorRegistry(deps: { db: Db; publicBaseUrl: string; h
     xrocket: createXRocketConnector(deps),
     lnbits: createLnbitsConnector(deps),
     cln: createClnConnector(deps),
+    stars: createStarsConnector(deps),
   };
   const connectors = new Map<string, Connector>(Object.entries(byId));
   return {

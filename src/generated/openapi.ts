@@ -334,6 +334,7 @@ export declare namespace Components {
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -439,7 +440,8 @@ export declare namespace Components {
              * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
              * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
              * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
-             * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
+             * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+             * invoices). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -501,8 +503,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -536,7 +538,8 @@ export declare namespace Components {
                  * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
                  * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
                  * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
-                 * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
+                 * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+                 * invoices). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -554,7 +557,8 @@ export declare namespace Components {
                  * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
                  * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
                  * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
-                 * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
+                 * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+                 * invoices). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -582,8 +586,8 @@ export declare namespace Components {
                  */
                 Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
                 currency: /**
-                 * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-                 * asset ticker (`USDT`, `TON`, `BTC`).
+                 * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+                 * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
                  *
                  * example:
                  * USDT
@@ -621,6 +625,7 @@ export declare namespace Components {
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -764,9 +769,11 @@ export declare namespace Components {
              */
             currencies: string[];
             /**
-             * Whether it takes fiat-priced invoices, crypto-priced invoices, or both.
+             * Whether it takes fiat-priced invoices, crypto-priced invoices, or both; `in_app` is a
+             * currency that exists only inside one platform (Telegram Stars, `XTR`).
+             *
              */
-            currency_kinds: ("fiat" | "crypto")[];
+            currency_kinds: ("fiat" | "crypto" | "in_app")[];
             /**
              * The `accepted_assets` entries this connector understands (BTCPay Server: `BTC`,
              * `BTC-CHAIN`, `BTC-LN`; LNbits: `BTC`, `BTC-LN`); `null` when it takes plain crypto
@@ -835,6 +842,10 @@ export declare namespace Components {
              * The API key from the upstream's merchant dashboard.
              */
             description: string;
+            /**
+             * Whether an account must have it (Telegram Stars' `webhook_secret` is optional).
+             */
+            required: boolean;
         }
         /**
          * An upstream connector id: `sandbox` (test mode only; invoices are driven by
@@ -844,12 +855,13 @@ export declare namespace Components {
          * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
          * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
          * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
-         * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
+         * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+         * invoices). Later upstreams add values here.
          *
          * example:
          * cryptopay
          */
-        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin" | "xrocket" | "lnbits" | "cln";
+        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin" | "xrocket" | "lnbits" | "cln" | "stars";
         export type ConnectorList = {
             object: "list";
             data: /* An upstream gateway Switchyard can route invoices to. */ Connector[];
@@ -882,6 +894,7 @@ export declare namespace Components {
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -954,8 +967,8 @@ export declare namespace Components {
             environment?: "mainnet" | "testnet";
         }
         /**
-         * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-         * asset ticker (`USDT`, `TON`, `BTC`).
+         * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+         * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
          *
          * example:
          * USDT
@@ -1224,7 +1237,7 @@ export declare namespace Components {
             config: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `StarsConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1304,7 +1317,7 @@ export declare namespace Components {
         /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `StarsConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1312,7 +1325,7 @@ export declare namespace Components {
         export type GatewayAccountConfig = /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `StarsConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1335,7 +1348,24 @@ export declare namespace Components {
          * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
          *
          */
-        ClnConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
+        ClnConfig | /**
+         * The configuration of a Telegram Stars account (`connector: stars`): `XTR` invoices paid
+         * with Telegram Stars through your bot (`credentials.bot_token`). Two ways to connect:
+         *
+         * * **Switchyard owns the bot's webhook** (no `credentials.webhook_secret`): Switchyard
+         *   makes a secret and calls `setWebhook` with the account's `webhook_url`; payment updates
+         *   are handled here, and every other update (and payments that are not Switchyard's) is
+         *   passed on unchanged, with the same `X-Telegram-Bot-Api-Secret-Token` header, to
+         *   `forward_url` if set (retried like webhooks to you). Replies that a bot gives in its
+         *   webhook answer do not reach Telegram this way: answer with Bot API calls.
+         * * **Your bot keeps its webhook** (`credentials.webhook_secret` given): your bot forwards
+         *   the updates with `pre_checkout_query`, `message.successful_payment` and
+         *   `message.refunded_payment` of Switchyard's invoices (payload `inv_…`), unchanged, to the
+         *   account's `webhook_url` with the header `X-Telegram-Bot-Api-Secret-Token:
+         *   <webhook_secret>`, and does not answer those pre-checkout queries itself.
+         *
+         */
+        StarsConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
         /**
          * One body per connector, chosen by `connector` (`CryptoPayAccountCreate`,
          * `WalletPayAccountCreate`, …): the fields are the same for every connector, only `config`
@@ -1352,7 +1382,7 @@ export declare namespace Components {
          * may not exceed `max_amount`.
          *
          */
-        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* Connects an xRocket Pay app. */ XRocketAccountCreate | /* Connects a wallet on an LNbits server with its Invoice/read key; `config.base_url` is required. */ LnbitsAccountCreate | /* Connects a Core Lightning node through its clnrest plugin; `config.base_url` is required. */ ClnAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
+        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* Connects an xRocket Pay app. */ XRocketAccountCreate | /* Connects a wallet on an LNbits server with its Invoice/read key; `config.base_url` is required. */ LnbitsAccountCreate | /* Connects a Core Lightning node through its clnrest plugin; `config.base_url` is required. */ ClnAccountCreate | /* Connects a Telegram bot that takes payments in Telegram Stars (`XTR`). */ StarsAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
         /**
          * The connector's credentials, checked against that connector's fields (also listed
          * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
@@ -1369,6 +1399,7 @@ export declare namespace Components {
          * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
          * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
          * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+         * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
          *
          * example:
          * {
@@ -1388,8 +1419,8 @@ export declare namespace Components {
          * ]
          */
         export type GatewayAccountCurrencies = /**
-         * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-         * asset ticker (`USDT`, `TON`, `BTC`).
+         * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+         * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
          *
          * example:
          * USDT
@@ -1452,7 +1483,7 @@ export declare namespace Components {
             config?: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `StarsConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1483,8 +1514,8 @@ export declare namespace Components {
              * ]
              */
             currencies?: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1602,8 +1633,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1731,7 +1762,8 @@ export declare namespace Components {
                  * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
                  * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
                  * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
-                 * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
+                 * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+                 * invoices). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -1772,8 +1804,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1849,7 +1881,8 @@ export declare namespace Components {
              * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
              * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
              * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
-             * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
+             * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+             * invoices). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -1948,8 +1981,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -2027,8 +2060,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -2095,6 +2128,7 @@ export declare namespace Components {
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -2211,6 +2245,7 @@ export declare namespace Components {
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -2446,6 +2481,7 @@ export declare namespace Components {
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -2552,6 +2588,158 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
         }
+        /**
+         * Connects a Telegram bot that takes payments in Telegram Stars (`XTR`).
+         */
+        export type StarsAccountCreate = {
+            connector: "stars";
+            name?: /**
+             * A label for your own records.
+             * example:
+             * Crypto Pay
+             */
+            GatewayAccountName;
+            credentials: /**
+             * The connector's credentials, checked against that connector's fields (also listed
+             * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
+             * `422 validation_failed`. Stored encrypted and never returned.
+             *
+             * | connector | credentials |
+             * | --- | --- |
+             * | `sandbox` | none: `{}` |
+             * | `cryptopay` | `{"token": "<the app's API token from @CryptoBot → Crypto Pay → My Apps>"}` |
+             * | `walletpay` | `{"api_key": "<the store's API key from the Wallet Pay merchant dashboard>"}` |
+             * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
+             * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
+             * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
+             *
+             * example:
+             * {
+             *   "token": "12345:AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC"
+             * }
+             */
+            GatewayAccountCredentials;
+            config?: /**
+             * The configuration of a Telegram Stars account (`connector: stars`): `XTR` invoices paid
+             * with Telegram Stars through your bot (`credentials.bot_token`). Two ways to connect:
+             *
+             * * **Switchyard owns the bot's webhook** (no `credentials.webhook_secret`): Switchyard
+             *   makes a secret and calls `setWebhook` with the account's `webhook_url`; payment updates
+             *   are handled here, and every other update (and payments that are not Switchyard's) is
+             *   passed on unchanged, with the same `X-Telegram-Bot-Api-Secret-Token` header, to
+             *   `forward_url` if set (retried like webhooks to you). Replies that a bot gives in its
+             *   webhook answer do not reach Telegram this way: answer with Bot API calls.
+             * * **Your bot keeps its webhook** (`credentials.webhook_secret` given): your bot forwards
+             *   the updates with `pre_checkout_query`, `message.successful_payment` and
+             *   `message.refunded_payment` of Switchyard's invoices (payload `inv_…`), unchanged, to the
+             *   account's `webhook_url` with the header `X-Telegram-Bot-Api-Secret-Token:
+             *   <webhook_secret>`, and does not answer those pre-checkout queries itself.
+             *
+             */
+            StarsConfig;
+            enabled?: /* `false` connects the account without routing invoices to it yet. */ GatewayAccountEnabled;
+            priority?: /**
+             * Accounts with a higher priority are tried first.
+             * example:
+             * 10
+             */
+            GatewayAccountPriority;
+            weight?: /**
+             * Shares invoices among accounts of equal priority, in proportion to their weights.
+             * example:
+             * 1
+             */
+            GatewayAccountWeight;
+            currencies?: /**
+             * Only invoices in these currencies are routed to the account; omit it for every currency the connector takes.
+             * example:
+             * [
+             *   "USDT",
+             *   "TON",
+             *   "BTC"
+             * ]
+             */
+            GatewayAccountCurrencies;
+            min_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+            max_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+        }
+        /**
+         * The configuration of a Telegram Stars account (`connector: stars`): `XTR` invoices paid
+         * with Telegram Stars through your bot (`credentials.bot_token`). Two ways to connect:
+         *
+         * * **Switchyard owns the bot's webhook** (no `credentials.webhook_secret`): Switchyard
+         *   makes a secret and calls `setWebhook` with the account's `webhook_url`; payment updates
+         *   are handled here, and every other update (and payments that are not Switchyard's) is
+         *   passed on unchanged, with the same `X-Telegram-Bot-Api-Secret-Token` header, to
+         *   `forward_url` if set (retried like webhooks to you). Replies that a bot gives in its
+         *   webhook answer do not reach Telegram this way: answer with Bot API calls.
+         * * **Your bot keeps its webhook** (`credentials.webhook_secret` given): your bot forwards
+         *   the updates with `pre_checkout_query`, `message.successful_payment` and
+         *   `message.refunded_payment` of Switchyard's invoices (payload `inv_…`), unchanged, to the
+         *   account's `webhook_url` with the header `X-Telegram-Bot-Api-Secret-Token:
+         *   <webhook_secret>`, and does not answer those pre-checkout queries itself.
+         *
+         */
+        export type StarsConfig = {
+            base_url?: /**
+             * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
+             * emulator. An absolute `http(s)` URL; one resolving to a private, loopback or
+             * link-local address is refused (`422 url_not_allowed`) unless the operator allows
+             * such addresses.
+             *
+             * example:
+             * https://cryptopay-proxy.example.com/api
+             */
+            ConfigBaseUrl /* uri ^[Hh][Tt][Tt][Pp][Ss]?:// */;
+            /**
+             * `test`: Telegram's test environment (`/bot<token>/test/<method>`). Default `production`.
+             * example:
+             * test
+             */
+            environment?: "production" | "test";
+            /**
+             * When Switchyard owns the bot's webhook: your bot's own webhook address, where every
+             * update that is not about a Switchyard invoice is passed on. Checked like `base_url`
+             * (`422 url_not_allowed`).
+             *
+             * example:
+             * https://bot.example.com/telegram/webhook
+             */
+            forward_url?: string; // uri ^[Hh][Tt][Tt][Pp][Ss]?://
+            /**
+             * When Switchyard owns the bot's webhook: the update types Telegram sends it
+             * (`message` and `pre_checkout_query` are always added). Default: only those two, or
+             * Telegram's default set when `forward_url` is set.
+             *
+             * example:
+             * [
+             *   "message",
+             *   "callback_query",
+             *   "pre_checkout_query"
+             * ]
+             */
+            allowed_updates?: string /* ^[a-z][a-z_]{0,63}$ */[];
+        }
         export type Tenant = {
             id: /**
              * A tenant id, `ten_` followed by 26 characters.
@@ -2647,7 +2835,8 @@ export declare namespace Components {
              * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
              * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
              * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
-             * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
+             * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+             * invoices). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -2834,6 +3023,7 @@ export declare namespace Components {
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -3210,6 +3400,7 @@ export declare namespace Components {
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -3314,6 +3505,7 @@ export declare namespace Components {
              * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
              * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
              * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -4058,7 +4250,8 @@ export declare namespace Paths {
              * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
              * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
              * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
-             * its `clnrest` plugin: Lightning invoices in BTC). Later upstreams add values here.
+             * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+             * invoices). Later upstreams add values here.
              *
              * example:
              * cryptopay

@@ -148,6 +148,8 @@ describe('presentation', () => {
     expect(paymentScreen(SELECTED.cryptopay).kind).toBe('telegram');
     expect(paymentScreen(SELECTED.walletpay).kind).toBe('telegram');
     expect(paymentScreen({ connector: 'xrocket' as never, payUrl: 'https://t.me/xrocket?start=inv_1', payment: null }).kind).toBe('telegram');
+    // Telegram Stars invoice links (createInvoiceLink) are t.me/$<slug>.
+    expect(paymentScreen({ connector: 'stars', payUrl: 'https://t.me/$AbC-12_xyz', payment: null })).toEqual({ kind: 'telegram', url: 'https://t.me/$AbC-12_xyz' });
     expect(paymentScreen(SELECTED.paystablecoin).kind).toBe('address');
     expect(paymentScreen(SELECTED.xthonpay).kind).toBe('address');
     expect(paymentScreen(SELECTED.btcBoth).kind).toBe('bitcoin');

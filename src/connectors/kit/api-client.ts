@@ -31,7 +31,7 @@ export interface ApiCall<S extends z.ZodType> {
   body?: unknown;
   /** The payload's schema: a wrong shape is a retryable integration failure naming the field. */
   answer: S;
-  /** For a call the upstream holds open on purpose (a long poll): longer than the default timeout. */
+  /** Another timeout than the default: longer for a call held open on purpose (a long poll), shorter for one that must answer within someone else's deadline. */
   timeoutMs?: number;
   signal?: AbortSignal;
 }

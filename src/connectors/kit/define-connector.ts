@@ -9,9 +9,12 @@ import type {
   InboundWebhookRequest,
   PaidAfter,
   UpstreamEvent,
+  UpstreamIdentity,
   UpstreamInvoice,
   VerificationResult,
   WebhookAcknowledgement,
+  WebhookForward,
+  WebhookResponseContext,
 } from '../types.js';
 import { checkSettings, readSettings } from './settings.js';
 import { upstreamErrorOfKind } from './failures.js';
@@ -27,7 +30,10 @@ export interface ConnectorDefinition<CS extends z.ZodType, KS extends z.ZodType>
   manifest: ConnectorManifest;
   credentials: CS;
   config: KS;
-  checkCredentials?(account: Account<z.output<CS>, z.output<KS>>): Promise<void>;
+  checkCredentials?(account: Account<z.output<CS>, z.output<KS>>): Promise<void | UpstreamIdentity>;
+  /** See Connector.onAccountConnected: tell the upstream about a new or changed account; may complete its credentials. */
+  onAccountConnected?(account: Account<z.output<CS>, z.output<KS>>, previous: Account<z.output<CS>, z.output<KS>> | null): Promise<{ credentials?: Record<string, string> } | void>;
+  onAccountDeleted?(account: Account<z.output<CS>, z.output<KS>>): Promise<void>;
   createInvoice(account: Account<z.output<CS>, z.output<KS>>, input: CreateInvoiceInput): Promise<UpstreamInvoice>;
   /** `invoiceId`: our own id, for upstreams whose status query is keyed by the reference we sent. */
   getInvoice(account: Account<z.output<CS>, z.output<KS>>, upstreamId: string, invoiceId?: string): Promise<UpstreamInvoice>;
@@ -51,6 +57,10 @@ export interface ConnectorDefinition<CS extends z.ZodType, KS extends z.ZodType>
     acknowledgement: WebhookAcknowledgement;
     /** Extra headers to keep out of storage (the upstream's own credential headers). */
     redactHeaders?: string[];
+    /** See Connector.respondToWebhook: an answer the upstream waits for before the acknowledgement. */
+    respond?(account: Account<z.output<CS>, z.output<KS>>, rawBody: Buffer, ctx: WebhookResponseContext): Promise<void>;
+    /** See Connector.forwardWebhook: where a webhook that is not about our invoices goes next. */
+    forward?(account: Account<z.output<CS>, z.output<KS>>, rawBody: Buffer): WebhookForward | null;
   };
 }
 
@@ -99,6 +109,11 @@ export function defineConnector<CS extends z.ZodType, KS extends z.ZodType>(def:
   if (def.getBalance) connector.getBalance = withAccount(def.getBalance);
   if (def.refund) connector.refund = withAccount(def.refund);
   if (def.paymentWaits) connector.paymentWaits = { latest: withAccount(def.paymentWaits.latest), next: withAccount(def.paymentWaits.next) };
+  const { onAccountConnected, onAccountDeleted } = def;
+  if (onAccountConnected) connector.onAccountConnected = (ctx, previous) => onAccountConnected(typed(ctx), previous ? typed(previous) : null);
+  if (onAccountDeleted) connector.onAccountDeleted = withAccount(onAccountDeleted);
+  if (def.webhooks.respond) connector.respondToWebhook = withAccount(def.webhooks.respond);
+  if (def.webhooks.forward) connector.forwardWebhook = withAccount(def.webhooks.forward);
   return connector;
 }
 

@@ -8,6 +8,7 @@ import { upstreamEventKeysRepo } from '../../db/upstream-event-keys-repo.js';
 import type { ConnectorRegistry } from '../../connectors/registry.js';
 import type { InvoiceService } from '../../invoices/invoice-service.js';
 import { createHintThrottle, HINT_WINDOW_MS } from './hint-throttle.js';
+import type { UpstreamForwarder } from './upstream-forwarder.js';
 
 /**
  * Turns one stored, verified upstream webhook into invoice changes. Idempotent: the invoice only
@@ -19,6 +20,10 @@ import { createHintThrottle, HINT_WINDOW_MS } from './hint-throttle.js';
  * as a hint: whatever its body says, the invoice it names is re-read from the upstream (at most
  * once per upstream invoice per HINT_WINDOW_MS), and its dedupe keys are neither read nor
  * recorded, so a forged hint can neither move an invoice nor shadow the genuine one.
+ *
+ * A webhook its connector passes on (a Telegram update that is not about our invoices) gets its
+ * forward recorded before it counts as processed, and the first attempt is made at once
+ * (`forwarder`).
  */
 export function createUpstreamWebhookProcessor(deps: {
   db: Db;
@@ -27,6 +32,7 @@ export function createUpstreamWebhookProcessor(deps: {
   connectors: ConnectorRegistry;
   invoices: InvoiceService;
   logger: Logger;
+  forwarder?: UpstreamForwarder;
 }) {
   const throttle = createHintThrottle(deps.redis, deps.config.queuePrefix);
   return async function process(webhookId: string): Promise<'processed' | 'skipped'> {
@@ -86,7 +92,11 @@ export function createUpstreamWebhookProcessor(deps: {
       ...(throttled.length ? [`unsigned hint not confirmed (asked about ${throttled.join(', ')} moments ago); left to reconciliation`] : []),
     ];
     if (unknown.length) deps.logger.warn({ webhook: row.id, upstream_ids: unknown }, 'upstream webhook for invoices we do not know');
+    const forwarded = connector.forwardWebhook && deps.forwarder ? await deps.forwarder.plan(row) : false;
     await upstreamWebhooksRepo.markProcessed(deps.db, row.id, notes.length ? notes.join('; ') : null);
+    if (forwarded) {
+      void deps.forwarder!.deliver(row.id).catch((err: unknown) => deps.logger.warn({ webhook: row.id, err: (err as Error).message }, 'first forward attempt failed; the sweeper retries it'));
+    }
     return 'processed';
   };
 }
