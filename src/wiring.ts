@@ -22,6 +22,7 @@ import { createGatewayAccountService } from './gateway-accounts/gateway-account-
 import { createCircuitBreaker } from './routing/circuit-breaker.js';
 import { createSharedCache } from './security/shared-cache.js';
 import type { ApiKeyWithTenant } from './db/api-keys-repo.js';
+import type { GatewayAccountRow } from './db/gateway-accounts-repo.js';
 
 /**
  * Everything a process needs, built once and passed down (no module-level singletons):
@@ -48,8 +49,9 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
   // Keys and gateway accounts are read on every request: each process caches them, and a change
   // anywhere drops them everywhere at once (Redis pub/sub); the TTL bounds a missed message.
   const keyCache = createSharedCache<ApiKeyWithTenant>(redis, { name: 'api-keys', keyPrefix: config.queuePrefix, ttlMs: 30_000, max: 10_000, logger });
+  const accountsCache = createSharedCache<{ rows: GatewayAccountRow[] }>(redis, { name: 'gateway-accounts', keyPrefix: config.queuePrefix, ttlMs: 30_000, max: 10_000, logger });
   const breaker = createCircuitBreaker(redis, { keyPrefix: config.queuePrefix, ...config.circuitBreaker, logger });
-  const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl, breaker });
+  const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl, breaker, accountsCache });
   const deliveryQueue = createDeliveryQueue(config, logger);
   registerWebhookGauges(metrics, { db, deliveryQueue });
   const upstreamWebhookQueue = createUpstreamWebhookQueue(config, logger);
@@ -80,7 +82,7 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     upstreamWebhookQueue,
     ingress: createWebhookIngress({ db, connectors, secretBox, publicBaseUrl: config.publicBaseUrl, upstreamWebhookQueue, logger }),
     breaker,
-    gatewayAccounts: createGatewayAccountService({ db, config, secretBox, connectors, breaker, logger }),
+    gatewayAccounts: createGatewayAccountService({ db, config, secretBox, connectors, breaker, logger, accountChanges: accountsCache }),
     endpoints: createEndpointService({ db, config, secretBox, deliveryQueue, logger }),
     tenants: createTenantService({ db, keyChanges: keyCache }),
     authenticator: createAuthenticator({ db, operatorTokens, logger, keyCache }),
@@ -91,6 +93,7 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
       await outboundDispatcher.close().catch(() => undefined);
       await breaker.close();
       keyCache.close();
+      accountsCache.close();
       await Promise.allSettled([db.destroy(), redis.quit()]);
     },
   };

@@ -1,3 +1,4 @@
+import { accountCacheTags } from '../security/shared-cache.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import type { TenantScope } from '../db/invoices-repo.js';
@@ -19,8 +20,18 @@ import type { Components } from '../generated/openapi.js';
 /** The body of POST or PATCH /v1/gateway-accounts after OpenAPI validation. */
 export type GatewayAccountInput = Components.Schemas.GatewayAccountCreate | Components.Schemas.GatewayAccountUpdate;
 
-export function createGatewayAccountService(deps: { db: Db; config: Config; secretBox: SecretBox; connectors: ConnectorRegistry; breaker: CircuitBreaker; logger: Logger }) {
+export function createGatewayAccountService(deps: {
+  db: Db;
+  config: Config;
+  secretBox: SecretBox;
+  connectors: ConnectorRegistry;
+  breaker: CircuitBreaker;
+  logger: Logger;
+  /** Routing caches each tenant's accounts: every change here drops them in every process. */
+  accountChanges?: { invalidate(...tags: string[]): Promise<void> };
+}) {
   const { db, config, secretBox, connectors, logger } = deps;
+  const changed = (tenantId: string) => deps.accountChanges?.invalidate(accountCacheTags.tenant(tenantId));
   const accountContext = createAccountContexts({ secretBox, publicBaseUrl: config.publicBaseUrl });
 
   async function toObject(row: GatewayAccountRow) {
@@ -145,7 +156,9 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
       if (row.name === null && identity.name) row.name = identity.name.slice(0, 100);
       const connected = await connectUpstream(connector, row, null);
       const { created_at: _c, updated_at: _u, deleted_at: _d, ...insertable } = connected;
-      return toObject(await gatewayAccountsRepo.insert(db, insertable));
+      const inserted = await gatewayAccountsRepo.insert(db, insertable);
+      await changed(scope.tenantId);
+      return toObject(inserted);
     },
     async list(scope: TenantScope, page: PageRequest, connector?: string) {
       const result = await gatewayAccountsRepo.list(db, scope.tenantId, scope.livemode, page, connector);
@@ -168,11 +181,14 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
         const connected = await connectUpstream(connector, { ...current, ...patch }, current);
         if (connected.credentials_encrypted !== (patch.credentials_encrypted ?? current.credentials_encrypted)) patch.credentials_encrypted = connected.credentials_encrypted;
       }
-      return toObject(await gatewayAccountsRepo.update(db, id, patch));
+      const updated = await gatewayAccountsRepo.update(db, id, patch);
+      await changed(scope.tenantId);
+      return toObject(updated);
     },
     async remove(scope: TenantScope, id: string) {
       const row = await find(scope, id);
       await gatewayAccountsRepo.update(db, id, { deleted_at: new Date(), enabled: false });
+      await changed(scope.tenantId);
       const connector = connectors.get(row.connector);
       if (connector) await disconnectUpstream(connector, accountContext(row));
       return { id, object: 'gateway_account' as const, deleted: true as const };

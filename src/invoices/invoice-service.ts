@@ -22,10 +22,13 @@ import { toInvoiceObject } from './invoice-view.js';
 import { createInvoiceWrites, type NewInvoiceRow } from './invoice-writes.js';
 import { ownRowsRepo } from '../db/invoice-creation-repo.js';
 import type { IdempotencyFinish } from '../db/idempotency-repo.js';
+import { accountCacheTags, type SharedCache } from '../security/shared-cache.js';
 import { upstreamInvoicesRepo, type UpstreamInvoiceRow } from '../db/upstream-invoices-repo.js';
 import { randomBytes } from 'node:crypto';
 
 export interface InvoiceServiceDeps {
+  /** Each tenant's usable accounts, cached per process and dropped everywhere when they change. */
+  accountsCache?: SharedCache<{ rows: GatewayAccountRow[] }>;
   db: Db;
   connectors: ConnectorRegistry;
   secretBox: SecretBox;
@@ -65,6 +68,13 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   const accountContext = createAccountContexts(deps);
   const { insertWithCreatedEvent, updateWithEvent } = createInvoiceWrites(publicBaseUrl);
   const view = (row: InvoiceRow) => toInvoiceObject(row, publicBaseUrl);
+
+  /** The tenant's enabled accounts of a mode (read on every create: cached, see InvoiceServiceDeps). */
+  async function usableAccounts(tenantId: string, livemode: boolean): Promise<GatewayAccountRow[]> {
+    const load = async () => ({ value: { rows: await gatewayAccountsRepo.listUsable(db, tenantId, livemode) }, tags: [accountCacheTags.tenant(tenantId)] });
+    if (!deps.accountsCache) return (await load()).value.rows;
+    return (await deps.accountsCache.get(`${tenantId}:${livemode}`, load))!.rows;
+  }
 
   /** Times one upstream call and turns anything unexpected into an integration error. */
   async function callUpstream<T>(connectorId: string, operation: string, fn: () => Promise<T>): Promise<T> {
@@ -333,7 +343,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
 
   /** The accounts that may take this invoice, or the reason none may (a missing field, or no account at all). */
   async function candidatesFor(scope: TenantScope, body: InvoiceCreateBody, currency: Currency, expiresIn: number) {
-    const accounts = await gatewayAccountsRepo.listUsable(db, scope.tenantId, scope.livemode);
+    const accounts = await usableAccounts(scope.tenantId, scope.livemode);
     const request = {
       currency,
       amount: body.amount,
@@ -559,7 +569,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   async function eligibleAccounts(row: InvoiceRow): Promise<GatewayAccountRow[]> {
     const currency = findCurrency(row.currency);
     if (!currency) return [];
-    const accounts = await gatewayAccountsRepo.listUsable(db, row.tenant_id, row.livemode);
+    const accounts = await usableAccounts(row.tenant_id, row.livemode);
     const { candidates } = selectAccounts(accounts, connectors.get, {
       currency,
       amount: row.amount,

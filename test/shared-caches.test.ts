@@ -1,5 +1,6 @@
 /**
- * API keys are cached in each API process; a revocation or a suspension reaches every process at
+ * API keys and gateway accounts are cached in each API process; an account change reaches every
+ * process at once too (Redis pub/sub). API keys: a revocation or a suspension reaches every process at
  * once (Redis pub/sub), and invoice create re-checks the key inside its own statement, so a key
  * revoked before the write can never create, whatever a cache still says.
  */
@@ -65,5 +66,23 @@ describe('the API key cache', () => {
     expect(await h.core.db('sandbox_invoices').whereNotIn('upstream_id', h.core.db('invoices').whereNotNull('upstream_id').select('upstream_id'))).toEqual([]);
     // Other writes always read the key from the database.
     expect((await h.client.post('/v1/webhook-endpoints', { auth: shop.testKey, body: { url: 'https://example.com/hook' } })).status).toBe(401);
+  });
+});
+
+describe('the gateway account cache', () => {
+  it('an account disabled through one process is no longer routed to by the other', async () => {
+    const shop = await createShop(h, 'Accounts');
+    const sandbox = (await h.client.get('/v1/gateway-accounts?connector=sandbox', { auth: shop.testKey })).body.data[0];
+    // The other process has read (and cached) the tenant's accounts.
+    expect((await otherClient.post('/v1/invoices', { auth: shop.testKey, body: invoice })).status).toBe(201);
+    expect((await h.client.patch(`/v1/gateway-accounts/${sandbox.id}`, { auth: shop.testKey, body: { enabled: false } })).status).toBe(200);
+    await eventually(
+      async () => {
+        const res = await otherClient.post('/v1/invoices', { auth: shop.testKey, body: invoice });
+        expect(res.status).toBe(422);
+        expect(res.body.code).toBe('no_gateway_available');
+      },
+      { timeoutMs: 1000, intervalMs: 50 },
+    );
   });
 });
