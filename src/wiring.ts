@@ -41,6 +41,7 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const metrics: Metrics = createMetrics();
+  countRoundTrips(db, redis, metrics);
   const secretBox = createSecretBox(config.masterKey);
   // Every outbound connection (tenant webhooks, upstream base_urls) goes through the address guard.
   const outboundDispatcher = createGuardedDispatcher({ allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
@@ -97,6 +98,16 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
       await Promise.allSettled([db.destroy(), redis.quit()]);
     },
   };
+}
+
+/** Every PostgreSQL statement and Redis command counts in /metrics (the benchmarks report them per request). */
+function countRoundTrips(db: Db, redis: Redis, metrics: Metrics): void {
+  db.on('query', () => metrics.dbQueries.inc());
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
+    metrics.redisCommands.inc();
+    return send(...args);
+  }) as Redis['sendCommand'];
 }
 
 export type Core = ReturnType<typeof createCore>;
