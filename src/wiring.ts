@@ -41,7 +41,7 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
   const secretBox = createSecretBox(config.masterKey);
   // Every outbound connection (tenant webhooks, upstream base_urls) goes through the address guard.
   const outboundDispatcher = createGuardedDispatcher({ allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
-  const connectors = createConnectorRegistry({ db, publicBaseUrl: config.publicBaseUrl, http: createUpstreamHttp(outboundDispatcher) });
+  const connectors = createConnectorRegistry({ db, publicBaseUrl: config.publicBaseUrl, http: createUpstreamHttp(outboundDispatcher, { timeoutMs: config.upstreamTimeoutMs }) });
   const operatorTokens = createOperatorTokenVerifier(config);
   const breaker = createCircuitBreaker(redis, { keyPrefix: config.queuePrefix, ...config.circuitBreaker, logger });
   const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl, breaker });

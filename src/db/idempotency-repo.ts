@@ -44,6 +44,4 @@ export const idempotencyRepo = {
   release: async (db: DbOrTx, scope: { tenant_id: string; livemode: boolean; key: string }) => {
     await db('idempotency_keys').where(scope).andWhere({ state: 'in_progress' }).delete();
   },
-  purgeExpired: async (db: DbOrTx): Promise<number> =>
-    db('idempotency_keys').where('created_at', '<', db.raw(`now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'`)).delete(),
 };
