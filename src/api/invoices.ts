@@ -12,7 +12,8 @@ export function invoiceHandlers(deps: { db: Db; secretBox: SecretBox; invoices: 
     async createInvoice(c, req, res) {
       const scope = tenantScope(res);
       const body = c.request.requestBody;
-      await createIdempotently(deps, req, res, scope, body, () => invoices.create(scope, body));
+      // The kept answer commits with the invoice: a crash cannot leave an invoice its key would create again.
+      await createIdempotently(deps, req, res, scope, body, (keepAnswer) => invoices.create(scope, body, { keepAnswer }));
     },
     async getInvoice(c, _req, res) {
       res.json(await invoices.get(tenantScope(res), pathId(c)));

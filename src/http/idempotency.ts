@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { Db } from '../db/knex.js';
+import type { Db, DbOrTx } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { idempotencyRepo } from '../db/idempotency-repo.js';
+import { idempotencyRepo, type IdempotencyRow } from '../db/idempotency-repo.js';
 import { IdempotencyError, type ErrorExtras } from '../domain/errors.js';
 import { ApiError, isProblem, problemStatus, type ProblemCode } from './problem.js';
 
@@ -34,32 +34,48 @@ export function requestFingerprint(method: string, path: string, body: unknown):
   return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body ?? null)}`).digest('hex');
 }
 
+/** How long a claim holds without its request renewing it: a request that died frees its key this soon. */
+export const CLAIM_LEASE_MS = 10_000;
+const RENEW_EVERY_MS = CLAIM_LEASE_MS / 3;
+
+/**
+ * Keeps the answer inside the caller's transaction, so the change and its kept answer commit
+ * together: a crash can never leave a change whose key would let it be made again.
+ */
+export type FinishWithin = (trx: DbOrTx, status: number, body: unknown) => Promise<void>;
+
+/** The claim was taken over (its lease ran out) before the change committed: the change is rolled back. */
+class ClaimLost extends Error {}
+
 /**
  * Idempotency-Key semantics (as openapi/openapi.yaml documents them): the first request runs and its answer (2xx or 4xx) is kept
  * for 24 h; the same key and body replays it; another body is a 422; a key still running is a 409.
- * A 5xx or crash frees the key so the client can retry.
+ * A 5xx frees the key so the client can retry; so does a crash, once the claim's lease (renewed
+ * while the request runs) has run out.
  */
 export async function runIdempotently(
   deps: { db: Db; secretBox: SecretBox },
   scope: { tenant_id: string; livemode: boolean; key: string },
   fingerprint: string,
-  run: () => Promise<{ status: number; body: unknown }>,
+  run: (finishWithin: FinishWithin) => Promise<{ status: number; body: unknown }>,
 ): Promise<StoredResponse> {
   const { db } = deps;
   // Kept answers can hold secrets (a new endpoint's whsec_): they are encrypted at rest too.
   const context = `idempotency:${scope.tenant_id}:${scope.livemode}:${scope.key}`;
   const seal = (body: unknown) => ({ sealed: deps.secretBox.seal(JSON.stringify(body), context) });
   const open = (stored: unknown) => JSON.parse(deps.secretBox.open((stored as { sealed: string }).sealed, context)) as unknown;
-  const existing = await idempotencyRepo.claim(db, scope, fingerprint);
-  if (existing) {
-    if (existing.request_hash !== fingerprint) {
-      throw new IdempotencyError('idempotency_conflict', 'This Idempotency-Key was already used with a different request');
-    }
-    if (existing.state === 'in_progress') {
+  const token = randomBytes(16).toString('hex');
+  const claim = await idempotencyRepo.claim(db, scope, fingerprint, token, CLAIM_LEASE_MS);
+  if (!claim.claimed) return answerFromExisting(claim.row);
+
+  function answerFromExisting(existing: IdempotencyRow | undefined): StoredResponse {
+    if (!existing || existing.state === 'in_progress') {
+      if (existing && existing.request_hash !== fingerprint) throw conflict();
       throw new IdempotencyError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly', {
         headers: { 'Retry-After': '1' },
       });
     }
+    if (existing.request_hash !== fingerprint) throw conflict();
     const stored = open(existing.response_body) as { __problem?: StoredProblem };
     if (stored?.__problem) {
       const { code, detail, extras } = stored.__problem;
@@ -67,22 +83,35 @@ export async function runIdempotently(
     }
     return { status: existing.response_status!, body: stored, replayed: true };
   }
+
+  // While the request runs its claim stays leased; once it stops (a crash), the key frees itself.
+  const renewal = setInterval(() => void idempotencyRepo.renew(db, scope, token, CLAIM_LEASE_MS).catch(() => undefined), RENEW_EVERY_MS);
+  renewal.unref();
+  let finished = false;
+  const finishWithin: FinishWithin = async (trx, status, body) => {
+    if (!(await idempotencyRepo.complete(trx, scope, token, status, seal(body)))) throw new ClaimLost();
+    finished = true;
+  };
   let result: { status: number; body: unknown };
   try {
-    result = await run();
+    result = await run(finishWithin);
   } catch (err) {
+    if (err instanceof ClaimLost) return answerFromExisting(await idempotencyRepo.find(db, scope));
     if (isProblem(err) && problemStatus(err) < 500) {
       const problem: StoredProblem = { code: err.code, detail: err.message, extras: err.extras };
-      result = { status: problemStatus(err), body: { __problem: problem } };
-      await idempotencyRepo.complete(db, scope, result.status, seal(result.body));
+      await idempotencyRepo.complete(db, scope, token, problemStatus(err), seal({ __problem: problem }));
     } else {
-      await idempotencyRepo.release(db, scope);
+      await idempotencyRepo.release(db, scope, token).catch(() => undefined);
     }
     throw err;
+  } finally {
+    clearInterval(renewal);
   }
-  await idempotencyRepo.complete(db, scope, result.status, seal(result.body));
+  if (!finished) await idempotencyRepo.complete(db, scope, token, result.status, seal(result.body));
   return { ...result, replayed: false };
 }
+
+const conflict = () => new IdempotencyError('idempotency_conflict', 'This Idempotency-Key was already used with a different request');
 
 /**
  * The shape shared by every POST that creates (and by refunds, which must never run twice):
@@ -94,7 +123,8 @@ export async function createIdempotently(
   res: Response,
   scope: { tenantId: string; livemode: boolean },
   body: unknown,
-  create: () => Promise<unknown>,
+  /** Does the work; one that writes in a transaction passes `keepAnswer` the answer inside it (see FinishWithin). */
+  create: (keepAnswer?: (trx: DbOrTx, answer: unknown) => Promise<void>) => Promise<unknown>,
   /** The answer's status: 201 for what creates an object, 200 for an action on one (a refund). */
   status = 201,
 ): Promise<void> {
@@ -107,7 +137,7 @@ export async function createIdempotently(
     deps,
     { tenant_id: scope.tenantId, livemode: scope.livemode, key },
     requestFingerprint(req.method, req.path, body),
-    async () => ({ status, body: await create() }),
+    async (finishWithin) => ({ status, body: await create((trx, answer) => finishWithin(trx, status, answer)) }),
   );
   if (result.replayed) res.set('Idempotent-Replayed', 'true');
   res.status(result.status).json(result.body);

@@ -33,6 +33,11 @@ export interface InvoiceServiceDeps {
   breaker: CircuitBreaker;
 }
 
+export interface CreateOptions {
+  /** Called inside the transaction that stores the invoice, with the answer (the request's kept idempotent answer). */
+  keepAnswer?: (trx: DbOrTx, answer: unknown) => Promise<void>;
+}
+
 /** What an upstream told us about an invoice, from a verified webhook, a sync or a simulation. */
 export interface UpstreamUpdate {
   status: InvoiceStatus | 'unknown';
@@ -263,7 +268,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
    * (routing/try-candidates), then store the invoice with its invoice.created event. With
    * `gateway_selection: buyer` nothing is opened upstream yet: the buyer picks on the checkout page.
    */
-  async function create(scope: TenantScope, body: InvoiceCreateBody) {
+  async function create(scope: TenantScope, body: InvoiceCreateBody, opts: CreateOptions = {}) {
     const { currency, errors } = checkInvoiceSemantics(body);
     if (errors.length || !currency) throw new ValidationError(errors);
     const selection = body.gateway_selection ?? 'auto';
@@ -299,7 +304,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       expires_at: new Date(Date.now() + expiresIn * 1000),
     };
     if (selection === 'buyer') {
-      return store(scope, body, null, {
+      return store(scope, body, opts, null, {
         ...base,
         gateway_account_id: null,
         connector: null,
@@ -314,7 +319,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     if (!tries.created) throw nothingCreated(tries, rejected);
 
     const { account, result: upstream } = tries.created;
-    return store(scope, body, { account, upstream }, {
+    return store(scope, body, opts, { account, upstream }, {
       ...base,
       gateway_account_id: account.id,
       connector: account.connector,
@@ -369,9 +374,15 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   }
 
   /** Stores the invoice (and the upstream invoice routing opened, if any); losing a race on external_id withdraws that upstream invoice. */
-  async function store(scope: TenantScope, body: InvoiceCreateBody, opened: { account: GatewayAccountRow; upstream: UpstreamInvoice } | null, newRow: NewInvoiceRow) {
+  async function store(
+    scope: TenantScope,
+    body: InvoiceCreateBody,
+    opts: CreateOptions,
+    opened: { account: GatewayAccountRow; upstream: UpstreamInvoice } | null,
+    newRow: NewInvoiceRow,
+  ) {
     try {
-      const row = await insertWithCreatedEvent(db, newRow);
+      const row = await insertWithCreatedEvent(db, newRow, opts.keepAnswer && ((trx, inserted) => opts.keepAnswer!(trx, view(inserted))));
       metrics.invoicesCreated.inc({ connector: row.connector ?? 'buyer_choice', status: row.status });
       return view(row);
     } catch (err) {

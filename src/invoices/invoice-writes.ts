@@ -16,8 +16,11 @@ export type NewInvoiceRow = Omit<InvoiceRow, 'created_at' | 'updated_at' | 'reco
 /** Writes invoices with their events; the public base URL is what events' checkout links are built from. */
 export function createInvoiceWrites(publicBaseUrl: string) {
   return {
-    /** Stores a new invoice, its upstream invoice (when routing opened one) and its invoice.created event. */
-    async insertWithCreatedEvent(db: Db, row: NewInvoiceRow): Promise<InvoiceRow> {
+    /**
+     * Stores a new invoice, its upstream invoice (when routing opened one) and its invoice.created
+     * event; `alsoWithin` writes more in the same transaction (the request's kept idempotent answer).
+     */
+    async insertWithCreatedEvent(db: Db, row: NewInvoiceRow, alsoWithin?: (trx: DbOrTx, inserted: InvoiceRow) => Promise<void>): Promise<InvoiceRow> {
       return db.transaction(async (trx) => {
         const inserted = await invoicesRepo.insert(trx, row);
         if (inserted.upstream_id && inserted.gateway_account_id && inserted.connector) {
@@ -38,6 +41,7 @@ export function createInvoiceWrites(publicBaseUrl: string) {
           invoice_id: inserted.id,
           data: toInvoiceObject(inserted, publicBaseUrl),
         });
+        await alsoWithin?.(trx, inserted);
         return inserted;
       });
     },
