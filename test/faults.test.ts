@@ -131,7 +131,7 @@ afterAll(async () => {
   await db?.destroy();
   if (dbName) await dropDatabase(dbName);
   if (queuePrefix && redis?.kind === 'proxy') await deleteRedisKeys(queuePrefix);
-});
+}, 120_000);
 
 // ---------------------------------------------------------------------------------------------
 // The load: clients creating invoices, the upstream paying some and notifying us.

@@ -108,7 +108,7 @@ afterAll(async () => {
   await db?.destroy();
   if (dbName) await dropDatabase(dbName);
   await deleteRedisKeys(queuePrefix);
-});
+}, 120_000);
 
 /** A tenant with a test key, an endpoint for every event on its own receiver path, and a Crypto Pay account. */
 async function setupTenant(name: string) {
