@@ -1,15 +1,19 @@
 # syntax=docker/dockerfile:1
 
 # Switchyard: multi-stage image.
-#   build   - all dependencies (incl. dev) + `npm run build` -> dist/
+#   build   - all dependencies (incl. dev) + `npm run build` -> dist/ (src/ and migrations/ only:
+#             the benchmarks and the test emulators are built by `npm run build:tools`, never here)
 #   deps    - production dependencies only (`npm ci --omit=dev`)
 #   runtime - package.json + node_modules (prod) + dist/ + openapi/ + public/, runs as `node`
 #
-# Usage: docker run --rm -p 3000:3000 -e DATABASE_URL=... -e REDIS_URL=... \
-#          -e MASTER_KEY=... -e OPERATOR_JWT_SECRET=... switchyard api
-# Modes: api | worker | all (default) | migrate
+# Build and run (docker-compose.yml builds the same image, tagged switchyard:local):
+#   docker build -t switchyard:local .
+#   docker run --rm -p 3000:3000 -e DATABASE_URL=... -e REDIS_URL=... \
+#     -e MASTER_KEY=... -e OPERATOR_JWT_SECRET=... switchyard:local api
+# Modes: api | worker | all (default) | migrate; `docker run --rm switchyard:local --version` prints the version.
 
-ARG NODE_VERSION=22
+# The Node line package.json's engines, README and CI name.
+ARG NODE_VERSION=20
 
 FROM node:${NODE_VERSION}-bookworm-slim AS base
 WORKDIR /app
@@ -23,7 +27,7 @@ ENV npm_config_update_notifier=false \
 FROM base AS build
 COPY package.json package-lock.json ./
 RUN npm ci
-# Everything not excluded by .dockerignore (src/, migrations/, bench/, tsconfig*.json, ...).
+# Everything not excluded by .dockerignore (src/, migrations/, openapi/, tsconfig*.json, ...).
 COPY . .
 RUN npm run build
 

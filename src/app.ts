@@ -20,6 +20,7 @@ import { eventHandlers } from './api/events.js';
 import { gatewayAccountHandlers } from './api/gateway-accounts.js';
 import { upstreamWebhookHandlers } from './api/upstream-webhooks.js';
 import type { Handlers } from './api/handler.js';
+import { metricsAuthorized } from './security/metrics-token.js';
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
 
@@ -49,6 +50,14 @@ export async function createApp(core: Core, document: Document = loadOpenApiDocu
         const { headers } = await core.rateLimiter.consume(auth.keyId);
         res.set(headers);
         return auth;
+      },
+      // With METRICS_PORT set, /metrics lives only there; with METRICS_TOKEN, only for its bearer.
+      metricsToken: async (_c, req) => {
+        if (core.config.metrics.port !== undefined) throw new ApiError('not_found', `No route for ${req.method} ${req.path}`);
+        if (!metricsAuthorized(req.headers.authorization, core.config.metrics.token)) {
+          throw new ApiError('unauthorized', 'Send Authorization: Bearer <METRICS_TOKEN>', { headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' } });
+        }
+        return true;
       },
       operatorJwt: async (_c, req, res) => {
         const auth = await core.authenticator.operator(req);

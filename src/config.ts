@@ -86,8 +86,12 @@ export const ENV_SCHEMA = z.object({
   RETENTION_IDEMPOTENCY_KEYS_HOURS: z.coerce.number().min(24, 'must be at least 24 (keys are honoured for 24 hours)').default(24),
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+  PAYMENT_WAITER_SCAN_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
+  PAYMENT_WAITER_LOCK_SECONDS: z.coerce.number().min(0.5).max(3600).default(15),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
   QUEUE_PREFIX: z.string().min(1).default('switchyard'),
+  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,}$/, 'must be at least 16 printable characters without spaces (openssl rand -hex 32)').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 export interface Config {
@@ -134,8 +138,12 @@ export interface Config {
     intervalSeconds: number;
     batchSize: number;
   };
+  /** Long-polled accounts (no webhooks): how often the worker looks for new ones, and the per-account lease TTL across workers. */
+  paymentWaiters: { scanSeconds: number; lockSeconds: number };
   bodyLimit: string;
   queuePrefix: string;
+  /** Who may read /metrics: with a token, `Authorization: Bearer <token>` only; with a port, only there (not on PORT). */
+  metrics: { token: string | undefined; port: number | undefined };
   /** Names of settings that fell back to insecure development defaults (logged at start). */
   insecureDefaults: string[];
 }
@@ -160,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.MASTER_KEY) problems.push('MASTER_KEY: required when NODE_ENV=production (openssl rand -base64 32)');
     if (!e.OPERATOR_JWT_SECRET) problems.push('OPERATOR_JWT_SECRET: required when NODE_ENV=production (at least 32 characters)');
   }
+  if (e.METRICS_PORT && e.METRICS_PORT === e.PORT) problems.push('METRICS_PORT: must differ from PORT (leave it unset to serve /metrics on PORT)');
   if (problems.length) throw new ConfigError(problems);
   if (!e.MASTER_KEY) insecureDefaults.push('MASTER_KEY');
   if (!e.OPERATOR_JWT_SECRET) insecureDefaults.push('OPERATOR_JWT_SECRET');
@@ -202,8 +211,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       intervalSeconds: e.RETENTION_INTERVAL_SECONDS,
       batchSize: e.RETENTION_BATCH_SIZE,
     },
+    paymentWaiters: { scanSeconds: e.PAYMENT_WAITER_SCAN_SECONDS, lockSeconds: e.PAYMENT_WAITER_LOCK_SECONDS },
     bodyLimit: e.BODY_LIMIT,
     queuePrefix: e.QUEUE_PREFIX,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     insecureDefaults,
   };
 }

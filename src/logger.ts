@@ -4,12 +4,15 @@ import { pino, type Logger } from 'pino';
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
+  // Telegram's webhook secret arrives as a header on /hooks/stars/….
+  'req.headers["x-telegram-bot-api-secret-token"]',
   'res.headers["set-cookie"]',
   '*.secret',
   '*.token',
   '*.api_key',
   '*.api_secret',
   '*.webhook_secret',
+  '*.bot_token',
   '*.password',
   '*.credentials',
   '*.key_hash',

@@ -8,6 +8,9 @@ import { pingDatabase } from './db/knex.js';
 import { createCore, type Core } from './wiring.js';
 import { createApp } from './app.js';
 import { startWorker, type RunningWorker } from './jobs/worker.js';
+import { answerMetrics, createMetricsServer } from './http/metrics-server.js';
+import { startBanner } from './start-banner.js';
+import { packageVersion } from './version.js';
 
 const MODES = ['api', 'worker', 'all', 'migrate'] as const;
 type Mode = (typeof MODES)[number];
@@ -16,8 +19,8 @@ type Mode = (typeof MODES)[number];
 function workerProbeServer(core: Core): http.Server {
   return http.createServer((req, res) => {
     void (async () => {
-      if (req.url === '/metrics') {
-        res.writeHead(200, { 'Content-Type': core.metrics.registry.contentType }).end(await core.metrics.registry.metrics());
+      if (req.url === '/metrics' && core.config.metrics.port === undefined) {
+        await answerMetrics(req, res, core.metrics.registry, core.config.metrics.token);
       } else if (req.url === '/healthz') {
         res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
       } else if (req.url === '/readyz') {
@@ -47,11 +50,15 @@ async function main(mode: Mode): Promise<void> {
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const { port } = server.address() as AddressInfo;
+  // METRICS_PORT: /metrics only there, for a port Prometheus reaches and the public does not.
+  const metricsServer = config.metrics.port === undefined ? undefined : createMetricsServer(core.metrics.registry, config.metrics.token);
+  if (metricsServer) await new Promise<void>((resolve) => metricsServer.listen(config.metrics.port, resolve));
+  const metricsPort = metricsServer ? (metricsServer.address() as AddressInfo).port : undefined;
   if (mode === 'worker') {
-    logger.info({ port }, `Switchyard worker running (probes on http://localhost:${port}/healthz)`);
+    logger.info({ port, metricsPort }, `Switchyard worker running (probes on http://localhost:${port}/healthz)`);
   } else {
-    logger.info({ mode, port }, `Switchyard ${mode} listening on http://localhost:${port}`);
-    console.log(`\n  Switchyard API:  http://localhost:${port}/v1\n  API docs:        http://localhost:${port}/docs\n  Public base URL: ${config.publicBaseUrl}\n`);
+    logger.info({ mode, port, metricsPort }, `Switchyard ${mode} listening on http://localhost:${port}`);
+    console.log(startBanner({ port, publicBaseUrl: config.publicBaseUrl, metricsPort, metricsToken: config.metrics.token !== undefined }));
   }
 
   let stopping = false;
@@ -65,6 +72,8 @@ async function main(mode: Mode): Promise<void> {
     }, 25_000).unref();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     await closed;
     await worker?.close();
     await core.close();
@@ -76,6 +85,10 @@ async function main(mode: Mode): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+if (process.argv[2] === '--version' || process.argv[2] === '-v') {
+  console.log(packageVersion());
+  process.exit(0);
+}
 const mode = (process.argv[2] ?? 'all') as Mode;
 if (!MODES.includes(mode)) {
   console.error(`Unknown mode "${mode}". Usage: node dist/src/main.js <${MODES.join('|')}>`);

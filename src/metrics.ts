@@ -56,6 +56,17 @@ export function createMetrics() {
       labelNames: ['connector'] as const,
       registers: [registry],
     }),
+    // Round trips, the unit the hot paths are measured in (the benchmarks divide them by requests).
+    dbQueries: new Counter({
+      name: 'switchyard_db_queries_total',
+      help: 'Statements sent to PostgreSQL (BEGIN and COMMIT included)',
+      registers: [registry],
+    }),
+    redisCommands: new Counter({
+      name: 'switchyard_redis_commands_total',
+      help: 'Commands sent to Redis on the main connection (queues and subscriptions have their own)',
+      registers: [registry],
+    }),
     upstreamCalls: new Histogram({
       name: 'switchyard_upstream_call_duration_seconds',
       help: 'Upstream gateway calls, by connector, operation and outcome',

@@ -20,6 +20,9 @@ import { createUpstreamWebhookQueue } from './webhooks/inbound/upstream-webhook-
 import { createWebhookIngress } from './webhooks/inbound/ingress.js';
 import { createGatewayAccountService } from './gateway-accounts/gateway-account-service.js';
 import { createCircuitBreaker } from './routing/circuit-breaker.js';
+import { createSharedCache } from './security/shared-cache.js';
+import type { ApiKeyWithTenant } from './db/api-keys-repo.js';
+import type { GatewayAccountRow } from './db/gateway-accounts-repo.js';
 
 /**
  * Everything a process needs, built once and passed down (no module-level singletons):
@@ -38,13 +41,18 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const metrics: Metrics = createMetrics();
+  countRoundTrips(db, redis, metrics);
   const secretBox = createSecretBox(config.masterKey);
   // Every outbound connection (tenant webhooks, upstream base_urls) goes through the address guard.
   const outboundDispatcher = createGuardedDispatcher({ allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
   const connectors = createConnectorRegistry({ db, publicBaseUrl: config.publicBaseUrl, http: createUpstreamHttp(outboundDispatcher, { timeoutMs: config.upstreamTimeoutMs }) });
   const operatorTokens = createOperatorTokenVerifier(config);
+  // Keys and gateway accounts are read on every request: each process caches them, and a change
+  // anywhere drops them everywhere at once (Redis pub/sub); the TTL bounds a missed message.
+  const keyCache = createSharedCache<ApiKeyWithTenant>(redis, { name: 'api-keys', keyPrefix: config.queuePrefix, ttlMs: 30_000, max: 10_000, logger });
+  const accountsCache = createSharedCache<{ rows: GatewayAccountRow[] }>(redis, { name: 'gateway-accounts', keyPrefix: config.queuePrefix, ttlMs: 30_000, max: 10_000, logger });
   const breaker = createCircuitBreaker(redis, { keyPrefix: config.queuePrefix, ...config.circuitBreaker, logger });
-  const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl, breaker });
+  const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl, breaker, accountsCache });
   const deliveryQueue = createDeliveryQueue(config, logger);
   registerWebhookGauges(metrics, { db, deliveryQueue });
   const upstreamWebhookQueue = createUpstreamWebhookQueue(config, logger);
@@ -75,18 +83,31 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     upstreamWebhookQueue,
     ingress: createWebhookIngress({ db, connectors, secretBox, publicBaseUrl: config.publicBaseUrl, upstreamWebhookQueue, logger }),
     breaker,
-    gatewayAccounts: createGatewayAccountService({ db, config, secretBox, connectors, breaker }),
+    gatewayAccounts: createGatewayAccountService({ db, config, secretBox, connectors, breaker, logger, accountChanges: accountsCache }),
     endpoints: createEndpointService({ db, config, secretBox, deliveryQueue, logger }),
-    tenants: createTenantService({ db }),
-    authenticator: createAuthenticator({ db, operatorTokens, logger }),
+    tenants: createTenantService({ db, keyChanges: keyCache }),
+    authenticator: createAuthenticator({ db, operatorTokens, logger, keyCache }),
     rateLimiter: createRateLimiter(redis, { ...config.rateLimit, keyPrefix: config.queuePrefix }),
     async close() {
       await deliveryQueue.close().catch(() => undefined);
       await upstreamWebhookQueue.close().catch(() => undefined);
       await outboundDispatcher.close().catch(() => undefined);
+      await breaker.close();
+      keyCache.close();
+      accountsCache.close();
       await Promise.allSettled([db.destroy(), redis.quit()]);
     },
   };
+}
+
+/** Every PostgreSQL statement and Redis command counts in /metrics (the benchmarks report them per request). */
+function countRoundTrips(db: Db, redis: Redis, metrics: Metrics): void {
+  db.on('query', () => metrics.dbQueries.inc());
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
+    metrics.redisCommands.inc();
+    return send(...args);
+  }) as Redis['sendCommand'];
 }
 
 export type Core = ReturnType<typeof createCore>;

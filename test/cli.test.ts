@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
@@ -178,6 +179,15 @@ describe('switchyard operator-token', () => {
       execFile(process.execPath, [CLI, 'operator-token'], { env, timeout: 15_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
     );
     expect((await h.client.get('/admin/v1/tenants', { auth: token })).status).toBe(401);
+  });
+});
+
+describe('switchyard --version', () => {
+  it.each(['--version', '-v'])('%s prints package.json\'s version and exits 0', async (flag) => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const res = await cli(flag);
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toBe(version);
   });
 });
 

@@ -139,6 +139,17 @@ describe('loadConfig defaults', () => {
   });
 });
 
+describe('METRICS_TOKEN and METRICS_PORT', () => {
+  it('are off by default and taken as given', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: undefined, port: undefined });
+    expect(loadConfig({ METRICS_TOKEN: 'f'.repeat(32), METRICS_PORT: '9464' }).metrics).toEqual({ token: 'f'.repeat(32), port: 9464 });
+  });
+
+  it('refuses METRICS_PORT equal to PORT, naming it', () => {
+    expect(configError({ PORT: '3000', METRICS_PORT: '3000' }).problems).toEqual(['METRICS_PORT: must differ from PORT (leave it unset to serve /metrics on PORT)']);
+  });
+});
+
 describe('OPERATOR_JWT_PUBLIC_KEY', () => {
   it('accepts an Ed25519 public key in SPKI PEM form', () => {
     const pem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -170,6 +181,9 @@ describe('loadConfig refuses bad values, naming the variable', () => {
     ['WEBHOOK_RETRY_SCHEDULE', '5,-1'],
     ['PUBLIC_BASE_URL', 'ftp://files.example.com'],
     ['NODE_ENV', 'staging'],
+    ['METRICS_TOKEN', 'short'],
+    ['METRICS_TOKEN', 'has a space in the middle'],
+    ['METRICS_PORT', 'abc'],
   ])('%s=%s stops with a ConfigError naming %s', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.message).toContain(name);

@@ -84,6 +84,7 @@ describe('gateway accounts API', () => {
       });
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('url_not_allowed');
+      expect(res.body.errors[0]).toMatchObject({ field: '/body/config/base_url', message: expect.stringContaining('WEBHOOK_ALLOWED_HOSTS') });
       expect(emu.requests.filter((r) => r.apiMethod === 'getMe' && r.headers['crypto-pay-api-token'] === emu.token).length).toBeGreaterThanOrEqual(0);
     } finally {
       await guarded.close();

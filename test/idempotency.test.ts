@@ -118,9 +118,9 @@ describe('Idempotency-Key on POST /v1/invoices', () => {
     const before = await invoiceCount();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = runIdempotently(h.core, scope, requestFingerprint('POST', '/v1/invoices', body), async (finishWithin) => {
+    const slow = runIdempotently(h.core, scope, requestFingerprint('POST', '/v1/invoices', body), async (finish) => {
       await gate;
-      const invoice = await h.core.invoices.create({ tenantId: shop.id, livemode: false }, body, { keepAnswer: (trx, answer) => finishWithin(trx, 201, answer) });
+      const invoice = await h.core.invoices.create({ tenantId: shop.id, livemode: false }, body, finish);
       return { status: 201, body: invoice };
     });
     // The request renews its lease while it runs, so nobody takes the key over.
@@ -137,20 +137,20 @@ describe('Idempotency-Key on POST /v1/invoices', () => {
     expect(await invoiceCount()).toBe(before + 1);
   });
 
-  it('the kept answer commits with the invoice: a request whose claim was taken over meanwhile rolls its invoice back and replays the new holder\'s answer', async () => {
+  it('the kept answer commits with the invoice: a request whose claim was taken over meanwhile writes no invoice and replays the new holder\'s answer', async () => {
     const body = { amount: '5', currency: 'USD' };
     const scope = { tenant_id: shop.id, livemode: false, key: 'k-overtaken' };
     const before = await invoiceCount();
     let winner: { status: number; body: { id: string } } | undefined;
-    const stalled = await runIdempotently(h.core, scope, requestFingerprint('POST', '/v1/invoices', body), async (finishWithin) => {
+    const stalled = await runIdempotently(h.core, scope, requestFingerprint('POST', '/v1/invoices', body), async (finish) => {
       // This request stalled past its lease; the client's retry took the key over and finished first.
       await h.core.db('idempotency_keys').where(scope).update({ locked_until: h.core.db.raw(`now() - interval '1 second'`) });
       winner = await post('k-overtaken', body);
       expect(winner.status).toBe(201);
-      const invoice = await h.core.invoices.create({ tenantId: shop.id, livemode: false }, body, { keepAnswer: (trx, answer) => finishWithin(trx, 201, answer) });
+      const invoice = await h.core.invoices.create({ tenantId: shop.id, livemode: false }, body, finish);
       return { status: 201, body: invoice };
     });
-    // Its own invoice was rolled back with its answer: only the winner's exists, and both answers name it.
+    // It wrote nothing (its statement needs the claim): only the winner's invoice exists, and both answers name it.
     expect(await invoiceCount()).toBe(before + 1);
     expect(stalled).toMatchObject({ status: 201, replayed: true, body: { id: winner!.body.id } });
   });

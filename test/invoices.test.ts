@@ -113,6 +113,8 @@ describe('POST /v1/invoices', () => {
     const res = await createInvoice({ amount: '1', currency: 'USD' }, shop.liveKey);
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('no_gateway_available');
+    expect(res.body.rejected).toEqual([]);
+    expect(res.body.detail).toContain('no gateway account is connected in live mode yet (connect one with POST /v1/gateway-accounts');
     expect(await h.core.db('invoices').count('* as n')).toEqual(before);
   });
 
@@ -120,6 +122,18 @@ describe('POST /v1/invoices', () => {
     const res = await createInvoice({ amount: '1', currency: 'USD', gateway_account_id: 'ga_01ARZ3NDEKTSV4RRFFQ69G5FAV' });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('no_gateway_available');
+    expect(res.body.rejected).toEqual([]);
+    expect(res.body.detail).toContain('gateway account ga_01ARZ3NDEKTSV4RRFFQ69G5FAV is not an enabled test-mode account of yours');
+  });
+
+  it('with nothing in rejected, no_gateway_available says why: a connector that takes live keys only, one not connected', async () => {
+    const live = await createInvoice({ amount: '10', currency: 'USDT', gateway: 'paystablecoin' });
+    expect(live.status).toBe(422);
+    expect(live.body).toMatchObject({ code: 'no_gateway_available', rejected: [] });
+    expect(live.body.detail).toBe('No gateway account can take this invoice: paystablecoin takes live keys only, and this is a test key');
+    const absent = await createInvoice({ amount: '10', currency: 'USD', gateway: 'cryptopay' });
+    expect(absent.body).toMatchObject({ code: 'no_gateway_available', rejected: [] });
+    expect(absent.body.detail).toContain('no enabled cryptopay account is connected in test mode');
   });
 
   describe('bad input gets 4xx problem+json and changes nothing', () => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseUrl, dropDatabase, withAdminClient } from './helpers/databases.js';
 import { deleteRedisKeys, eventually, TEST_REDIS_URL } from './helpers/harness.js';
@@ -56,7 +57,14 @@ describe('the process', () => {
     const proc = runMain('all', env);
     try {
       const port = await listeningPort(proc.output);
-      expect(proc.output()).toContain(`API docs:        http://localhost:${port}/docs`);
+      // Every local link the start banner prints answers (it once printed /v1, a 404).
+      const banner = await eventually(async () => {
+        const links = [...proc.output().matchAll(new RegExp(`http://localhost:${port}(/\\S*)`, 'g'))].map((m) => m[1]!);
+        expect(links).toEqual(expect.arrayContaining(['/', '/docs', '/openapi.json', '/healthz', '/metrics']));
+        return links;
+      });
+      for (const path of banner) expect((await fetch(`http://127.0.0.1:${port}${path}`)).status, path).toBe(200);
+      expect(proc.output()).not.toMatch(/localhost:\d+\/v1\b/);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(ready.status).toBe(200);
       proc.child.kill('SIGTERM');
@@ -82,5 +90,35 @@ describe('the process', () => {
     } finally {
       proc.child.kill('SIGKILL');
     }
+  });
+
+  it('with METRICS_PORT and METRICS_TOKEN, metrics are on their own port, for the token only; the banner says where', async () => {
+    const token = 'process-metrics-token-0123456789';
+    const proc = runMain('api', { ...env, METRICS_PORT: '0', METRICS_TOKEN: token });
+    try {
+      const port = await listeningPort(proc.output);
+      const metricsPort = await eventually(async () => {
+        const m = /"metricsPort":(\d+)/.exec(proc.output());
+        if (!m) throw new Error(`no metrics port yet:\n${proc.output()}`);
+        return Number(m[1]);
+      });
+      await eventually(async () => expect(proc.output()).toContain(`Metrics:          http://localhost:${metricsPort}/metrics  (Authorization: Bearer $METRICS_TOKEN)`));
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(401);
+      const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(scrape.status).toBe(200);
+      expect(await scrape.text()).toContain('process_cpu_seconds_total');
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+    } finally {
+      proc.child.kill('SIGKILL');
+    }
+  });
+
+  it('--version prints the version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const proc = runMain('--version', env);
+    expect(await proc.exited).toBe(0);
+    expect(proc.output().trim()).toBe(version);
   });
 });

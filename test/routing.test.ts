@@ -87,7 +87,14 @@ describe('routing and failover', () => {
       // What the first process recorded, the second one reads (the state may already be half open).
       const seen = await client.get(`/v1/gateway-accounts/${primaryId}`, { auth: shop.testKey });
       expect(seen.body.circuit).toMatchObject({ consecutive_failures: 2, open_until: expect.any(String) });
+      // And routes by it: while the circuit is open the second process goes straight to the backup.
+      if (Date.parse(seen.body.circuit.open_until) - Date.now() > 1000) {
+        const routed = await client.post('/v1/invoices', { auth: shop.testKey, body: { amount: '1', currency: 'USDT', gateway: 'cryptopay' } });
+        expect(routed.status).toBe(201);
+        expect(routed.body.gateway.attempts.map((a: { account_id: string }) => a.account_id)).not.toContain(primaryId);
+      }
     } finally {
+      await other.breaker.close();
       other.redis.disconnect();
       await other.deliveryQueue.close();
       await other.upstreamWebhookQueue.close();

@@ -90,3 +90,34 @@ describe('system endpoints', () => {
     expect(res.headers.allow).toContain('POST');
   });
 });
+
+describe('a newcomer finds their way', () => {
+  it('GET / says where the docs, the document, the probes and the API are, and each link answers', async () => {
+    const res = await h.client.get('/');
+    expect(res.status).toBe(200);
+    const base = h.core.config.publicBaseUrl;
+    expect(res.body).toMatchObject({ name: 'Switchyard', docs_url: `${base}/docs`, openapi_url: `${base}/openapi.json`, api_base_url: `${base}/v1` });
+    for (const key of ['docs_url', 'openapi_url', 'health_url', 'readiness_url']) {
+      const path = new URL(res.body[key] as string).pathname;
+      const linked = await supertest(h.app).get(path).redirects(1);
+      expect(linked.status, `${key} ${path}`).toBe(200);
+    }
+  });
+
+  it('Swagger UI leaves Idempotency-Key empty in "Try it out" (a fixed example made every edited body a 422 idempotency_conflict)', async () => {
+    const doc = (await supertest(h.app).get('/openapi.json')).body as {
+      paths: Record<string, Record<string, { parameters?: Array<{ $ref?: string; name?: string }> }>>;
+      components: { parameters: Record<string, Record<string, unknown> & { schema: Record<string, unknown> }> };
+    };
+    const resolve = (p: { $ref?: string }) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()!]! : (p as Record<string, unknown> & { schema: Record<string, unknown> }));
+    const keys = Object.values(doc.paths)
+      .flatMap((item) => Object.values(item).flatMap((op) => op.parameters ?? []))
+      .map(resolve)
+      .filter((p) => p.name === 'Idempotency-Key');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const param of keys) {
+      for (const prefill of ['example', 'examples']) expect(param).not.toHaveProperty(prefill);
+      for (const prefill of ['example', 'default', 'enum']) expect(param.schema).not.toHaveProperty(prefill);
+    }
+  });
+});

@@ -39,6 +39,15 @@ describe('outbound address guard', () => {
     expect((await h.client.get('/v1/webhook-endpoints', { auth: shop.testKey })).body.data).toEqual([]);
   });
 
+  it('the refusal names the settings that would allow the host', async () => {
+    const res = await h.client.post('/v1/webhook-endpoints', { auth: shop.testKey, body: { url: 'http://10.1.2.3/hook' } });
+    expect(res.status).toBe(422);
+    for (const text of [res.body.detail, res.body.errors[0].message]) {
+      expect(text).toContain('adding 10.1.2.3 (or its address range) to WEBHOOK_ALLOWED_HOSTS');
+      expect(text).toContain('ALLOW_PRIVATE_WEBHOOK_URLS=true');
+    }
+  });
+
   it('checks again at send time: an endpoint whose name now resolves to a private address gets nothing', async () => {
     // Registered while public; then its DNS changed (rebinding). Simulated by pointing the row at localhost.
     const created = await h.client.post('/v1/webhook-endpoints', { auth: shop.testKey, body: { url: 'https://hooks.example.com/in' } });

@@ -8,8 +8,8 @@ function toConnectorObject(m: ConnectorManifest) {
     object: 'connector' as const,
     name: m.name,
     modes: m.modes,
-    credential_fields: m.credentialFields,
-    config_fields: m.configFields,
+    credential_fields: m.credentialFields.map((f) => ({ name: f.name, secret: f.secret, description: f.description, required: f.required ?? true })),
+    config_fields: m.configFields.map((f) => ({ name: f.name, description: f.description, required: f.required })),
     capabilities: {
       currencies: m.capabilities.currencies,
       currency_kinds: m.capabilities.currencyKinds,

@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { InvoiceService } from '../invoices/invoice-service.js';
 import { createIdempotently } from '../http/idempotency.js';
-import { pageRequest, pathId, tenantScope, type Handlers } from './handler.js';
+import { pageRequest, pathId, tenantAuth, tenantScope, type Handlers } from './handler.js';
 
 type InvoiceOperations = 'createInvoice' | 'getInvoice' | 'listInvoices' | 'cancelInvoice' | 'refundInvoice' | 'syncInvoice' | 'simulateInvoice';
 
@@ -10,10 +10,10 @@ export function invoiceHandlers(deps: { db: Db; secretBox: SecretBox; invoices: 
   const { invoices } = deps;
   return {
     async createInvoice(c, req, res) {
-      const scope = tenantScope(res);
+      // The key is re-checked inside the create statement: it may have come from the key cache.
+      const scope = { ...tenantScope(res), keyId: tenantAuth(res).keyId };
       const body = c.request.requestBody;
-      // The kept answer commits with the invoice: a crash cannot leave an invoice its key would create again.
-      await createIdempotently(deps, req, res, scope, body, (keepAnswer) => invoices.create(scope, body, { keepAnswer }));
+      await createIdempotently(deps, req, res, scope, body, (finish) => invoices.create(scope, body, finish));
     },
     async getInvoice(c, _req, res) {
       res.json(await invoices.get(tenantScope(res), pathId(c)));

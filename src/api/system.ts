@@ -1,12 +1,27 @@
 import type { Core } from '../wiring.js';
 import { pingDatabase } from '../db/knex.js';
 import type { Handlers } from './handler.js';
+import { packageVersion } from '../version.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 
-export function systemHandlers(core: Pick<Core, 'db' | 'redis' | 'metrics'>): Handlers<'getHealth' | 'getReadiness' | 'getMetrics'> {
+export function systemHandlers(core: Pick<Core, 'db' | 'redis' | 'metrics' | 'config'>): Handlers<'getIndex' | 'getHealth' | 'getReadiness' | 'getMetrics'> {
   return {
+    /** Where things are, for whoever opens the bare address (absolute, from PUBLIC_BASE_URL). */
+    async getIndex(_c, _req, res) {
+      const base = core.config.publicBaseUrl;
+      res.json({
+        name: 'Switchyard',
+        version: packageVersion(),
+        docs_url: `${base}/docs`,
+        openapi_url: `${base}/openapi.json`,
+        health_url: `${base}/healthz`,
+        readiness_url: `${base}/readyz`,
+        api_base_url: `${base}/v1`,
+        admin_api_base_url: `${base}/admin/v1`,
+      });
+    },
     async getHealth(_c, _req, res) {
       res.json({ status: 'ok' });
     },

@@ -1,9 +1,13 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import { createDb, type Db } from '../db/knex.js';
-import { createTenantService } from '../tenants/tenant-service.js';
+import { createTenantService, type KeyChanges } from '../tenants/tenant-service.js';
+import { Redis } from 'ioredis';
+import { createSharedCache } from '../security/shared-cache.js';
+import { createLogger } from '../logger.js';
 import { signOperatorToken } from '../security/operator-token.js';
 import { ValidationError } from '../domain/errors.js';
+import { packageVersion } from '../version.js';
 
 /** Opens the database for one command and always closes it. */
 async function withDb<T>(env: NodeJS.ProcessEnv, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -16,9 +20,25 @@ async function withDb<T>(env: NodeJS.ProcessEnv, fn: (db: Db) => Promise<T>): Pr
 }
 
 
+/** Publishes key changes to running API processes for one command (best effort: their caches expire anyway). */
+async function withKeyChanges<T>(env: NodeJS.ProcessEnv, fn: (keyChanges: KeyChanges) => Promise<T>): Promise<T> {
+  const config = loadConfig(env);
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  redis.on('error', () => undefined);
+  const cache = createSharedCache(redis, { name: 'api-keys', keyPrefix: config.queuePrefix, ttlMs: 1, max: 1, logger: createLogger('silent') });
+  try {
+    return await fn(cache);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: string) => void = console.log): Command {
   const print = (value: unknown) => out(JSON.stringify(value, null, 2));
-  const program = new Command('switchyard').description('Switchyard operator command line').showHelpAfterError();
+  const program = new Command('switchyard')
+    .description('Switchyard operator command line')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .showHelpAfterError();
 
   const tenant = program.command('tenant').description('manage tenants');
   tenant
@@ -45,7 +65,8 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
     .description('revoke an API key at once')
     .argument('<id>', 'API key id (key_…)')
     .action(async (id: string) => {
-      print(await withDb(env, (db) => createTenantService({ db }).revokeApiKey(id)));
+      // Running API processes cache keys: tell them, so the key stops working everywhere at once.
+      print(await withDb(env, (db) => withKeyChanges(env, (keyChanges) => createTenantService({ db, keyChanges }).revokeApiKey(id))));
     });
 
   program

@@ -2,7 +2,7 @@
  * Every connector this build has, defined once: the registry must provide each (a compile error
  * otherwise) and a test checks the OpenAPI `ConnectorId` enum against this list.
  */
-export const CONNECTOR_IDS = ['sandbox', 'cryptopay', 'walletpay', 'btcpay', 'xthonpay', 'paystablecoin'] as const;
+export const CONNECTOR_IDS = ['sandbox', 'cryptopay', 'walletpay', 'btcpay', 'xthonpay', 'paystablecoin', 'xrocket', 'lnbits', 'cln', 'stars'] as const;
 
 export type ConnectorId = (typeof CONNECTOR_IDS)[number];
 

@@ -8,6 +8,10 @@ import { createWalletPayConnector } from './walletpay/index.js';
 import { createBtcPayConnector } from './btcpay/index.js';
 import { createXthonPayConnector } from './xthonpay/index.js';
 import { createPayStablecoinConnector } from './paystablecoin/index.js';
+import { createXRocketConnector } from './xrocket/index.js';
+import { createLnbitsConnector } from './lnbits/index.js';
+import { createClnConnector } from './cln/index.js';
+import { createStarsConnector } from './stars/index.js';
 
 export interface ConnectorRegistry {
   get(id: string): Connector | undefined;
@@ -26,6 +30,10 @@ export function createConnectorRegistry(deps: { db: Db; publicBaseUrl: string; h
     btcpay: createBtcPayConnector(deps),
     xthonpay: createXthonPayConnector(deps),
     paystablecoin: createPayStablecoinConnector(deps),
+    xrocket: createXRocketConnector(deps),
+    lnbits: createLnbitsConnector(deps),
+    cln: createClnConnector(deps),
+    stars: createStarsConnector(deps),
   };
   const connectors = new Map<string, Connector>(Object.entries(byId));
   return {

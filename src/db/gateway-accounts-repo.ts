@@ -47,6 +47,9 @@ export const gatewayAccountsRepo = {
   /** For webhook ingress: any tenant, not deleted. */
   findForConnector: async (db: DbOrTx, connector: string, id: string): Promise<GatewayAccountRow | undefined> =>
     db('gateway_accounts').where({ id, connector }).whereNull('deleted_at').first(),
+  /** Enabled accounts of these connectors, every tenant and mode (the worker's payment waiters follow them). */
+  listEnabledOf: async (db: DbOrTx, connectors: string[]): Promise<GatewayAccountRow[]> =>
+    connectors.length ? db('gateway_accounts').whereIn('connector', connectors).where({ enabled: true }).whereNull('deleted_at').orderBy('id') : [],
   findById: async (db: DbOrTx, id: string): Promise<GatewayAccountRow | undefined> => db('gateway_accounts').where({ id }).first(),
   /** The tenant's implicit sandbox account in test mode, created on first use. */
   ensureSandbox: async (db: DbOrTx, tenantId: string): Promise<void> => {

@@ -17,6 +17,30 @@ export interface IdempotencyRow {
 
 export type IdempotencyScope = { tenant_id: string; livemode: boolean; key: string };
 
+/**
+ * A claimed key handed to a service that writes its answer itself, in the same statement as what it
+ * creates (invoice create): a crash can then never leave the object without its completed key.
+ */
+export interface IdempotencyFinish {
+  scope: IdempotencyScope;
+  /** The claim's holder: the statement writes nothing unless this request still holds the key. */
+  token: string;
+  /** The kept answer as stored (encrypted). */
+  seal(body: unknown): unknown;
+  /** Tells the caller the key is completed, so it does not complete it again. */
+  done(): void;
+}
+
+/**
+ * The claim was taken over (its lease ran out while the request stalled) before the change was
+ * written: nothing was written; the key's new holder answers.
+ */
+export class IdempotencyClaimLost extends Error {
+  constructor() {
+    super('the Idempotency-Key was taken over by a retry before this request finished');
+  }
+}
+
 export const IDEMPOTENCY_TTL_HOURS = 24;
 /** Claims from before leases existed (no locked_until): abandoned after this long, as they always were. */
 export const ABANDONED_AFTER_SECONDS = 120;
@@ -52,10 +76,7 @@ export const idempotencyRepo = {
     (await db('idempotency_keys')
       .where({ ...scope, claim_token: token, state: 'in_progress' })
       .update({ locked_until: db.raw(`now() + make_interval(secs => ?)`, [leaseMs / 1000]) })) > 0,
-  /**
-   * Keeps the answer, if the claim is still this request's; resolves whether it was. Inside the
-   * transaction that made the change, the answer commits with it or not at all.
-   */
+  /** Keeps the answer, if the claim is still this request's; resolves whether it was. */
   complete: async (db: DbOrTx, scope: IdempotencyScope, token: string, status: number, body: unknown): Promise<boolean> =>
     (await db('idempotency_keys')
       .where({ ...scope, claim_token: token, state: 'in_progress' })

@@ -68,12 +68,14 @@ export interface InvoiceRow {
 export interface TenantScope {
   tenantId: string;
   livemode: boolean;
+  /** The API key making the request, where the write must re-check it is still live (invoice create). */
+  keyId?: string;
 }
 
 const JSON_COLUMNS = ['metadata', 'customer', 'gateway_attempts', 'payment', 'paid', 'upstream_data', 'refunds'] as const;
 
 /** pg sends JS arrays as Postgres arrays, so jsonb values are serialized explicitly. */
-function toDb(row: Partial<InvoiceRow>): Record<string, unknown> {
+export function invoiceToDb(row: Partial<InvoiceRow>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...row };
   for (const col of JSON_COLUMNS) if (col in row) out[col] = row[col] === null ? null : JSON.stringify(row[col]);
   return out;
@@ -87,7 +89,7 @@ export function isDuplicateExternalId(err: unknown): boolean {
 
 export const invoicesRepo = {
   insert: async (db: DbOrTx, row: Omit<InvoiceRow, 'created_at' | 'updated_at' | 'reconcile_attempts' | 'next_reconcile_at'>): Promise<InvoiceRow> =>
-    ((await db('invoices').insert(toDb(row)).returning('*')) as InvoiceRow[])[0]!,
+    ((await db('invoices').insert(invoiceToDb(row)).returning('*')) as InvoiceRow[])[0]!,
   /** Scoped lookup: another tenant's (or the other mode's) invoice simply does not exist. */
   find: async (db: DbOrTx, scope: TenantScope, id: string): Promise<InvoiceRow | undefined> =>
     db('invoices').where({ id, tenant_id: scope.tenantId, livemode: scope.livemode }).first(),
@@ -105,7 +107,7 @@ export const invoicesRepo = {
   update: async (db: DbOrTx, id: string, patch: Partial<InvoiceRow>): Promise<InvoiceRow> =>
     ((await db('invoices')
       .where({ id })
-      .update({ ...toDb(patch), updated_at: db.fn.now() })
+      .update({ ...invoiceToDb(patch), updated_at: db.fn.now() })
       .returning('*')) as InvoiceRow[])[0]!,
   /**
    * Open invoices (pending, processing) whose next status check is due and that have an upstream
@@ -136,6 +138,10 @@ export const invoicesRepo = {
       .where({ id })
       .whereRaw('next_reconcile_at IS NOT DISTINCT FROM ?', [expectedAt])
       .update({ reconcile_attempts: attempts, next_reconcile_at: nextAt });
+  },
+  /** Brings an open invoice's next status check forward to `at` at the latest (a check already due sooner stands). */
+  reconcileBy: async (db: DbOrTx, id: string, at: Date): Promise<void> => {
+    await db('invoices').where({ id }).whereIn('status', ['pending', 'processing']).andWhere('next_reconcile_at', '>', at).update({ next_reconcile_at: at });
   },
   /** Pending invoices past their expiry, locked for this transaction; other workers skip them. */
   lockOverdue: async (db: DbOrTx, limit: number): Promise<InvoiceRow[]> =>

@@ -13,10 +13,8 @@ export interface SandboxInvoiceRow {
   expires_at: Date;
 }
 
-/** The sandbox upstream's own records (what a real gateway would keep on its side). */
+/** The sandbox upstream's own records (what a real gateway would keep on its side); new rows are written with their invoice (db/invoice-creation-repo.ts). */
 export const sandboxInvoicesRepo = {
-  insert: async (db: DbOrTx, row: Omit<SandboxInvoiceRow, 'paid_amount' | 'paid_at'>): Promise<SandboxInvoiceRow> =>
-    ((await db('sandbox_invoices').insert(row).returning('*')) as SandboxInvoiceRow[])[0]!,
   find: async (db: DbOrTx, upstreamId: string): Promise<SandboxInvoiceRow | undefined> =>
     db('sandbox_invoices').where({ upstream_id: upstreamId }).first(),
   update: async (db: DbOrTx, upstreamId: string, patch: Partial<SandboxInvoiceRow>): Promise<SandboxInvoiceRow | undefined> =>

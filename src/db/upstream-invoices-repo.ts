@@ -41,6 +41,14 @@ export const upstreamInvoicesRepo = {
   /** Upstream invoices that may still receive money (not withdrawn), of these invoices. */
   listWatched: async (db: DbOrTx, invoiceIds: string[]): Promise<UpstreamInvoiceRow[]> =>
     invoiceIds.length ? db('upstream_invoices').whereIn('invoice_id', invoiceIds).whereNot({ state: 'cancelled' }).orderBy('id') : [],
+  /** Upstream invoices of one account that could still be paid as far as we know (not withdrawn, not yet paid or expired). */
+  listOpenForAccount: async (db: DbOrTx, gatewayAccountId: string, limit: number): Promise<UpstreamInvoiceRow[]> =>
+    db('upstream_invoices')
+      .where({ gateway_account_id: gatewayAccountId })
+      .whereNot({ state: 'cancelled' })
+      .whereIn('status', ['pending', 'processing'])
+      .orderBy('id')
+      .limit(limit),
   update: async (db: DbOrTx, id: string, patch: Partial<Pick<UpstreamInvoiceRow, 'state' | 'status' | 'paid'>>): Promise<UpstreamInvoiceRow> =>
     ((await db('upstream_invoices')
       .where({ id })

@@ -1,6 +1,9 @@
 import type { DbOrTx } from './knex.js';
 import { fetchPage, type PageRequest } from './pagination.js';
 
+/** The verification_error of an unsigned upstream's webhook (LNbits): accepted as a hint to ask the upstream, never as proof. */
+export const UNSIGNED_HINT = 'unsigned_hint';
+
 export interface UpstreamWebhookRow {
   id: string;
   connector: string;
@@ -37,11 +40,12 @@ export const upstreamWebhooksRepo = {
   markFailed: async (db: DbOrTx, id: string, error: string): Promise<void> => {
     await db('upstream_webhooks').where({ id }).update({ process_error: error, process_attempts: db.raw('process_attempts + 1') });
   },
-  /** Verified, acknowledged, not yet processed, older than the grace period: the sweeper queues them again. */
+  /** Verified (or unsigned hints), acknowledged, not yet processed, older than the grace period: the sweeper queues them again. */
   listStale: async (db: DbOrTx, graceMs: number, maxAttempts: number, limit: number): Promise<string[]> =>
     (
       await db('upstream_webhooks')
-        .where({ verified: true })
+        // Literal, so that the partial index upstream_webhooks_unprocessed (same predicate) applies.
+        .whereRaw(`(verified OR verification_error = '${UNSIGNED_HINT}')`)
         .whereNull('processed_at')
         .andWhere('process_attempts', '<', maxAttempts)
         .andWhere('received_at', '<', db.raw(`now() - (? * interval '1 millisecond')`, [graceMs]))

@@ -3,13 +3,16 @@
  *
  * Fiat entries use ISO 4217 minor units. Crypto entries use the number of
  * decimals that payment gateways (CryptoBot, CryptoCloud, Heleket, NOWPayments,
- * on-chain token contracts, ...) actually accept for the asset.
+ * on-chain token contracts, ...) actually accept for the asset. In-app entries are
+ * currencies that exist only inside one platform (Telegram Stars): neither fiat
+ * nor a transferable crypto asset, so no fiat or crypto upstream takes them and
+ * they are never an `accepted_assets` entry.
  *
  * Codes are upper-case and matched exactly: `findCurrency('usd')` is undefined.
  * Pure data, no I/O.
  */
 
-export type CurrencyKind = 'fiat' | 'crypto';
+export type CurrencyKind = 'fiat' | 'crypto' | 'in_app';
 
 export interface Currency {
   readonly code: string;
@@ -124,6 +127,11 @@ const CRYPTO: readonly Row[] = [
   ['XRP', 6, 'XRP'],
 ];
 
+const IN_APP: readonly Row[] = [
+  // Telegram Stars: whole stars only; the code Telegram's Bot API uses.
+  ['XTR', 0, 'Telegram Stars'],
+];
+
 function buildTable(): Map<string, Currency> {
   const table = new Map<string, Currency>();
   const add = (kind: CurrencyKind, rows: readonly Row[]): void => {
@@ -134,6 +142,7 @@ function buildTable(): Map<string, Currency> {
   };
   add('fiat', FIAT);
   add('crypto', CRYPTO);
+  add('in_app', IN_APP);
   return table;
 }
 

@@ -92,3 +92,9 @@ export function subtractAmounts(a: string, b: string): string {
   const r = parse(a, 'a').minus(parse(b, 'b'));
   return r.isZero() ? '0' : r.toFixed();
 }
+
+/** Exact a + b as a plain decimal string (no exponent, no trailing zeros). */
+export function addAmounts(a: string, b: string): string {
+  const r = parse(a, 'a').plus(parse(b, 'b'));
+  return r.isZero() ? '0' : r.toFixed();
+}

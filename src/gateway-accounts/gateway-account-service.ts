@@ -1,10 +1,12 @@
+import { accountCacheTags } from '../security/shared-cache.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import type { TenantScope } from '../db/invoices-repo.js';
 import type { PageRequest } from '../db/pagination.js';
 import { gatewayAccountsRepo, type GatewayAccountRow } from '../db/gateway-accounts-repo.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
-import { UpstreamError, type Connector } from '../connectors/types.js';
+import type { Logger } from 'pino';
+import { UpstreamError, type AccountContext, type Connector, type UpstreamIdentity } from '../connectors/types.js';
 import { createAccountContexts, webhookUrlFor } from '../connectors/account-context.js';
 import { newId } from '../domain/ids.js';
 import { compareAmounts } from '../domain/money.js';
@@ -18,8 +20,18 @@ import type { Components } from '../generated/openapi.js';
 /** The body of POST or PATCH /v1/gateway-accounts after OpenAPI validation. */
 export type GatewayAccountInput = Components.Schemas.GatewayAccountCreate | Components.Schemas.GatewayAccountUpdate;
 
-export function createGatewayAccountService(deps: { db: Db; config: Config; secretBox: SecretBox; connectors: ConnectorRegistry; breaker: CircuitBreaker }) {
-  const { db, config, secretBox, connectors } = deps;
+export function createGatewayAccountService(deps: {
+  db: Db;
+  config: Config;
+  secretBox: SecretBox;
+  connectors: ConnectorRegistry;
+  breaker: CircuitBreaker;
+  logger: Logger;
+  /** Routing caches each tenant's accounts: every change here drops them in every process. */
+  accountChanges?: { invalidate(...tags: string[]): Promise<void> };
+}) {
+  const { db, config, secretBox, connectors, logger } = deps;
+  const changed = (tenantId: string) => deps.accountChanges?.invalidate(accountCacheTags.tenant(tenantId));
   const accountContext = createAccountContexts({ secretBox, publicBaseUrl: config.publicBaseUrl });
 
   async function toObject(row: GatewayAccountRow) {
@@ -46,21 +58,33 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
     if (input.min_amount && input.max_amount && compareAmounts(input.min_amount, input.max_amount) > 0) {
       errors.push({ field: '/body/min_amount', message: 'must not be above max_amount' });
     }
-    const baseUrl = input.config?.base_url as string | undefined;
-    if (baseUrl !== undefined) {
-      const url = new URL(baseUrl);
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') errors.push({ field: '/body/config/base_url', message: 'must be an http(s) URL' });
-      if (url.username || url.password) errors.push({ field: '/body/config/base_url', message: 'must not carry credentials' });
+    // Addresses Switchyard will call: base_url, and any other config field the connector marks as one.
+    const urlFields = ['base_url', ...connector.manifest.configFields.filter((f) => f.url && f.name !== 'base_url').map((f) => f.name)];
+    const urls: Array<{ url: URL; field: string }> = [];
+    for (const name of urlFields) {
+      const value = (input.config as Record<string, unknown> | undefined)?.[name];
+      if (typeof value !== 'string') continue;
+      const field = `/body/config/${name}`;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        errors.push({ field, message: 'must be an absolute http(s) URL' });
+        continue;
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') errors.push({ field, message: 'must be an http(s) URL' });
+      if (url.username || url.password) errors.push({ field, message: 'must not carry credentials' });
+      urls.push({ url, field });
     }
     if (errors.length) throw new ValidationError(errors);
-    if (baseUrl !== undefined) await assertTenantUrlAllowed(new URL(baseUrl), config, '/body/config/base_url');
+    for (const { url, field } of urls) await assertTenantUrlAllowed(url, config, field);
   }
 
-  /** Asks the upstream whether the credentials work, where it offers a check. */
-  async function checkWithUpstream(connector: Connector, row: GatewayAccountRow) {
-    if (!connector.checkCredentials) return;
+  /** Asks the upstream whether the credentials work, where it offers a check; what it says of the account comes back. */
+  async function checkWithUpstream(connector: Connector, row: GatewayAccountRow): Promise<UpstreamIdentity> {
+    if (!connector.checkCredentials) return {};
     try {
-      await connector.checkCredentials(accountContext(row));
+      return (await connector.checkCredentials(accountContext(row))) ?? {};
     } catch (err) {
       if (err instanceof UpstreamError && !err.retryable) {
         throw new GatewayAccountError('upstream_credentials_invalid', `${connector.manifest.name} refused the credentials: ${err.message}`, {
@@ -69,6 +93,34 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
       }
       throw new GatewayAccountError('upstream_error', `${connector.manifest.name} could not be reached to check the credentials; try again`);
     }
+  }
+
+  /**
+   * Tells the upstream about a new or changed account, where the connector needs to (Telegram:
+   * the bot's webhook); returns the row to save, with the credentials the connector completed.
+   */
+  async function connectUpstream(connector: Connector, row: GatewayAccountRow, previous: GatewayAccountRow | null): Promise<GatewayAccountRow> {
+    if (!connector.onAccountConnected) return row;
+    let completed: { credentials?: Record<string, string> } | void;
+    try {
+      completed = await connector.onAccountConnected(accountContext(row), previous ? accountContext(previous) : null);
+    } catch (err) {
+      if (err instanceof UpstreamError && !err.retryable) {
+        throw new GatewayAccountError('upstream_credentials_invalid', `${connector.manifest.name} refused to set the account up: ${err.message}`, {
+          upstream_code: err.upstreamCode ?? null,
+        });
+      }
+      throw new GatewayAccountError('upstream_error', `${connector.manifest.name} could not be reached to set the account up; try again`);
+    }
+    return completed?.credentials ? { ...row, credentials_encrypted: secretBox.seal(JSON.stringify(completed.credentials), row.id) } : row;
+  }
+
+  /** Undoes what connectUpstream told the upstream; the account is already deleted, so failures are only logged. */
+  async function disconnectUpstream(connector: Connector, context: AccountContext): Promise<void> {
+    if (!connector.onAccountDeleted) return;
+    await connector.onAccountDeleted(context).catch((err: unknown) =>
+      logger.warn({ account: context.accountId, connector: connector.manifest.id, err: (err as Error).message }, 'could not tell the upstream the account was deleted'),
+    );
   }
 
   return {
@@ -99,9 +151,14 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
         updated_at: new Date(),
         deleted_at: null,
       };
-      await checkWithUpstream(connector, row);
-      const { created_at: _c, updated_at: _u, deleted_at: _d, ...insertable } = row;
-      return toObject(await gatewayAccountsRepo.insert(db, insertable));
+      const identity = await checkWithUpstream(connector, row);
+      // Without a name of the tenant's, the upstream's own name for the account (a bot's @username).
+      if (row.name === null && identity.name) row.name = identity.name.slice(0, 100);
+      const connected = await connectUpstream(connector, row, null);
+      const { created_at: _c, updated_at: _u, deleted_at: _d, ...insertable } = connected;
+      const inserted = await gatewayAccountsRepo.insert(db, insertable);
+      await changed(scope.tenantId);
+      return toObject(inserted);
     },
     async list(scope: TenantScope, page: PageRequest, connector?: string) {
       const result = await gatewayAccountsRepo.list(db, scope.tenantId, scope.livemode, page, connector);
@@ -120,11 +177,20 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
         patch.credentials_encrypted = secretBox.seal(JSON.stringify(input.credentials), id);
         await checkWithUpstream(connector, { ...current, ...patch });
       }
-      return toObject(await gatewayAccountsRepo.update(db, id, patch));
+      if (input.credentials || input.config) {
+        const connected = await connectUpstream(connector, { ...current, ...patch }, current);
+        if (connected.credentials_encrypted !== (patch.credentials_encrypted ?? current.credentials_encrypted)) patch.credentials_encrypted = connected.credentials_encrypted;
+      }
+      const updated = await gatewayAccountsRepo.update(db, id, patch);
+      await changed(scope.tenantId);
+      return toObject(updated);
     },
     async remove(scope: TenantScope, id: string) {
-      await find(scope, id);
+      const row = await find(scope, id);
       await gatewayAccountsRepo.update(db, id, { deleted_at: new Date(), enabled: false });
+      await changed(scope.tenantId);
+      const connector = connectors.get(row.connector);
+      if (connector) await disconnectUpstream(connector, accountContext(row));
       return { id, object: 'gateway_account' as const, deleted: true as const };
     },
     async balance(scope: TenantScope, id: string) {

@@ -331,6 +331,10 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -433,7 +437,11 @@ export declare namespace Components {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+             * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+             * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+             * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+             * invoices). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -495,8 +503,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -527,7 +535,11 @@ export declare namespace Components {
                  * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+                 * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+                 * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+                 * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+                 * invoices). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -542,7 +554,11 @@ export declare namespace Components {
                  * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+                 * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+                 * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+                 * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+                 * invoices). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -570,8 +586,8 @@ export declare namespace Components {
                  */
                 Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
                 currency: /**
-                 * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-                 * asset ticker (`USDT`, `TON`, `BTC`).
+                 * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+                 * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
                  *
                  * example:
                  * USDT
@@ -581,6 +597,125 @@ export declare namespace Components {
             } | null;
             return_url: string | null;
             fail_return_url: string | null;
+        }
+        /**
+         * Connects a Core Lightning node through its clnrest plugin; `config.base_url` is required.
+         */
+        export type ClnAccountCreate = {
+            connector: "cln";
+            name?: /**
+             * A label for your own records.
+             * example:
+             * Crypto Pay
+             */
+            GatewayAccountName;
+            credentials: /**
+             * The connector's credentials, checked against that connector's fields (also listed
+             * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
+             * `422 validation_failed`. Stored encrypted and never returned.
+             *
+             * | connector | credentials |
+             * | --- | --- |
+             * | `sandbox` | none: `{}` |
+             * | `cryptopay` | `{"token": "<the app's API token from @CryptoBot → Crypto Pay → My Apps>"}` |
+             * | `walletpay` | `{"api_key": "<the store's API key from the Wallet Pay merchant dashboard>"}` |
+             * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
+             * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
+             * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
+             *
+             * example:
+             * {
+             *   "token": "12345:AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC"
+             * }
+             */
+            GatewayAccountCredentials;
+            config?: /**
+             * The configuration of a Core Lightning account (`connector: cln`). `base_url`, the address
+             * of your node's `clnrest` plugin (e.g. `https://node.example.com:3010`), is required: an
+             * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+             *
+             */
+            ClnConfig;
+            enabled?: /* `false` connects the account without routing invoices to it yet. */ GatewayAccountEnabled;
+            priority?: /**
+             * Accounts with a higher priority are tried first.
+             * example:
+             * 10
+             */
+            GatewayAccountPriority;
+            weight?: /**
+             * Shares invoices among accounts of equal priority, in proportion to their weights.
+             * example:
+             * 1
+             */
+            GatewayAccountWeight;
+            currencies?: /**
+             * Only invoices in these currencies are routed to the account; omit it for every currency the connector takes.
+             * example:
+             * [
+             *   "USDT",
+             *   "TON",
+             *   "BTC"
+             * ]
+             */
+            GatewayAccountCurrencies;
+            min_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+            max_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+        }
+        /**
+         * The configuration of a Core Lightning account (`connector: cln`). `base_url`, the address
+         * of your node's `clnrest` plugin (e.g. `https://node.example.com:3010`), is required: an
+         * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+         *
+         */
+        export type ClnConfig = {
+            base_url?: /**
+             * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
+             * emulator. An absolute `http(s)` URL; one resolving to a private, loopback or
+             * link-local address is refused (`422 url_not_allowed`) unless the operator allows
+             * such addresses.
+             *
+             * example:
+             * https://cryptopay-proxy.example.com/api
+             */
+            ConfigBaseUrl /* uri ^[Hh][Tt][Tt][Pp][Ss]?:// */;
+            /**
+             * Your node's id (`lightning-cli getinfo` → `id`). When set it is sent as the `Nodeid`
+             * header, which `clnrest` of Core Lightning v23.08 requires; later versions ignore it.
+             *
+             * example:
+             * 02a3f5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5
+             */
+            node_id?: string; // ^0[23][0-9a-fA-F]{64}$
+            /**
+             * How long one `waitanyinvoice` long poll is held open at the node before it is asked
+             * again (default 30). Keep it below the idle timeout of any proxy between Switchyard
+             * and the node.
+             *
+             * example:
+             * 30
+             */
+            wait_timeout_seconds?: number;
         }
         /**
          * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
@@ -634,12 +769,15 @@ export declare namespace Components {
              */
             currencies: string[];
             /**
-             * Whether it takes fiat-priced invoices, crypto-priced invoices, or both.
+             * Whether it takes fiat-priced invoices, crypto-priced invoices, or both; `in_app` is a
+             * currency that exists only inside one platform (Telegram Stars, `XTR`).
+             *
              */
-            currency_kinds: ("fiat" | "crypto")[];
+            currency_kinds: ("fiat" | "crypto" | "in_app")[];
             /**
              * The `accepted_assets` entries this connector understands (BTCPay Server: `BTC`,
-             * `BTC-CHAIN`, `BTC-LN`); `null` when it takes plain crypto asset codes.
+             * `BTC-CHAIN`, `BTC-LN`; LNbits: `BTC`, `BTC-LN`); `null` when it takes plain crypto
+             * asset codes.
              *
              */
             payment_assets: string[] | null;
@@ -704,18 +842,26 @@ export declare namespace Components {
              * The API key from the upstream's merchant dashboard.
              */
             description: string;
+            /**
+             * Whether an account must have it (Telegram Stars' `webhook_secret` is optional).
+             */
+            required: boolean;
         }
         /**
          * An upstream connector id: `sandbox` (test mode only; invoices are driven by
          * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
          * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
          * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-         * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+         * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+         * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+         * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+         * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+         * invoices). Later upstreams add values here.
          *
          * example:
          * cryptopay
          */
-        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin";
+        export type ConnectorId = "sandbox" | "cryptopay" | "walletpay" | "btcpay" | "xthonpay" | "paystablecoin" | "xrocket" | "lnbits" | "cln" | "stars";
         export type ConnectorList = {
             object: "list";
             data: /* An upstream gateway Switchyard can route invoices to. */ Connector[];
@@ -745,6 +891,10 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -817,8 +967,8 @@ export declare namespace Components {
             environment?: "mainnet" | "testnet";
         }
         /**
-         * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-         * asset ticker (`USDT`, `TON`, `BTC`).
+         * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+         * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
          *
          * example:
          * USDT
@@ -1094,7 +1244,7 @@ export declare namespace Components {
             config: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `StarsConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1174,7 +1324,7 @@ export declare namespace Components {
         /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `StarsConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1182,7 +1332,7 @@ export declare namespace Components {
         export type GatewayAccountConfig = /**
          * An account's non-secret configuration, in the schema of the account's connector
          * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-         * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+         * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `StarsConfig`, `SandboxConfig`); it never contains credentials. A key the
          * account's connector does not take is refused (`422 validation_failed`, naming
          * `/body/config/<key>`).
          *
@@ -1193,7 +1343,36 @@ export declare namespace Components {
          * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
          *
          */
-        BtcPayConfig | /* The configuration of an XthonPay account (`connector: xthonpay`). */ XthonPayConfig | /* The configuration of a PayStablecoin account (`connector: paystablecoin`). */ PayStablecoinConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
+        BtcPayConfig | /* The configuration of an XthonPay account (`connector: xthonpay`). */ XthonPayConfig | /* The configuration of a PayStablecoin account (`connector: paystablecoin`). */ PayStablecoinConfig | /* The configuration of an xRocket Pay account (`connector: xrocket`). */ XRocketConfig | /**
+         * The configuration of an LNbits account (`connector: lnbits`). `base_url`, the address of
+         * your LNbits server (e.g. `https://lnbits.example.com`, without `/api/v1`), is required:
+         * an account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+         *
+         */
+        LnbitsConfig | /**
+         * The configuration of a Core Lightning account (`connector: cln`). `base_url`, the address
+         * of your node's `clnrest` plugin (e.g. `https://node.example.com:3010`), is required: an
+         * account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+         *
+         */
+        ClnConfig | /**
+         * The configuration of a Telegram Stars account (`connector: stars`): `XTR` invoices paid
+         * with Telegram Stars through your bot (`credentials.bot_token`). Two ways to connect:
+         *
+         * * **Switchyard owns the bot's webhook** (no `credentials.webhook_secret`): Switchyard
+         *   makes a secret and calls `setWebhook` with the account's `webhook_url`; payment updates
+         *   are handled here, and every other update (and payments that are not Switchyard's) is
+         *   passed on unchanged, with the same `X-Telegram-Bot-Api-Secret-Token` header, to
+         *   `forward_url` if set (retried like webhooks to you). Replies that a bot gives in its
+         *   webhook answer do not reach Telegram this way: answer with Bot API calls.
+         * * **Your bot keeps its webhook** (`credentials.webhook_secret` given): your bot forwards
+         *   the updates with `pre_checkout_query`, `message.successful_payment` and
+         *   `message.refunded_payment` of Switchyard's invoices (payload `inv_…`), unchanged, to the
+         *   account's `webhook_url` with the header `X-Telegram-Bot-Api-Secret-Token:
+         *   <webhook_secret>`, and does not answer those pre-checkout queries itself.
+         *
+         */
+        StarsConfig | /* The sandbox account takes no configuration (`connector: sandbox`). */ SandboxConfig;
         /**
          * One body per connector, chosen by `connector` (`CryptoPayAccountCreate`,
          * `WalletPayAccountCreate`, …): the fields are the same for every connector, only `config`
@@ -1210,7 +1389,7 @@ export declare namespace Components {
          * may not exceed `max_amount`.
          *
          */
-        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
+        /* Connects a Crypto Pay app. */ CryptoPayAccountCreate | /* Connects a Wallet Pay store. */ WalletPayAccountCreate | /* Connects a store on a BTCPay Server; `config.base_url` is required. */ BtcPayAccountCreate | /* Connects an XthonPay account. */ XthonPayAccountCreate | /* Connects a PayStablecoin merchant (live mode). */ PayStablecoinAccountCreate | /* Connects an xRocket Pay app. */ XRocketAccountCreate | /* Connects a wallet on an LNbits server with its Invoice/read key; `config.base_url` is required. */ LnbitsAccountCreate | /* Connects a Core Lightning node through its clnrest plugin; `config.base_url` is required. */ ClnAccountCreate | /* Connects a Telegram bot that takes payments in Telegram Stars (`XTR`). */ StarsAccountCreate | /* The sandbox account is built in (test mode), so creating one is refused with `422 validation_failed`. */ SandboxAccountCreate;
         /**
          * The connector's credentials, checked against that connector's fields (also listed
          * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
@@ -1224,6 +1403,10 @@ export declare namespace Components {
          * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
          * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
          * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+         * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+         * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+         * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+         * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
          *
          * example:
          * {
@@ -1243,8 +1426,8 @@ export declare namespace Components {
          * ]
          */
         export type GatewayAccountCurrencies = /**
-         * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-         * asset ticker (`USDT`, `TON`, `BTC`).
+         * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+         * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
          *
          * example:
          * USDT
@@ -1307,7 +1490,7 @@ export declare namespace Components {
             config?: /**
              * An account's non-secret configuration, in the schema of the account's connector
              * (`CryptoPayConfig`, `WalletPayConfig`, `BtcPayConfig`, `XthonPayConfig`,
-             * `PayStablecoinConfig`, `SandboxConfig`); it never contains credentials. A key the
+             * `PayStablecoinConfig`, `XRocketConfig`, `LnbitsConfig`, `ClnConfig`, `StarsConfig`, `SandboxConfig`); it never contains credentials. A key the
              * account's connector does not take is refused (`422 validation_failed`, naming
              * `/body/config/<key>`).
              *
@@ -1338,8 +1521,8 @@ export declare namespace Components {
              * ]
              */
             currencies?: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1457,8 +1640,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1583,7 +1766,11 @@ export declare namespace Components {
                  * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
                  * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
                  * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-                 * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+                 * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+                 * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+                 * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+                 * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+                 * invoices). Later upstreams add values here.
                  *
                  * example:
                  * cryptopay
@@ -1624,8 +1811,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1698,7 +1885,11 @@ export declare namespace Components {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+             * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+             * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+             * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+             * invoices). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -1797,8 +1988,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1876,8 +2067,8 @@ export declare namespace Components {
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
             currency: /**
-             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`) or a crypto
-             * asset ticker (`USDT`, `TON`, `BTC`).
+             * A currency or asset code in upper case: fiat ISO 4217 (`USD`, `EUR`, `RUB`), a crypto
+             * asset ticker (`USDT`, `TON`, `BTC`), or `XTR` (Telegram Stars, whole stars only).
              *
              * example:
              * USDT
@@ -1918,6 +2109,108 @@ export declare namespace Components {
          */
         export type InvoiceStatus = "pending" | "processing" | "paid" | "expired" | "cancelled" | "failed" | "refunded";
         /**
+         * Connects a wallet on an LNbits server with its Invoice/read key; `config.base_url` is required.
+         */
+        export type LnbitsAccountCreate = {
+            connector: "lnbits";
+            name?: /**
+             * A label for your own records.
+             * example:
+             * Crypto Pay
+             */
+            GatewayAccountName;
+            credentials: /**
+             * The connector's credentials, checked against that connector's fields (also listed
+             * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
+             * `422 validation_failed`. Stored encrypted and never returned.
+             *
+             * | connector | credentials |
+             * | --- | --- |
+             * | `sandbox` | none: `{}` |
+             * | `cryptopay` | `{"token": "<the app's API token from @CryptoBot → Crypto Pay → My Apps>"}` |
+             * | `walletpay` | `{"api_key": "<the store's API key from the Wallet Pay merchant dashboard>"}` |
+             * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
+             * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
+             * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
+             *
+             * example:
+             * {
+             *   "token": "12345:AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC"
+             * }
+             */
+            GatewayAccountCredentials;
+            config?: /**
+             * The configuration of an LNbits account (`connector: lnbits`). `base_url`, the address of
+             * your LNbits server (e.g. `https://lnbits.example.com`, without `/api/v1`), is required:
+             * an account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+             *
+             */
+            LnbitsConfig;
+            enabled?: /* `false` connects the account without routing invoices to it yet. */ GatewayAccountEnabled;
+            priority?: /**
+             * Accounts with a higher priority are tried first.
+             * example:
+             * 10
+             */
+            GatewayAccountPriority;
+            weight?: /**
+             * Shares invoices among accounts of equal priority, in proportion to their weights.
+             * example:
+             * 1
+             */
+            GatewayAccountWeight;
+            currencies?: /**
+             * Only invoices in these currencies are routed to the account; omit it for every currency the connector takes.
+             * example:
+             * [
+             *   "USDT",
+             *   "TON",
+             *   "BTC"
+             * ]
+             */
+            GatewayAccountCurrencies;
+            min_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+            max_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+        }
+        /**
+         * The configuration of an LNbits account (`connector: lnbits`). `base_url`, the address of
+         * your LNbits server (e.g. `https://lnbits.example.com`, without `/api/v1`), is required:
+         * an account without it is refused with `422 validation_failed` naming `/body/config/base_url`.
+         *
+         */
+        export type LnbitsConfig = {
+            base_url?: /**
+             * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
+             * emulator. An absolute `http(s)` URL; one resolving to a private, loopback or
+             * link-local address is refused (`422 url_not_allowed`) unless the operator allows
+             * such addresses.
+             *
+             * example:
+             * https://cryptopay-proxy.example.com/api
+             */
+            ConfigBaseUrl /* uri ^[Hh][Tt][Tt][Pp][Ss]?:// */;
+        }
+        /**
          * `live` for real money, `test` for the sandbox and upstream testnets.
          * example:
          * test
@@ -1956,6 +2249,10 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -2188,6 +2485,10 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -2243,6 +2544,36 @@ export declare namespace Components {
          */
         export type SandboxConfig = Record<string, never>;
         /**
+         * Where things are, as absolute URLs built from `PUBLIC_BASE_URL`.
+         */
+        export type ServiceIndex = {
+            name: "Switchyard";
+            /**
+             * The running Switchyard's version.
+             * example:
+             * 0.1.0
+             */
+            version: string;
+            /**
+             * The API docs (Swagger UI).
+             */
+            docs_url: string; // uri
+            /**
+             * This OpenAPI document, as JSON.
+             */
+            openapi_url: string; // uri
+            health_url: string; // uri
+            readiness_url: string; // uri
+            /**
+             * Every tenant path starts with it, e.g. `GET {api_base_url}/invoices` with an API key.
+             */
+            api_base_url: string; // uri
+            /**
+             * Every operator path starts with it, e.g. `GET {admin_api_base_url}/tenants` with an operator JWT.
+             */
+            admin_api_base_url: string; // uri
+        }
+        /**
          * `paid_amount` (a `Money` string, only meaningful with `status: paid`) defaults to the
          * invoice amount; give a smaller or larger amount to model an underpayment or overpayment.
          *
@@ -2263,6 +2594,158 @@ export declare namespace Components {
              * 9.99
              */
             Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+        }
+        /**
+         * Connects a Telegram bot that takes payments in Telegram Stars (`XTR`).
+         */
+        export type StarsAccountCreate = {
+            connector: "stars";
+            name?: /**
+             * A label for your own records.
+             * example:
+             * Crypto Pay
+             */
+            GatewayAccountName;
+            credentials: /**
+             * The connector's credentials, checked against that connector's fields (also listed
+             * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
+             * `422 validation_failed`. Stored encrypted and never returned.
+             *
+             * | connector | credentials |
+             * | --- | --- |
+             * | `sandbox` | none: `{}` |
+             * | `cryptopay` | `{"token": "<the app's API token from @CryptoBot → Crypto Pay → My Apps>"}` |
+             * | `walletpay` | `{"api_key": "<the store's API key from the Wallet Pay merchant dashboard>"}` |
+             * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
+             * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
+             * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
+             *
+             * example:
+             * {
+             *   "token": "12345:AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC"
+             * }
+             */
+            GatewayAccountCredentials;
+            config?: /**
+             * The configuration of a Telegram Stars account (`connector: stars`): `XTR` invoices paid
+             * with Telegram Stars through your bot (`credentials.bot_token`). Two ways to connect:
+             *
+             * * **Switchyard owns the bot's webhook** (no `credentials.webhook_secret`): Switchyard
+             *   makes a secret and calls `setWebhook` with the account's `webhook_url`; payment updates
+             *   are handled here, and every other update (and payments that are not Switchyard's) is
+             *   passed on unchanged, with the same `X-Telegram-Bot-Api-Secret-Token` header, to
+             *   `forward_url` if set (retried like webhooks to you). Replies that a bot gives in its
+             *   webhook answer do not reach Telegram this way: answer with Bot API calls.
+             * * **Your bot keeps its webhook** (`credentials.webhook_secret` given): your bot forwards
+             *   the updates with `pre_checkout_query`, `message.successful_payment` and
+             *   `message.refunded_payment` of Switchyard's invoices (payload `inv_…`), unchanged, to the
+             *   account's `webhook_url` with the header `X-Telegram-Bot-Api-Secret-Token:
+             *   <webhook_secret>`, and does not answer those pre-checkout queries itself.
+             *
+             */
+            StarsConfig;
+            enabled?: /* `false` connects the account without routing invoices to it yet. */ GatewayAccountEnabled;
+            priority?: /**
+             * Accounts with a higher priority are tried first.
+             * example:
+             * 10
+             */
+            GatewayAccountPriority;
+            weight?: /**
+             * Shares invoices among accounts of equal priority, in proportion to their weights.
+             * example:
+             * 1
+             */
+            GatewayAccountWeight;
+            currencies?: /**
+             * Only invoices in these currencies are routed to the account; omit it for every currency the connector takes.
+             * example:
+             * [
+             *   "USDT",
+             *   "TON",
+             *   "BTC"
+             * ]
+             */
+            GatewayAccountCurrencies;
+            min_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+            max_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+        }
+        /**
+         * The configuration of a Telegram Stars account (`connector: stars`): `XTR` invoices paid
+         * with Telegram Stars through your bot (`credentials.bot_token`). Two ways to connect:
+         *
+         * * **Switchyard owns the bot's webhook** (no `credentials.webhook_secret`): Switchyard
+         *   makes a secret and calls `setWebhook` with the account's `webhook_url`; payment updates
+         *   are handled here, and every other update (and payments that are not Switchyard's) is
+         *   passed on unchanged, with the same `X-Telegram-Bot-Api-Secret-Token` header, to
+         *   `forward_url` if set (retried like webhooks to you). Replies that a bot gives in its
+         *   webhook answer do not reach Telegram this way: answer with Bot API calls.
+         * * **Your bot keeps its webhook** (`credentials.webhook_secret` given): your bot forwards
+         *   the updates with `pre_checkout_query`, `message.successful_payment` and
+         *   `message.refunded_payment` of Switchyard's invoices (payload `inv_…`), unchanged, to the
+         *   account's `webhook_url` with the header `X-Telegram-Bot-Api-Secret-Token:
+         *   <webhook_secret>`, and does not answer those pre-checkout queries itself.
+         *
+         */
+        export type StarsConfig = {
+            base_url?: /**
+             * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
+             * emulator. An absolute `http(s)` URL; one resolving to a private, loopback or
+             * link-local address is refused (`422 url_not_allowed`) unless the operator allows
+             * such addresses.
+             *
+             * example:
+             * https://cryptopay-proxy.example.com/api
+             */
+            ConfigBaseUrl /* uri ^[Hh][Tt][Tt][Pp][Ss]?:// */;
+            /**
+             * `test`: Telegram's test environment (`/bot<token>/test/<method>`). Default `production`.
+             * example:
+             * test
+             */
+            environment?: "production" | "test";
+            /**
+             * When Switchyard owns the bot's webhook: your bot's own webhook address, where every
+             * update that is not about a Switchyard invoice is passed on. Checked like `base_url`
+             * (`422 url_not_allowed`).
+             *
+             * example:
+             * https://bot.example.com/telegram/webhook
+             */
+            forward_url?: string; // uri ^[Hh][Tt][Tt][Pp][Ss]?://
+            /**
+             * When Switchyard owns the bot's webhook: the update types Telegram sends it
+             * (`message` and `pre_checkout_query` are always added). Default: only those two, or
+             * Telegram's default set when `forward_url` is set.
+             *
+             * example:
+             * [
+             *   "message",
+             *   "callback_query",
+             *   "pre_checkout_query"
+             * ]
+             */
+            allowed_updates?: string /* ^[a-z][a-z_]{0,63}$ */[];
         }
         export type Tenant = {
             id: /**
@@ -2356,7 +2839,11 @@ export declare namespace Components {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+             * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+             * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+             * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+             * invoices). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -2470,20 +2957,27 @@ export declare namespace Components {
              */
             body_base64: string; // byte
             /**
-             * Whether the request passed the upstream's verification (signature, and source address where configured).
+             * Whether the request passed the upstream's verification (signature, and source address
+             * where configured). Always `false` for an upstream that signs nothing (LNbits): see
+             * `verification_error: unsigned_hint`.
+             *
              */
             verified: boolean;
             /**
              * Why verification failed, `null` when it passed. For example `missing_signature`,
              * `bad_signature`, `source_not_allowed`, `unknown_account`, `unknown_connector`; more
-             * values may be added.
+             * values may be added. `unsigned_hint`: the upstream signs nothing (LNbits), so the
+             * request was answered `200` and processed only as a reason to ask the upstream about
+             * the invoice it names; its body changed nothing.
              *
              * example:
              * bad_signature
              */
             verification_error: string | null;
             /**
-             * When the request's events were applied; `null` until then (and always for unverified requests).
+             * When the request's events were applied; `null` until then, and always for unverified
+             * requests other than `unsigned_hint` ones (for those: when the upstream was asked).
+             *
              */
             processed_at: string | null; // date-time
             /**
@@ -2533,6 +3027,10 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -2907,6 +3405,111 @@ export declare namespace Components {
             secret: string; // ^whsec_[A-Za-z0-9+/]+={0,2}$
         }
         /**
+         * Connects an xRocket Pay app.
+         */
+        export type XRocketAccountCreate = {
+            connector: "xrocket";
+            name?: /**
+             * A label for your own records.
+             * example:
+             * Crypto Pay
+             */
+            GatewayAccountName;
+            credentials: /**
+             * The connector's credentials, checked against that connector's fields (also listed
+             * by `GET /v1/connectors` in `credential_fields`); missing or unknown fields answer
+             * `422 validation_failed`. Stored encrypted and never returned.
+             *
+             * | connector | credentials |
+             * | --- | --- |
+             * | `sandbox` | none: `{}` |
+             * | `cryptopay` | `{"token": "<the app's API token from @CryptoBot → Crypto Pay → My Apps>"}` |
+             * | `walletpay` | `{"api_key": "<the store's API key from the Wallet Pay merchant dashboard>"}` |
+             * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
+             * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
+             * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
+             *
+             * example:
+             * {
+             *   "token": "12345:AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC"
+             * }
+             */
+            GatewayAccountCredentials;
+            config?: /* The configuration of an xRocket Pay account (`connector: xrocket`). */ XRocketConfig;
+            enabled?: /* `false` connects the account without routing invoices to it yet. */ GatewayAccountEnabled;
+            priority?: /**
+             * Accounts with a higher priority are tried first.
+             * example:
+             * 10
+             */
+            GatewayAccountPriority;
+            weight?: /**
+             * Shares invoices among accounts of equal priority, in proportion to their weights.
+             * example:
+             * 1
+             */
+            GatewayAccountWeight;
+            currencies?: /**
+             * Only invoices in these currencies are routed to the account; omit it for every currency the connector takes.
+             * example:
+             * [
+             *   "USDT",
+             *   "TON",
+             *   "BTC"
+             * ]
+             */
+            GatewayAccountCurrencies;
+            min_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+            max_amount?: /**
+             * A non-negative decimal amount as a string: digits, optionally a dot and up to 18
+             * fractional digits, no sign, no exponent, no leading zeros (`"9.99"`, `"0.00012"`,
+             * `"100"`). Never a JSON number.
+             *
+             * example:
+             * 9.99
+             */
+            Money /* ^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$ */;
+        }
+        /**
+         * The configuration of an xRocket Pay account (`connector: xrocket`).
+         */
+        export type XRocketConfig = {
+            base_url?: /**
+             * Points the account elsewhere than the upstream's usual API: a testnet, a proxy, an
+             * emulator. An absolute `http(s)` URL; one resolving to a private, loopback or
+             * link-local address is refused (`422 url_not_allowed`) unless the operator allows
+             * such addresses.
+             *
+             * example:
+             * https://cryptopay-proxy.example.com/api
+             */
+            ConfigBaseUrl /* uri ^[Hh][Tt][Tt][Pp][Ss]?:// */;
+            /**
+             * When present, webhooks for this account from any other source address are refused
+             * (`401`, stored with `verification_error: source_not_allowed`). A list of IP
+             * addresses or CIDR ranges; xRocket publishes none of its own.
+             *
+             * example:
+             * [
+             *   "203.0.113.10",
+             *   "198.51.100.0/24"
+             * ]
+             */
+            webhook_ip_allowlist?: string /* ^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$ */[];
+        }
+        /**
          * Connects an XthonPay account.
          */
         export type XthonPayAccountCreate = {
@@ -2930,6 +3533,10 @@ export declare namespace Components {
              * | `btcpay` | `{"api_key": "<Greenfield API key with btcpay.store.cancreateinvoice and btcpay.store.canviewinvoices>", "store_id": "<Store → Settings>", "webhook_secret": "<the secret of the store webhook you point at webhook_url>"}`; `config.base_url` is required |
              * | `xthonpay` | `{"api_key": "xpk_live_…", "api_secret": "xps_live_…", "webhook_secret": "<the webhook signing secret>"}` (from @XthonPayBot → API Keys) |
              * | `paystablecoin` | `{"merchant_id": "MCH_…", "api_secret": "<the API secret from the merchant portal>"}` |
+             * | `xrocket` | `{"api_key": "<the app's API token from @xRocket → Rocket Pay → Create App → API token>"}` |
+             * | `lnbits` | `{"api_key": "<the wallet's Invoice/read key (not the Admin key)>"}`; `config.base_url` is required |
+             * | `cln` | `{"rune": "<a rune from lightning-cli createrune allowing getinfo, invoice, listinvoices, waitanyinvoice and delinvoice>"}`; `config.base_url` (your node's clnrest) is required |
+             * | `stars` | `{"bot_token": "<the bot's token from @BotFather>"}` (checked with `getMe`); add `"webhook_secret": "<your bot webhook's secret_token>"` only if your bot keeps its webhook and forwards payment updates (see `StarsConfig`) |
              *
              * example:
              * {
@@ -3404,6 +4011,12 @@ export declare namespace Paths {
             export type Default = Components.Responses.InternalError;
         }
     }
+    namespace GetIndex {
+        namespace Responses {
+            export type $200 = /* Where things are, as absolute URLs built from `PUBLIC_BASE_URL`. */ Components.Schemas.ServiceIndex;
+            export type Default = Components.Responses.InternalError;
+        }
+    }
     namespace GetInvoice {
         namespace Parameters {
             export type Id = /**
@@ -3455,6 +4068,8 @@ export declare namespace Paths {
     namespace GetMetrics {
         namespace Responses {
             export type $200 = string;
+            export type $401 = Components.Responses.Unauthorized;
+            export type $404 = Components.Responses.NotFound;
             export type Default = Components.Responses.InternalError;
         }
     }
@@ -3666,7 +4281,11 @@ export declare namespace Paths {
              * `POST /v1/invoices/{id}/simulate`), `cryptopay` (Crypto Pay, @CryptoBot) or `walletpay`
              * (Telegram Wallet Pay), `btcpay` (a self-hosted BTCPay Server: bitcoin on-chain and
              * Lightning), `xthonpay` (XthonPay, USDT on BSC), `paystablecoin` (PayStablecoin
-             * API Checkout: USDT, USDC, USD1 deposits; live mode). Later upstreams add values here.
+             * API Checkout: USDT, USDC, USD1 deposits; live mode), `xrocket` (xRocket Pay, @xRocket:
+             * crypto invoices paid in Telegram), `lnbits` (a wallet on a self-hosted LNbits server:
+             * Lightning invoices in BTC or priced in fiat), `cln` (your own Core Lightning node through
+             * its `clnrest` plugin: Lightning invoices in BTC), `stars` (Telegram Stars through a bot: `XTR`
+             * invoices). Later upstreams add values here.
              *
              * example:
              * cryptopay
@@ -4169,6 +4788,12 @@ export type NoParameters = Record<never, never>;
 
 /** Every operation of the document by operationId, with what its handler receives. */
 export interface Operations {
+  /** GET / */
+  getIndex: {
+    requestBody: undefined;
+    pathParameters: NoParameters;
+    queryParameters: NoParameters;
+  };
   /** GET /healthz */
   getHealth: {
     requestBody: undefined;

@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex.js';
-import { apiKeysRepo } from '../db/api-keys-repo.js';
+import { apiKeysRepo, type ApiKeyWithTenant } from '../db/api-keys-repo.js';
+import { keyCacheTags, type SharedCache } from '../security/shared-cache.js';
 import { hashApiKey, parseApiKeyMode } from '../security/api-key-secret.js';
 import type { OperatorTokenVerifier } from '../security/operator-token.js';
 import { AuthError } from '../domain/errors.js';
@@ -27,7 +28,16 @@ function bearerToken(req: Request): string {
 /** Keys whose last_used_at this process wrote recently; spares a database round trip per request. */
 const TOUCH_EVERY_MS = 60_000;
 
-export function createAuthenticator(deps: { db: Db; operatorTokens: OperatorTokenVerifier; logger: Logger }) {
+/**
+ * Requests that may authenticate from the per-process key cache: reads, and invoice create, whose
+ * one statement checks again that the key is live (a key revoked before it can never create).
+ * Every other write reads the key from the database.
+ */
+function mayUseCachedKey(req: Request): boolean {
+  return req.method === 'GET' || req.method === 'HEAD' || (req.method === 'POST' && req.path === '/v1/invoices');
+}
+
+export function createAuthenticator(deps: { db: Db; operatorTokens: OperatorTokenVerifier; logger: Logger; keyCache: SharedCache<ApiKeyWithTenant> }) {
   const touchedAt = new Map<string, number>();
   const touch = (keyId: string) => {
     const now = Date.now();
@@ -42,7 +52,12 @@ export function createAuthenticator(deps: { db: Db; operatorTokens: OperatorToke
       const token = bearerToken(req);
       const mode = parseApiKeyMode(token);
       if (!mode) throw new AuthError('unauthorized', 'Malformed API key: expected sy_live_… or sy_test_…');
-      const key = await apiKeysRepo.findByHash(deps.db, hashApiKey(token));
+      const hash = hashApiKey(token);
+      const fromDb = async () => {
+        const row = await apiKeysRepo.findByHash(deps.db, hash);
+        return row && { value: row, tags: [keyCacheTags.key(hash), keyCacheTags.tenant(row.tenant_id)] };
+      };
+      const key = mayUseCachedKey(req) ? await deps.keyCache.get(hash, fromDb) : (await fromDb())?.value;
       if (!key || key.mode !== mode) throw new AuthError('unauthorized', 'Unknown API key');
       if (key.revoked_at) throw new AuthError('unauthorized', 'This API key has been revoked');
       if (key.tenant_status !== 'active') throw new AuthError('tenant_suspended', 'This tenant is suspended');

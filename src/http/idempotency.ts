@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { Db, DbOrTx } from '../db/knex.js';
+import type { Db } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { idempotencyRepo, type IdempotencyRow } from '../db/idempotency-repo.js';
+import { IdempotencyClaimLost, idempotencyRepo, type IdempotencyFinish, type IdempotencyRow } from '../db/idempotency-repo.js';
 import { IdempotencyError, type ErrorExtras } from '../domain/errors.js';
 import { ApiError, isProblem, problemStatus, type ProblemCode } from './problem.js';
 
@@ -39,15 +39,6 @@ export const CLAIM_LEASE_MS = 10_000;
 const RENEW_EVERY_MS = CLAIM_LEASE_MS / 3;
 
 /**
- * Keeps the answer inside the caller's transaction, so the change and its kept answer commit
- * together: a crash can never leave a change whose key would let it be made again.
- */
-export type FinishWithin = (trx: DbOrTx, status: number, body: unknown) => Promise<void>;
-
-/** The claim was taken over (its lease ran out) before the change committed: the change is rolled back. */
-class ClaimLost extends Error {}
-
-/**
  * Idempotency-Key semantics (as openapi/openapi.yaml documents them): the first request runs and its answer (2xx or 4xx) is kept
  * for 24 h; the same key and body replays it; another body is a 422; a key still running is a 409.
  * A 5xx frees the key so the client can retry; so does a crash, once the claim's lease (renewed
@@ -57,7 +48,7 @@ export async function runIdempotently(
   deps: { db: Db; secretBox: SecretBox },
   scope: { tenant_id: string; livemode: boolean; key: string },
   fingerprint: string,
-  run: (finishWithin: FinishWithin) => Promise<{ status: number; body: unknown }>,
+  run: (finish: IdempotencyFinish) => Promise<{ status: number; body: unknown }>,
 ): Promise<StoredResponse> {
   const { db } = deps;
   // Kept answers can hold secrets (a new endpoint's whsec_): they are encrypted at rest too.
@@ -69,13 +60,14 @@ export async function runIdempotently(
   if (!claim.claimed) return answerFromExisting(claim.row);
 
   function answerFromExisting(existing: IdempotencyRow | undefined): StoredResponse {
+    if (existing && existing.request_hash !== fingerprint) {
+      throw new IdempotencyError('idempotency_conflict', 'This Idempotency-Key was already used with a different request');
+    }
     if (!existing || existing.state === 'in_progress') {
-      if (existing && existing.request_hash !== fingerprint) throw conflict();
       throw new IdempotencyError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly', {
         headers: { 'Retry-After': '1' },
       });
     }
-    if (existing.request_hash !== fingerprint) throw conflict();
     const stored = open(existing.response_body) as { __problem?: StoredProblem };
     if (stored?.__problem) {
       const { code, detail, extras } = stored.__problem;
@@ -87,16 +79,15 @@ export async function runIdempotently(
   // While the request runs its claim stays leased; once it stops (a crash), the key frees itself.
   const renewal = setInterval(() => void idempotencyRepo.renew(db, scope, token, CLAIM_LEASE_MS).catch(() => undefined), RENEW_EVERY_MS);
   renewal.unref();
-  let finished = false;
-  const finishWithin: FinishWithin = async (trx, status, body) => {
-    if (!(await idempotencyRepo.complete(trx, scope, token, status, seal(body)))) throw new ClaimLost();
-    finished = true;
-  };
   let result: { status: number; body: unknown };
+  // A service that writes the answer in its own statement (invoice create) completes the key there.
+  let completedByRun = false;
+  const finish: IdempotencyFinish = { scope, token, seal, done: () => void (completedByRun = true) };
   try {
-    result = await run(finishWithin);
+    result = await run(finish);
   } catch (err) {
-    if (err instanceof ClaimLost) return answerFromExisting(await idempotencyRepo.find(db, scope));
+    // A retry took the key over while this request stalled; this one wrote nothing: answer as the key's holder does.
+    if (err instanceof IdempotencyClaimLost) return answerFromExisting(await idempotencyRepo.find(db, scope));
     if (isProblem(err) && problemStatus(err) < 500) {
       const problem: StoredProblem = { code: err.code, detail: err.message, extras: err.extras };
       await idempotencyRepo.complete(db, scope, token, problemStatus(err), seal({ __problem: problem }));
@@ -107,11 +98,9 @@ export async function runIdempotently(
   } finally {
     clearInterval(renewal);
   }
-  if (!finished) await idempotencyRepo.complete(db, scope, token, result.status, seal(result.body));
+  if (!completedByRun) await idempotencyRepo.complete(db, scope, token, result.status, seal(result.body));
   return { ...result, replayed: false };
 }
-
-const conflict = () => new IdempotencyError('idempotency_conflict', 'This Idempotency-Key was already used with a different request');
 
 /**
  * The shape shared by every POST that creates (and by refunds, which must never run twice):
@@ -123,8 +112,7 @@ export async function createIdempotently(
   res: Response,
   scope: { tenantId: string; livemode: boolean },
   body: unknown,
-  /** Does the work; one that writes in a transaction passes `keepAnswer` the answer inside it (see FinishWithin). */
-  create: (keepAnswer?: (trx: DbOrTx, answer: unknown) => Promise<void>) => Promise<unknown>,
+  create: (finish?: IdempotencyFinish) => Promise<unknown>,
   /** The answer's status: 201 for what creates an object, 200 for an action on one (a refund). */
   status = 201,
 ): Promise<void> {
@@ -137,7 +125,7 @@ export async function createIdempotently(
     deps,
     { tenant_id: scope.tenantId, livemode: scope.livemode, key },
     requestFingerprint(req.method, req.path, body),
-    async (finishWithin) => ({ status, body: await create((trx, answer) => finishWithin(trx, status, answer)) }),
+    async (finish) => ({ status, body: await create(finish) }),
   );
   if (result.replayed) res.set('Idempotent-Replayed', 'true');
   res.status(result.status).json(result.body);

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import addFormats from 'ajv-formats';
 import { OPENAPI_PATH } from '../paths.js';
 import { ValidationError } from '../domain/errors.js';
+import { cacheRouteTable } from './route-table.js';
 import { ApiError, type FieldError } from './problem.js';
 
 /**
@@ -120,5 +121,6 @@ export async function createOpenApiRouter(opts: {
     },
   });
   await api.init();
+  cacheRouteTable(api);
   return api;
 }

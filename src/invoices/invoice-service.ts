@@ -13,17 +13,22 @@ import { findCurrency, type Currency } from '../domain/currencies.js';
 import { checkAmount, compareAmounts } from '../domain/money.js';
 import { CheckoutError, InvoiceError, ValidationError } from '../domain/errors.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { assetsFor, selectAccounts, type RejectedAccount } from '../routing/select-accounts.js';
+import { assetsFor, selectAccounts, whyNoAccountConsidered, type RejectedAccount } from '../routing/select-accounts.js';
 import { tryCandidates, type CandidateTries } from '../routing/try-candidates.js';
 import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 import type { Metrics } from '../metrics.js';
 import { checkInvoiceSemantics, DEFAULT_EXPIRES_IN, type InvoiceCreateBody } from './invoice-input.js';
 import { toInvoiceObject } from './invoice-view.js';
 import { createInvoiceWrites, type NewInvoiceRow } from './invoice-writes.js';
+import { ownRowsRepo } from '../db/invoice-creation-repo.js';
+import type { IdempotencyFinish } from '../db/idempotency-repo.js';
+import { accountCacheTags, type SharedCache } from '../security/shared-cache.js';
 import { upstreamInvoicesRepo, type UpstreamInvoiceRow } from '../db/upstream-invoices-repo.js';
 import { randomBytes } from 'node:crypto';
 
 export interface InvoiceServiceDeps {
+  /** Each tenant's usable accounts, cached per process and dropped everywhere when they change. */
+  accountsCache?: SharedCache<{ rows: GatewayAccountRow[] }>;
   db: Db;
   connectors: ConnectorRegistry;
   secretBox: SecretBox;
@@ -31,11 +36,6 @@ export interface InvoiceServiceDeps {
   logger: Logger;
   publicBaseUrl: string;
   breaker: CircuitBreaker;
-}
-
-export interface CreateOptions {
-  /** Called inside the transaction that stores the invoice, with the answer (the request's kept idempotent answer). */
-  keepAnswer?: (trx: DbOrTx, answer: unknown) => Promise<void>;
 }
 
 /** What an upstream told us about an invoice, from a verified webhook, a sync or a simulation. */
@@ -68,6 +68,13 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   const accountContext = createAccountContexts(deps);
   const { insertWithCreatedEvent, updateWithEvent } = createInvoiceWrites(publicBaseUrl);
   const view = (row: InvoiceRow) => toInvoiceObject(row, publicBaseUrl);
+
+  /** The tenant's enabled accounts of a mode (read on every create: cached, see InvoiceServiceDeps). */
+  async function usableAccounts(tenantId: string, livemode: boolean): Promise<GatewayAccountRow[]> {
+    const load = async () => ({ value: { rows: await gatewayAccountsRepo.listUsable(db, tenantId, livemode) }, tags: [accountCacheTags.tenant(tenantId)] });
+    if (!deps.accountsCache) return (await load()).value.rows;
+    return (await deps.accountsCache.get(`${tenantId}:${livemode}`, load))!.rows;
+  }
 
   /** Times one upstream call and turns anything unexpected into an integration error. */
   async function callUpstream<T>(connectorId: string, operation: string, fn: () => Promise<T>): Promise<T> {
@@ -152,7 +159,9 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         : row.gateway_account_id && row.upstream_id
           ? await upstreamInvoicesRepo.findByUpstream(trx, row.gateway_account_id, row.upstream_id)
           : undefined;
-      const paid = update.paid ? paidRecord(row, update.paid) : null;
+      // Paid without saying how much (LNbits shows a fiat invoice's payment in msat only): paid in full, in the invoice's currency.
+      const reported = update.paid ?? (update.status === 'paid' ? { amount: row.amount, currency: row.currency, paidAt: new Date(), fee: null } : null);
+      const paid = reported ? paidRecord(row, reported) : null;
       if (upstream) {
         const forward = update.status !== 'unknown' && update.status !== upstream.status && canTransition(upstream.status, update.status);
         if (forward || (paid && paid.amount !== upstream.paid?.amount)) {
@@ -176,7 +185,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       // Money reported for a closed invoice: a late payment, or a partial one whose news lost the race with our expiry.
       if (paid && isClosedUnpaid(row.status)) {
         // The upstream's own word (BTCPay PaidPartial, PaidLate) if it has one, else `late`: the amount shows any difference.
-        const late = { ...paid, exception: update.paid!.exception ?? 'late' };
+        const late = { ...paid, exception: reported!.exception ?? 'late' };
         if (row.paid && row.paid.amount === late.amount && row.paid.exception === late.exception) return invoicesRepo.update(trx, row.id, { upstream_data });
         logger.warn({ invoice: row.id, status: row.status, paid: late.amount, currency: late.currency }, 'payment arrived for an invoice that no longer takes payments');
         metrics.latePayments.inc({ connector: row.connector ?? 'none' });
@@ -226,12 +235,13 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
 
   /**
    * For a webhook that only says "something changed" (BTCPay): asks the upstream for the invoice
-   * and applies its answer; where this account cannot be asked, applies the event itself.
+   * and applies its answer; where this account cannot be asked, applies the event itself. With no
+   * event (an unsigned hint, whose body proves nothing) such an account changes nothing.
    */
-  async function refresh(invoiceId: string, event: UpstreamUpdate, source: UpstreamInvoiceRow): Promise<InvoiceRow> {
+  async function refresh(invoiceId: string, event: UpstreamUpdate | null, source: UpstreamInvoiceRow): Promise<InvoiceRow | undefined> {
     const { account, connector } = await loadAccountAndConnector(source);
     const ctx = accountContext(account);
-    if (!accountCanSync(connector, ctx)) return applyUpstreamUpdate(invoiceId, event, source);
+    if (!accountCanSync(connector, ctx)) return event ? applyUpstreamUpdate(invoiceId, event, source) : undefined;
     const upstream = await callUpstream(source.connector, 'get_invoice', () => connector.getInvoice(ctx, source.upstream_id, invoiceId));
     return applyUpstreamUpdate(invoiceId, upstream, source);
   }
@@ -268,7 +278,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
    * (routing/try-candidates), then store the invoice with its invoice.created event. With
    * `gateway_selection: buyer` nothing is opened upstream yet: the buyer picks on the checkout page.
    */
-  async function create(scope: TenantScope, body: InvoiceCreateBody, opts: CreateOptions = {}) {
+  async function create(scope: TenantScope, body: InvoiceCreateBody, idempotency?: IdempotencyFinish) {
     const { currency, errors } = checkInvoiceSemantics(body);
     if (errors.length || !currency) throw new ValidationError(errors);
     const selection = body.gateway_selection ?? 'auto';
@@ -304,7 +314,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       expires_at: new Date(Date.now() + expiresIn * 1000),
     };
     if (selection === 'buyer') {
-      return store(scope, body, opts, null, {
+      return store(scope, body, idempotency, null, {
         ...base,
         gateway_account_id: null,
         connector: null,
@@ -319,7 +329,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     if (!tries.created) throw nothingCreated(tries, rejected);
 
     const { account, result: upstream } = tries.created;
-    return store(scope, body, opts, { account, upstream }, {
+    return store(scope, body, idempotency, { account, upstream }, {
       ...base,
       gateway_account_id: account.id,
       connector: account.connector,
@@ -333,8 +343,8 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
 
   /** The accounts that may take this invoice, or the reason none may (a missing field, or no account at all). */
   async function candidatesFor(scope: TenantScope, body: InvoiceCreateBody, currency: Currency, expiresIn: number) {
-    const accounts = await gatewayAccountsRepo.listUsable(db, scope.tenantId, scope.livemode);
-    const { candidates, rejected } = selectAccounts(accounts, connectors.get, {
+    const accounts = await usableAccounts(scope.tenantId, scope.livemode);
+    const request = {
       currency,
       amount: body.amount,
       livemode: scope.livemode,
@@ -343,20 +353,15 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       gateway: body.gateway,
       gatewayAccountId: body.gateway_account_id,
       provided: carries(body),
-    });
+    };
+    const { candidates, rejected } = selectAccounts(accounts, connectors.get, request);
     if (candidates.length) return { candidates, rejected };
     // A forced gateway that needs a field the invoice lacks is the caller's input problem: name the field.
     const needs = (body.gateway || body.gateway_account_id) && rejected.find((r) => r.missing_field)?.missing_field;
     if (needs) throw new ValidationError([{ field: `/body/${needs.replaceAll('.', '/')}`, message: `is required by ${body.gateway ?? 'the chosen gateway account'}`, code: 'required' }]);
-    throw new InvoiceError(
-      'no_gateway_available',
-      accounts.length
-        ? 'No connected gateway account can take this invoice'
-        : scope.livemode
-          ? 'No gateway account is connected in live mode yet'
-          : 'No gateway account is available in test mode',
-      { rejected },
-    );
+    // With nothing in `rejected` (no account was even considered), the detail says why.
+    const why = rejected.length ? 'none of your accounts fits it (see rejected)' : whyNoAccountConsidered(accounts, connectors.get, request);
+    throw new InvoiceError('no_gateway_available', `No gateway account can take this invoice: ${why}`, { rejected });
   }
 
   /** Why no account created the invoice: none could be tried (paused or unsuitable), or every try failed. */
@@ -377,18 +382,19 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   async function store(
     scope: TenantScope,
     body: InvoiceCreateBody,
-    opts: CreateOptions,
+    idempotency: IdempotencyFinish | undefined,
     opened: { account: GatewayAccountRow; upstream: UpstreamInvoice } | null,
     newRow: NewInvoiceRow,
   ) {
     try {
-      const row = await insertWithCreatedEvent(db, newRow, opts.keepAnswer && ((trx, inserted) => opts.keepAnswer!(trx, view(inserted))));
+      const row = await insertWithCreatedEvent(db, newRow, { ownRow: opened?.upstream.ownRow, idempotency, apiKeyId: scope.keyId });
+      idempotency?.done();
       metrics.invoicesCreated.inc({ connector: row.connector ?? 'buyer_choice', status: row.status });
       return view(row);
     } catch (err) {
+      // Nothing was stored (a lost race on external_id, a key revoked meanwhile…): withdraw the upstream invoice nobody will be shown.
+      if (opened) await connectors.get(opened.account.connector)?.cancelInvoice?.(accountContext(opened.account), opened.upstream.upstreamId).catch(() => undefined);
       if (body.external_id && isDuplicateExternalId(err)) {
-        // Lost a race on external_id: withdraw the upstream invoice nobody will be shown.
-        if (opened) await connectors.get(opened.account.connector)?.cancelInvoice?.(accountContext(opened.account), opened.upstream.upstreamId).catch(() => undefined);
         const existing = await invoicesRepo.findByExternalId(db, scope, body.external_id);
         throw duplicateExternalId(existing?.id ?? 'unknown', body.external_id);
       }
@@ -563,7 +569,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   async function eligibleAccounts(row: InvoiceRow): Promise<GatewayAccountRow[]> {
     const currency = findCurrency(row.currency);
     if (!currency) return [];
-    const accounts = await gatewayAccountsRepo.listUsable(db, row.tenant_id, row.livemode);
+    const accounts = await usableAccounts(row.tenant_id, row.livemode);
     const { candidates } = selectAccounts(accounts, connectors.get, {
       currency,
       amount: row.amount,
@@ -572,7 +578,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       acceptedAssets: row.accepted_assets,
       provided: carries({ customer: row.customer ?? undefined }),
     });
-    const open = await Promise.all(candidates.map(async (a) => (await deps.breaker.view(a.id)).state === 'open'));
+    const open = await Promise.all(candidates.map((a) => deps.breaker.isOpen(a.id)));
     return candidates.filter((_, i) => !open[i]);
   }
 
@@ -599,10 +605,12 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       const base = { invoice_id: row.id, gateway_account_id: created.account.id, connector: created.account.connector, upstream_id: created.result.upstreamId, pay_url: created.result.payUrl, payment: created.result.payment ? { ...created.result.payment } : null };
       if (!choosable(locked)) {
         // Paid or closed while the upstream was answering: keep the record, then withdraw it.
+        if (created.result.ownRow) await ownRowsRepo.insert(trx, created.result.ownRow);
         const stray = await upstreamInvoicesRepo.insert(trx, { ...base, state: 'abandoned' });
         return { row: await invoicesRepo.update(trx, row.id, { gateway_attempts }), closed: true, abandoned: [stray] };
       }
       const abandoned = await upstreamInvoicesRepo.abandonCurrent(trx, row.id);
+      if (created.result.ownRow) await ownRowsRepo.insert(trx, created.result.ownRow);
       await upstreamInvoicesRepo.insert(trx, { ...base, state: 'current' });
       const updated = await invoicesRepo.update(trx, row.id, {
         gateway_account_id: base.gateway_account_id,

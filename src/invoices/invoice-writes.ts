@@ -6,7 +6,9 @@
 import type { Db, DbOrTx } from '../db/knex.js';
 import { invoicesRepo, type InvoiceRow } from '../db/invoices-repo.js';
 import { eventsRepo } from '../db/events-repo.js';
-import { upstreamInvoicesRepo } from '../db/upstream-invoices-repo.js';
+import { AuthError } from '../domain/errors.js';
+import { insertCreatedInvoice, type IdempotencyCompletion, type OwnUpstreamRow } from '../db/invoice-creation-repo.js';
+import { IdempotencyClaimLost } from '../db/idempotency-repo.js';
 import type { InvoiceEventType } from '../domain/invoice-status.js';
 import { toInvoiceObject } from './invoice-view.js';
 
@@ -17,33 +19,33 @@ export type NewInvoiceRow = Omit<InvoiceRow, 'created_at' | 'updated_at' | 'reco
 export function createInvoiceWrites(publicBaseUrl: string) {
   return {
     /**
-     * Stores a new invoice, its upstream invoice (when routing opened one) and its invoice.created
-     * event; `alsoWithin` writes more in the same transaction (the request's kept idempotent answer).
+     * Stores a new invoice with everything that goes with it (its upstream invoice, the sandbox's
+     * own row, its invoice.created event, the Idempotency-Key's answer) in one statement.
+     * Timestamps are set here, so the event and the kept answer are the stored invoice exactly.
      */
-    async insertWithCreatedEvent(db: Db, row: NewInvoiceRow, alsoWithin?: (trx: DbOrTx, inserted: InvoiceRow) => Promise<void>): Promise<InvoiceRow> {
-      return db.transaction(async (trx) => {
-        const inserted = await invoicesRepo.insert(trx, row);
-        if (inserted.upstream_id && inserted.gateway_account_id && inserted.connector) {
-          await upstreamInvoicesRepo.insert(trx, {
-            invoice_id: inserted.id,
-            gateway_account_id: inserted.gateway_account_id,
-            connector: inserted.connector,
-            upstream_id: inserted.upstream_id,
-            state: 'current',
-            pay_url: inserted.pay_url,
-            payment: inserted.payment,
-          });
-        }
-        await eventsRepo.insert(trx, {
-          tenant_id: inserted.tenant_id,
-          livemode: inserted.livemode,
-          type: 'invoice.created',
-          invoice_id: inserted.id,
-          data: toInvoiceObject(inserted, publicBaseUrl),
-        });
-        await alsoWithin?.(trx, inserted);
-        return inserted;
+    async insertWithCreatedEvent(
+      db: Db,
+      row: NewInvoiceRow,
+      extra: {
+        ownRow?: OwnUpstreamRow | undefined;
+        idempotency?: { scope: IdempotencyCompletion['scope']; token: string; seal(body: unknown): unknown } | undefined;
+        /** The API key asking: the statement writes nothing if it was revoked meanwhile (AuthError). */
+        apiKeyId?: string | undefined;
+      } = {},
+    ): Promise<InvoiceRow> {
+      const now = new Date();
+      const invoice: InvoiceRow = { ...row, created_at: now, updated_at: now, reconcile_attempts: 0, next_reconcile_at: null };
+      const event = toInvoiceObject(invoice, publicBaseUrl);
+      const written = await insertCreatedInvoice(db, {
+        invoice,
+        event,
+        ownRow: extra.ownRow,
+        idempotency: extra.idempotency && { scope: extra.idempotency.scope, token: extra.idempotency.token, status: 201, sealedBody: extra.idempotency.seal(event) },
+        apiKeyId: extra.apiKeyId,
       });
+      if (written === 'claim_lost') throw new IdempotencyClaimLost();
+      if (written === 'key_revoked') throw new AuthError('unauthorized', 'This API key has been revoked (or its tenant suspended); nothing was created');
+      return invoice;
     },
 
     /** Writes a change to an invoice and the event it causes; call it inside the caller's transaction. */

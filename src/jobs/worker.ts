@@ -9,6 +9,8 @@ import { createUpstreamWebhookProcessor } from '../webhooks/inbound/process-upst
 import type { UpstreamWebhookJob } from '../webhooks/inbound/upstream-webhook-queue.js';
 import { upstreamWebhooksRepo } from '../db/upstream-webhooks-repo.js';
 import { createReconciler } from '../invoices/reconcile.js';
+import { startPaymentWaiters } from './payment-waiters.js';
+import { createUpstreamForwarder } from '../webhooks/inbound/upstream-forwarder.js';
 
 /** A stored webhook not processed this long after it was acknowledged is queued again. */
 const UPSTREAM_SWEEP_GRACE_MS = 5000;
@@ -44,7 +46,8 @@ export interface RunningWorker {
 
 /**
  * The worker process: repeatable maintenance jobs (expiry, reconciliation, retention), scheduled
- * with BullMQ job schedulers so any number of workers share one schedule.
+ * with BullMQ job schedulers so any number of workers share one schedule; deliveries, upstream
+ * webhooks, and the payment waiters of upstreams without webhooks.
  */
 export async function startWorker(core: Core): Promise<RunningWorker> {
   const { config, logger } = core;
@@ -117,7 +120,9 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
   deliveries.on('failed', (job, err) => logger.error({ err, delivery: job?.data.deliveryId }, 'delivery job failed; the sweeper will retry it'));
   deliveries.on('error', (err) => logger.warn({ err: err.message }, 'delivery worker connection error'));
   // Upstream webhooks: stored and acknowledged by the API, processed here; the sweeper re-queues stragglers.
-  const processUpstream = createUpstreamWebhookProcessor(core);
+  // Upstream webhooks passed on to the tenant (a Telegram bot's other updates): first attempt at processing, retries from the sweep.
+  const forwarder = createUpstreamForwarder({ ...core, dispatcher: core.outboundDispatcher });
+  const processUpstream = createUpstreamWebhookProcessor({ ...core, forwarder });
   const upstream = new Worker<UpstreamWebhookJob>(QUEUES.upstreamWebhooks, async (job) => processUpstream(job.data.webhookId), {
     connection,
     prefix,
@@ -134,17 +139,29 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
       .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'upstream webhook sweep failed'));
   }, config.webhook.sweepMs);
   upstreamSweep.unref();
+  const forwardSweep = setInterval(() => {
+    forwarder.sweep().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'upstream forward sweep failed'));
+  }, config.webhook.sweepMs);
+  forwardSweep.unref();
 
   const relay = startOutboxRelay({ db: core.db, databaseUrl: config.databaseUrl, deliveryQueue: core.deliveryQueue, logger, pollMs: config.webhook.outboxPollMs });
   const sweeper = startDeliverySweeper({ db: core.db, deliveryQueue: core.deliveryQueue, logger, everyMs: config.webhook.sweepMs });
+  // Upstreams without webhooks (Core Lightning): one long poll per account across all workers.
+  const waiters = startPaymentWaiters(
+    { ...core, publicBaseUrl: config.publicBaseUrl },
+    { keyPrefix: config.queuePrefix, scanMs: config.paymentWaiters.scanSeconds * 1000, leaseMs: config.paymentWaiters.lockSeconds * 1000 },
+  );
 
   await Promise.all([worker.waitUntilReady(), deliveries.waitUntilReady(), upstream.waitUntilReady()]);
   logger.info({ queues: Object.values(QUEUES) }, 'worker started');
   return {
     async close() {
+      // First: their long polls are aborted at once, and their leases freed for another worker.
+      await waiters.close();
       sweeper.close();
       clearInterval(upstreamSweep);
       clearInterval(scheduleRefresh);
+      clearInterval(forwardSweep);
       await relay.close();
       await Promise.all([worker, deliveries, upstream].map((w) => closeWorker(w)));
       await queue.close();

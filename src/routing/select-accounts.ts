@@ -74,3 +74,24 @@ export function selectAccounts(
   }
   return { candidates, rejected };
 }
+
+/**
+ * Why selectAccounts considered no account at all (so `rejected` is empty): the forced connector
+ * does not work in this mode, or the forced connector or account is not connected, or the tenant
+ * has no enabled account in this mode. Phrased for the problem's `detail`.
+ */
+export function whyNoAccountConsidered(accounts: GatewayAccountRow[], connectorFor: (id: string) => Connector | undefined, req: RoutingRequest): string {
+  const mode = req.livemode ? 'live' : 'test';
+  const forced = req.gatewayAccountId ? accounts.find((a) => a.id === req.gatewayAccountId) : undefined;
+  if (req.gateway) {
+    const connector = connectorFor(req.gateway);
+    if (!connector) return `${req.gateway} is not available in this build`;
+    if (!connector.manifest.modes.includes(mode)) return `${req.gateway} takes ${connector.manifest.modes.join(' and ')} keys only, and this is a ${mode} key`;
+    if (forced) return `gateway account ${forced.id} is a ${forced.connector} account, not ${req.gateway}`;
+    if (!req.gatewayAccountId) return `no enabled ${req.gateway} account is connected in ${mode} mode (connect one with POST /v1/gateway-accounts)`;
+  }
+  if (req.gatewayAccountId) return `gateway account ${req.gatewayAccountId} is not an enabled ${mode}-mode account of yours (unknown, deleted, disabled, or of the other mode)`;
+  return req.livemode
+    ? 'no gateway account is connected in live mode yet (connect one with POST /v1/gateway-accounts; test keys use the built-in sandbox)'
+    : 'no gateway account is enabled in test mode (the built-in sandbox account is disabled)';
+}

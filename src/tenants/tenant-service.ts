@@ -7,6 +7,7 @@ import { newId } from '../domain/ids.js';
 import { TenantError, ValidationError } from '../domain/errors.js';
 import { generateApiKeySecret, type KeyMode } from '../security/api-key-secret.js';
 import { toApiKeyObject, toTenantObject } from './tenant-view.js';
+import { keyCacheTags } from '../security/shared-cache.js';
 
 /** Links a buyer may follow from the checkout page: web pages and mail, never javascript: or data:. */
 const SUPPORT_URL = /^(https?:\/\/[^\s/?#]+[^\s]*|mailto:[^\s]+)$/i;
@@ -16,7 +17,12 @@ function toCheckoutSettings(row: TenantRow) {
 }
 
 /** Tenants and their API keys: one service for the operator API and the CLI, so both do exactly the same thing. */
-export function createTenantService(deps: { db: Db }) {
+/** Tells every API process that keys changed (their caches drop them); absent where nothing caches (tests of the CLI). */
+export interface KeyChanges {
+  invalidate(...tags: string[]): Promise<void>;
+}
+
+export function createTenantService(deps: { db: Db; keyChanges?: KeyChanges }) {
   const { db } = deps;
 
   async function find(id: string): Promise<TenantRow> {
@@ -44,6 +50,7 @@ export function createTenantService(deps: { db: Db }) {
     async update(id: string, patch: { name?: string; status?: TenantStatus }) {
       const row = await tenantsRepo.update(db, id, { ...patch, ...(patch.name ? { name: patch.name.trim() } : {}) });
       if (!row) throw new TenantError('not_found', `No tenant ${id}`);
+      if (patch.status) await deps.keyChanges?.invalidate(keyCacheTags.tenant(id));
       return toTenantObject(row);
     },
     /** The branding a tenant's checkout pages show (set by the tenant itself). */
@@ -76,6 +83,7 @@ export function createTenantService(deps: { db: Db }) {
     async revokeApiKey(id: string) {
       const row = await apiKeysRepo.revoke(db, id);
       if (!row) throw new TenantError('not_found', `No API key ${id}`);
+      await deps.keyChanges?.invalidate(keyCacheTags.key(row.key_hash));
       return toApiKeyObject(row);
     },
   };

@@ -76,7 +76,8 @@ export type WebhookVariant = 'genuine' | 'forged' | 'unsigned' | 'tampered' | 's
 /**
  * What each variant means: `forged` is signed with a key that is not the account's, `unsigned`
  * carries no signature, `tampered` has one byte changed after signing, `stale` is genuinely signed
- * over a timestamp an hour old (only upstreams that sign a timestamp can send one).
+ * over a timestamp an hour old (only upstreams that sign a timestamp can send one). An upstream that
+ * signs nothing (LNbits) can only lie in the body: its `forged` claims a payment it has not seen.
  */
 export const FORGERIES = ['forged', 'unsigned', 'tampered', 'stale'] as const satisfies readonly WebhookVariant[];
 
@@ -129,9 +130,12 @@ export interface UpstreamEmulator {
   payInFull(upstreamId: string): Promise<void>;
   /** The invoice's time runs out unpaid; no webhook goes out. Absent where the upstream has no expiry. */
   expireUnpaid?(upstreamId: string): Promise<void>;
-  /** The variants `sendInvoiceWebhook` can make (`stale` only where webhooks carry a signed timestamp). */
+  /**
+   * The variants `sendInvoiceWebhook` can make (`stale` only where webhooks carry a signed timestamp).
+   * Empty for an upstream that sends no webhooks (Core Lightning: Switchyard's worker long-polls it).
+   */
   readonly webhookVariants: readonly WebhookVariant[];
-  /** POSTs the webhook for the invoice's current state, genuine or forged as asked, and resolves with the answer. */
+  /** POSTs the webhook for the invoice's current state, genuine or forged as asked, and resolves with the answer; rejects where there are no webhooks. */
   sendInvoiceWebhook(upstreamId: string, to: WebhookTarget, variant?: WebhookVariant): Promise<WebhookAnswer>;
   stop(): Promise<void>;
 }

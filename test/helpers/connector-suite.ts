@@ -17,8 +17,12 @@ export interface ConnectorSuite<E> {
   close(): Promise<void>;
 }
 
-export async function startConnectorSuite<E extends Stoppable>(startEmulator: () => Promise<E>, env: Record<string, string> = {}): Promise<ConnectorSuite<E>> {
-  const h = await startHarness({ WEBHOOK_RETRY_SCHEDULE: '0,0', OUTBOX_POLL_MS: '200', DELIVERY_SWEEP_MS: '500', RECONCILE_INTERVAL_SECONDS: '1', ...env });
+export async function startConnectorSuite<E extends Stoppable>(
+  startEmulator: () => Promise<E>,
+  env: Record<string, string> = {},
+  opts: { logDestination?: { write(line: string): void } } = {},
+): Promise<ConnectorSuite<E>> {
+  const h = await startHarness({ WEBHOOK_RETRY_SCHEDULE: '0,0', OUTBOX_POLL_MS: '200', DELIVERY_SWEEP_MS: '500', RECONCILE_INTERVAL_SECONDS: '1', ...env }, opts);
   const [emu, receiver, appUrl] = await Promise.all([startEmulator(), startReceiver(), h.listen()]);
   const worker = await startWorker(h.core);
   return {

@@ -148,12 +148,18 @@ describe('presentation', () => {
     expect(paymentScreen(SELECTED.cryptopay).kind).toBe('telegram');
     expect(paymentScreen(SELECTED.walletpay).kind).toBe('telegram');
     expect(paymentScreen({ connector: 'xrocket' as never, payUrl: 'https://t.me/xrocket?start=inv_1', payment: null }).kind).toBe('telegram');
+    // Telegram Stars invoice links (createInvoiceLink) are t.me/$<slug>.
+    expect(paymentScreen({ connector: 'stars', payUrl: 'https://t.me/$AbC-12_xyz', payment: null })).toEqual({ kind: 'telegram', url: 'https://t.me/$AbC-12_xyz' });
     expect(paymentScreen(SELECTED.paystablecoin).kind).toBe('address');
     expect(paymentScreen(SELECTED.xthonpay).kind).toBe('address');
     expect(paymentScreen(SELECTED.btcBoth).kind).toBe('bitcoin');
     expect(paymentScreen(SELECTED.btcChain).kind).toBe('bitcoin');
     expect(paymentScreen(SELECTED.btcLightning).kind).toBe('lightning');
     expect(paymentScreen({ connector: 'lnbits' as never, payUrl: null, payment: { bolt11: BOLT11 } }).kind).toBe('lightning');
+    // Core Lightning: what the connector stores (no pay URL, the BOLT11 on the lightning network).
+    const cln = { connector: 'cln' as const, payUrl: null, payment: { network: 'lightning', asset: 'BTC', amount: '0.0001', bolt11: BOLT11 } };
+    expect(paymentScreen(cln)).toEqual({ kind: 'lightning', bolt11: BOLT11, amount: '0.0001' });
+    expect(paymentUri(cln)).toBe(`lightning:${BOLT11}`);
     expect(paymentScreen(SELECTED.sandbox).kind).toBe('test');
     expect(paymentScreen({ connector: 'newpay' as never, payUrl: 'https://pay.example/x', payment: null })).toEqual({ kind: 'hosted', url: 'https://pay.example/x' });
     expect(paymentScreen({ connector: 'btcpay', payUrl: 'https://btcpay.example/i/1', payment: null }).kind).toBe('hosted');

@@ -11,7 +11,7 @@ describe('currency table', () => {
       expect(Number.isInteger(c.decimals)).toBe(true);
       expect(c.decimals).toBeGreaterThanOrEqual(0);
       expect(c.decimals).toBeLessThanOrEqual(18);
-      expect(['fiat', 'crypto']).toContain(c.kind);
+      expect(['fiat', 'crypto', 'in_app']).toContain(c.kind);
       expect(c.name.length).toBeGreaterThan(0);
     }
   });
@@ -68,6 +68,12 @@ describe('findCurrency', () => {
       expect(isFiat(code)).toBe(false);
     },
   );
+
+  it('Telegram Stars (XTR) is an in-app currency of whole stars: neither fiat nor crypto', () => {
+    expect(findCurrency('XTR')).toEqual({ code: 'XTR', kind: 'in_app', decimals: 0, name: 'Telegram Stars' });
+    expect(isCrypto('XTR')).toBe(false);
+    expect(isFiat('XTR')).toBe(false);
+  });
 
   it('entries are frozen', () => {
     const c = findCurrency('EUR');

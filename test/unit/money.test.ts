@@ -6,6 +6,7 @@ import {
   checkAmount,
   compareAmounts,
   subtractAmounts,
+  addAmounts,
 } from '../../src/domain/money.js';
 
 function cur(code: string): Currency {
@@ -171,5 +172,20 @@ describe('subtractAmounts', () => {
   it('rejects non-decimal input', () => {
     expect(() => subtractAmounts('1e3', '1')).toThrow(TypeError);
     expect(() => subtractAmounts('1', 'abc')).toThrow(TypeError);
+  });
+});
+
+describe('addAmounts', () => {
+  it.each([
+    ['0.1', '0.2', '0.3'], // 0.30000000000000004 in floats
+    ['10.50', '0.50', '11'],
+    ['12345678901234567.123456789', '0.000000001', '12345678901234567.12345679'],
+    ['0.000000001', '0.000000001', '0.000000002'],
+    ['1', '-1', '0'],
+  ] as const)('%s + %s = %s', (a, b, expected) => {
+    expect(addAmounts(a, b)).toBe(expected);
+  });
+  it('rejects non-decimal input', () => {
+    expect(() => addAmounts('1e3', '1')).toThrow(TypeError);
   });
 });

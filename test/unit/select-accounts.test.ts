@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assetsFor, selectAccounts } from '../../src/routing/select-accounts.js';
+import { assetsFor, selectAccounts, whyNoAccountConsidered } from '../../src/routing/select-accounts.js';
 import { manifest as btcpayManifest } from '../../src/connectors/btcpay/manifest.js';
 import { gatewayAccountRow } from '../helpers/rows.js';
 import type { Connector } from '../../src/connectors/types.js';
@@ -72,5 +72,23 @@ describe('selectAccounts', () => {
     expect(selectAccounts(accounts, both, req({ acceptedAssets: ['USDT', 'BTC'] })).candidates).toHaveLength(2);
     expect(assetsFor(sandbox, ['USDT', 'BTC-LN', 'TON'])).toEqual(['USDT', 'TON']);
     expect(assetsFor(btcpay, ['USDT', 'BTC-LN', 'BTC'])).toEqual(['BTC-LN', 'BTC']);
+  });
+});
+
+describe('whyNoAccountConsidered', () => {
+  const paystablecoin = { manifest: { id: 'paystablecoin', modes: ['live'] } } as unknown as Connector;
+  const both = (id: string) => ({ sandbox, paystablecoin, cryptopay: { manifest: { id: 'cryptopay', modes: ['live', 'test'] } } as unknown as Connector })[id];
+
+  it.each([
+    ['a connector that takes live keys only, with a test key', [], { gateway: 'paystablecoin' }, 'paystablecoin takes live keys only, and this is a test key'],
+    ['a connector of another build', [], { gateway: 'retired' }, 'retired is not available in this build'],
+    ['a connector not connected', [account({ id: 'ga_sbx' })], { gateway: 'cryptopay' }, 'no enabled cryptopay account is connected in test mode (connect one with POST /v1/gateway-accounts)'],
+    ['an account of another connector', [account({ id: 'ga_sbx' })], { gateway: 'cryptopay', gatewayAccountId: 'ga_sbx' }, 'gateway account ga_sbx is a sandbox account, not cryptopay'],
+    ['an unknown account', [], { gatewayAccountId: 'ga_x' }, 'gateway account ga_x is not an enabled test-mode account of yours (unknown, deleted, disabled, or of the other mode)'],
+    ['no live account yet', [], { livemode: true }, 'no gateway account is connected in live mode yet (connect one with POST /v1/gateway-accounts; test keys use the built-in sandbox)'],
+  ])('%s', (_name, accounts, over, why) => {
+    const request = req(over as Partial<Parameters<typeof selectAccounts>[2]>);
+    expect(selectAccounts(accounts, both, request)).toEqual({ candidates: [], rejected: [] });
+    expect(whyNoAccountConsidered(accounts, both, request)).toBe(why);
   });
 });

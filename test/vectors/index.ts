@@ -31,3 +31,10 @@ export const btcPayVector = {
   secret: 'Y6Tio3rXRT4dGqpk43GvBPK9fHQ',
   signature: 'sha256=237906b0175aa4de911eba91ec0791e7482333a5de9f81a179442fc602b0d1be',
 };
+
+/** xRocket (self-generated with the documented algorithm over a real 2026 delivery): 529 bytes, compact JSON, `data.id` a string. */
+export const xRocketVector = {
+  body: read('xrocket_vector_body.json'),
+  token: 'xrocket-test-token',
+  signature: 'f53fdc9a615f0278a7bf541eb6a2c2abc8a209ad7fc92cf3ef978d86ac54b7eb',
+};

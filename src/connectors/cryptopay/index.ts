@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { apiBase, createApiClient, defineConnector, parseWebhookBody, signWith, UpstreamError, verifyHmacWebhook, type Account, type HmacWebhookScheme, type UpstreamHttp } from '../kit/index.js';
+import { apiBase, createApiClient, defineConnector, parseWebhookBody, tokenDigestScheme, tokenDigestSignature, UpstreamError, verifyHmacWebhook, type Account, type UpstreamHttp } from '../kit/index.js';
 import type { Connector } from '../types.js';
 import { manifest } from './manifest.js';
 import { configSchema, credentialsSchema } from './settings.js';
@@ -10,20 +9,11 @@ type CryptoPayAccount = Account<z.output<typeof credentialsSchema>, z.output<typ
 
 const BASE_URLS = { mainnet: 'https://pay.crypt.bot', testnet: 'https://testnet-pay.crypt.bot' } as const;
 
-/** Webhooks: hex HMAC-SHA-256 of the raw body, keyed with the SHA-256 digest of the app token. */
-const webhookScheme: HmacWebhookScheme<CryptoPayAccount> = {
-  signatureHeader: 'crypto-pay-api-signature',
-  key: (account) => webhookKey(account.credentials.token),
-  message: (request) => [request.rawBody],
-  encoding: 'hex',
-};
-
-const webhookKey = (token: string) => createHash('sha256').update(token).digest();
+/** Webhooks: hex HMAC-SHA-256 of the raw body, keyed with the SHA-256 digest of the app token (the kit's token-digest scheme). */
+const webhookScheme = tokenDigestScheme<CryptoPayAccount>('crypto-pay-api-signature', (account) => account.credentials.token);
 
 /** The header value Crypto Pay sends for this body (tests and the emulator sign with it). */
-export function cryptoPayWebhookSignature(token: string, rawBody: Buffer): string {
-  return signWith(webhookScheme, webhookKey(token), [rawBody]);
-}
+export const cryptoPayWebhookSignature = tokenDigestSignature;
 
 export function createCryptoPayConnector(deps: { http: UpstreamHttp }): Connector {
   // Every method is `POST /api/{method}` answering `{ok, result}` or `{ok: false, error: {code, name}}`.

@@ -7,10 +7,14 @@ import type {
   RefundRequest,
   RefundResult,
   InboundWebhookRequest,
+  PaidAfter,
   UpstreamEvent,
+  UpstreamIdentity,
   UpstreamInvoice,
   VerificationResult,
   WebhookAcknowledgement,
+  WebhookForward,
+  WebhookResponseContext,
 } from '../types.js';
 import { checkSettings, readSettings } from './settings.js';
 import { upstreamErrorOfKind } from './failures.js';
@@ -26,7 +30,10 @@ export interface ConnectorDefinition<CS extends z.ZodType, KS extends z.ZodType>
   manifest: ConnectorManifest;
   credentials: CS;
   config: KS;
-  checkCredentials?(account: Account<z.output<CS>, z.output<KS>>): Promise<void>;
+  checkCredentials?(account: Account<z.output<CS>, z.output<KS>>): Promise<void | UpstreamIdentity>;
+  /** See Connector.onAccountConnected: tell the upstream about a new or changed account; may complete its credentials. */
+  onAccountConnected?(account: Account<z.output<CS>, z.output<KS>>, previous: Account<z.output<CS>, z.output<KS>> | null): Promise<{ credentials?: Record<string, string> } | void>;
+  onAccountDeleted?(account: Account<z.output<CS>, z.output<KS>>): Promise<void>;
   createInvoice(account: Account<z.output<CS>, z.output<KS>>, input: CreateInvoiceInput): Promise<UpstreamInvoice>;
   /** `invoiceId`: our own id, for upstreams whose status query is keyed by the reference we sent. */
   getInvoice(account: Account<z.output<CS>, z.output<KS>>, upstreamId: string, invoiceId?: string): Promise<UpstreamInvoice>;
@@ -37,6 +44,11 @@ export interface ConnectorDefinition<CS extends z.ZodType, KS extends z.ZodType>
   /** Only with manifest capabilities.refund (checked when the connector is defined). */
   refund?(account: Account<z.output<CS>, z.output<KS>>, request: RefundRequest): Promise<RefundResult>;
   getBalance?(account: Account<z.output<CS>, z.output<KS>>): Promise<Array<{ currency: string; available: string; onhold: string }>>;
+  /** Long polls for payments (upstreams without webhooks); see PaymentWaits. */
+  paymentWaits?: {
+    latest(account: Account<z.output<CS>, z.output<KS>>, signal: AbortSignal): Promise<string>;
+    next(account: Account<z.output<CS>, z.output<KS>>, cursor: string, signal: AbortSignal): Promise<PaidAfter | null>;
+  };
   webhooks: {
     verify(account: Account<z.output<CS>, z.output<KS>>, request: InboundWebhookRequest): VerificationResult;
     /** Raw bytes of a verified webhook → normalized events; throws (naming the field) on a wrong shape. */
@@ -45,6 +57,10 @@ export interface ConnectorDefinition<CS extends z.ZodType, KS extends z.ZodType>
     acknowledgement: WebhookAcknowledgement;
     /** Extra headers to keep out of storage (the upstream's own credential headers). */
     redactHeaders?: string[];
+    /** See Connector.respondToWebhook: an answer the upstream waits for before the acknowledgement. */
+    respond?(account: Account<z.output<CS>, z.output<KS>>, rawBody: Buffer, ctx: WebhookResponseContext): Promise<void>;
+    /** See Connector.forwardWebhook: where a webhook that is not about our invoices goes next. */
+    forward?(account: Account<z.output<CS>, z.output<KS>>, rawBody: Buffer): WebhookForward | null;
   };
 }
 
@@ -92,6 +108,12 @@ export function defineConnector<CS extends z.ZodType, KS extends z.ZodType>(def:
   if (def.cancelInvoice) connector.cancelInvoice = withAccount(def.cancelInvoice);
   if (def.getBalance) connector.getBalance = withAccount(def.getBalance);
   if (def.refund) connector.refund = withAccount(def.refund);
+  if (def.paymentWaits) connector.paymentWaits = { latest: withAccount(def.paymentWaits.latest), next: withAccount(def.paymentWaits.next) };
+  const { onAccountConnected, onAccountDeleted } = def;
+  if (onAccountConnected) connector.onAccountConnected = (ctx, previous) => onAccountConnected(typed(ctx), previous ? typed(previous) : null);
+  if (onAccountDeleted) connector.onAccountDeleted = withAccount(onAccountDeleted);
+  if (def.webhooks.respond) connector.respondToWebhook = withAccount(def.webhooks.respond);
+  if (def.webhooks.forward) connector.forwardWebhook = withAccount(def.webhooks.forward);
   return connector;
 }
 

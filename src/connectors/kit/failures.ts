@@ -53,8 +53,9 @@ export function classifyFailure(opts: { status: number; code?: string | undefine
 
 /** The upstream could not be reached or did not answer in time: always worth another try. */
 export function networkFailure(err: unknown): UpstreamError {
-  const e = err as Error & { code?: string };
-  const code = e.code ?? (e.name === 'TimeoutError' || e.name === 'AbortError' ? 'timeout' : 'network_error');
+  const e = err as Error & { code?: unknown };
+  // Node's error codes are strings (ECONNREFUSED); an aborted signal's DOMException has a number (23).
+  const code = typeof e.code === 'string' ? e.code : e.name === 'TimeoutError' || e.name === 'AbortError' ? 'timeout' : 'network_error';
   return new UpstreamError(`could not reach the upstream: ${code}: ${e.message}`, 'integration', true, code);
 }
 

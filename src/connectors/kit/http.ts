@@ -4,7 +4,7 @@ import { networkFailure } from './failures.js';
 export interface UpstreamResponse {
   status: number;
   text: string;
-  /** The body parsed as JSON, or undefined when it is not JSON. */
+  /** The body parsed as JSON (by the API client's codec, where it has one), or undefined when it is not JSON. */
   json: unknown;
 }
 
@@ -15,6 +15,8 @@ export interface UpstreamRequest {
   /** Sent as is, as application/json: connectors that sign the body sign exactly these bytes. */
   body?: string;
   timeoutMs?: number;
+  /** Cuts the request short (a long poll stopped at shutdown); it then fails like a timeout. */
+  signal?: AbortSignal;
 }
 
 export interface UpstreamHttp {
@@ -32,13 +34,13 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 export function createUpstreamHttp(dispatcher: Dispatcher, defaults: { timeoutMs?: number } = {}): UpstreamHttp {
   const defaultTimeoutMs = defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
-    async send({ method, url, headers = {}, body, timeoutMs = defaultTimeoutMs }) {
+    async send({ method, url, headers = {}, body, timeoutMs = defaultTimeoutMs, signal }) {
       let res: Dispatcher.ResponseData;
       try {
         res = await request(url, {
           method,
           dispatcher,
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
           headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
           ...(body !== undefined ? { body } : {}),
         });

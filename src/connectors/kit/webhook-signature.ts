@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AccountContext, InboundWebhookRequest, VerificationResult } from '../types.js';
 import { headerOf } from './headers.js';
 import { addressInList } from '../../security/address-list.js';
@@ -46,6 +46,29 @@ export function hmacSha256(key: string | Buffer, parts: Array<string | Buffer>):
 /** The header value an upstream following `scheme` sends for this message (emulators and tests sign with it too). */
 export function signWith(scheme: Pick<HmacWebhookScheme, 'encoding' | 'prefix'>, key: string | Buffer, parts: Array<string | Buffer>): string {
   return `${scheme.prefix ?? ''}${hmacSha256(key, parts).toString(scheme.encoding)}`;
+}
+
+/** The HMAC key of upstreams that key webhooks with an app token's digest: the raw 32 bytes of SHA-256(UTF-8 token). */
+export function tokenDigest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+/**
+ * The construction Crypto Pay and xRocket share: the header carries the lowercase hex
+ * HMAC-SHA256 of the raw body, keyed with `tokenDigest` of the app's API token. Nothing else is
+ * signed, so there is no timestamp to check; `allowedSources` may narrow where webhooks come from.
+ */
+export function tokenDigestScheme<A extends AccountContext>(
+  signatureHeader: string,
+  token: (account: A) => string,
+  options: Pick<HmacWebhookScheme<A>, 'allowedSources'> = {},
+): HmacWebhookScheme<A> {
+  return { signatureHeader, key: (account) => tokenDigest(token(account)), message: (request) => [request.rawBody], encoding: 'hex', ...options };
+}
+
+/** The header value an upstream using `tokenDigestScheme` sends for this body (emulators and tests sign with it). */
+export function tokenDigestSignature(token: string, rawBody: Buffer): string {
+  return hmacSha256(tokenDigest(token), [rawBody]).toString('hex');
 }
 
 export function verifyHmacWebhook<A extends AccountContext>(scheme: HmacWebhookScheme<A>, account: A, request: InboundWebhookRequest): VerificationResult {

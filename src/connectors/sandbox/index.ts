@@ -22,10 +22,11 @@ export function createSandboxConnector(deps: { db: Db }) {
     manifest,
     credentials: credentialsSchema,
     config: configSchema,
+    /** Nothing is written here: the row goes into the invoice's own statement (ownRow), so it never exists without its invoice. */
     async createInvoice(account, input) {
       const { amount, currency, expiresAt: expires_at } = input;
-      const row = await sandboxStore.insert(db, { upstream_id: `sbx_${randomBytes(12).toString('hex')}`, gateway_account_id: account.accountId, status: 'pending', amount, currency, expires_at });
-      return toUpstreamInvoice(row);
+      const values = { upstream_id: `sbx_${randomBytes(12).toString('hex')}`, gateway_account_id: account.accountId, status: 'pending' as const, amount, currency, expires_at };
+      return { ...toUpstreamInvoice({ ...values, paid_amount: null, paid_at: null }), ownRow: { table: 'sandbox_invoices', values } };
     },
     getInvoice: async (_account, upstreamId) => toUpstreamInvoice(await mustFind(upstreamId)),
     async cancelInvoice(_account, upstreamId) {

@@ -1,21 +1,44 @@
 import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
 import type { Db } from '../../db/knex.js';
-import { upstreamWebhooksRepo } from '../../db/upstream-webhooks-repo.js';
+import { UNSIGNED_HINT, upstreamWebhooksRepo } from '../../db/upstream-webhooks-repo.js';
+import { invoicesRepo } from '../../db/invoices-repo.js';
 import { upstreamInvoicesRepo } from '../../db/upstream-invoices-repo.js';
 import { upstreamEventKeysRepo } from '../../db/upstream-event-keys-repo.js';
 import type { ConnectorRegistry } from '../../connectors/registry.js';
 import type { InvoiceService } from '../../invoices/invoice-service.js';
+import { createHintThrottle, HINT_WINDOW_MS } from './hint-throttle.js';
+import type { UpstreamForwarder } from './upstream-forwarder.js';
 
 /**
  * Turns one stored, verified upstream webhook into invoice changes. Idempotent: the invoice only
  * moves forward and our events derive from its new state, so the same upstream event twice (or a
  * late one) changes nothing the second time. Events already applied from another webhook (same
  * dedupe key, e.g. a BTCPay redelivery) are skipped and noted.
+ *
+ * An unsigned upstream's webhook (stored unverified as `unsigned_hint`) is processed too, but only
+ * as a hint: whatever its body says, the invoice it names is re-read from the upstream (at most
+ * once per upstream invoice per HINT_WINDOW_MS), and its dedupe keys are neither read nor
+ * recorded, so a forged hint can neither move an invoice nor shadow the genuine one.
+ *
+ * A webhook its connector passes on (a Telegram update that is not about our invoices) gets its
+ * forward recorded before it counts as processed, and the first attempt is made at once
+ * (`forwarder`).
  */
-export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: ConnectorRegistry; invoices: InvoiceService; logger: Logger }) {
+export function createUpstreamWebhookProcessor(deps: {
+  db: Db;
+  redis: Redis;
+  config: { queuePrefix: string };
+  connectors: ConnectorRegistry;
+  invoices: InvoiceService;
+  logger: Logger;
+  forwarder?: UpstreamForwarder;
+}) {
+  const throttle = createHintThrottle(deps.redis, deps.config.queuePrefix);
   return async function process(webhookId: string): Promise<'processed' | 'skipped'> {
     const row = await upstreamWebhooksRepo.find(deps.db, webhookId);
-    if (!row || !row.verified || row.processed_at || !row.gateway_account_id) return 'skipped';
+    const hint = row !== undefined && !row.verified && row.verification_error === UNSIGNED_HINT;
+    if (!row || !(row.verified || hint) || row.processed_at || !row.gateway_account_id) return 'skipped';
     const connector = deps.connectors.get(row.connector);
     if (!connector) return 'skipped';
     let events;
@@ -28,6 +51,7 @@ export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: Conne
     }
     const unknown: string[] = [];
     const duplicates: string[] = [];
+    const throttled: string[] = [];
     try {
       for (const event of events) {
         // Most upstreams name their own invoice; some only echo the reference we sent (our id).
@@ -37,6 +61,14 @@ export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: Conne
           : await upstreamInvoicesRepo.findByUpstream(deps.db, row.gateway_account_id, event.upstreamId);
         if (!upstream) {
           unknown.push(event.invoiceId ?? event.upstreamId);
+          continue;
+        }
+        if (hint) {
+          if (await throttle.take(row.gateway_account_id, upstream.upstream_id)) await deps.invoices.refresh(upstream.invoice_id, null, upstream);
+          else {
+            await invoicesRepo.reconcileBy(deps.db, upstream.invoice_id, new Date(Date.now() + HINT_WINDOW_MS));
+            throttled.push(upstream.upstream_id);
+          }
           continue;
         }
         const seenIn = await upstreamEventKeysRepo.find(deps.db, row.gateway_account_id, event.dedupeKey);
@@ -57,9 +89,14 @@ export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: Conne
     const notes = [
       ...(unknown.length ? [`unknown upstream invoice(s): ${unknown.join(', ')}`] : []),
       ...(duplicates.length ? [`duplicate event(s) skipped: ${duplicates.join(', ')}`] : []),
+      ...(throttled.length ? [`unsigned hint not confirmed (asked about ${throttled.join(', ')} moments ago); left to reconciliation`] : []),
     ];
     if (unknown.length) deps.logger.warn({ webhook: row.id, upstream_ids: unknown }, 'upstream webhook for invoices we do not know');
+    const forwarded = connector.forwardWebhook && deps.forwarder ? await deps.forwarder.plan(row) : false;
     await upstreamWebhooksRepo.markProcessed(deps.db, row.id, notes.length ? notes.join('; ') : null);
+    if (forwarded) {
+      void deps.forwarder!.deliver(row.id).catch((err: unknown) => deps.logger.warn({ webhook: row.id, err: (err as Error).message }, 'first forward attempt failed; the sweeper retries it'));
+    }
     return 'processed';
   };
 }

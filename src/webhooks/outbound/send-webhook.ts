@@ -34,7 +34,8 @@ async function readPrefix(body: Dispatcher.ResponseData['body']): Promise<string
 export async function sendWebhook(opts: {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /** Sent as these exact bytes. */
+  body: string | Buffer;
   timeoutMs: number;
   dispatcher: Dispatcher;
 }): Promise<SendResult> {
