@@ -66,9 +66,9 @@ import {
   tail,
   type Child,
 } from './bench-lib.js';
+import { ask, startBenchReceiver, type ReceiverDump } from './receiver-client.js';
 
-// dist/bench/webhooks.js → dist/bench/webhook-receiver.js, and itself (the baseline worker).
-const RECEIVER_JS = fileURLToPath(new URL('./webhook-receiver.js', import.meta.url));
+// dist/bench/webhooks.js → itself (the baseline worker).
 const SELF_JS = fileURLToPath(import.meta.url);
 
 const BASELINE_QUEUE = 'deliveries';
@@ -123,59 +123,6 @@ const TIMEOUT_SECONDS = intSetting('BENCH_TIMEOUT_SECONDS', 300, 1);
 const run = newBenchRun();
 const BASE_PREFIX = `bench-base:${run.id}`;
 run.redisPrefixes.push(BASE_PREFIX);
-
-// ---------------------------------------------------------------------------------------------
-// The receiver (child process, IPC)
-
-interface ReceiverDump {
-  ids: string[];
-  at: number[];
-  total: number;
-  duplicates: number;
-  duplicateSamples: string[];
-  unidentified: number;
-}
-
-let askSeq = 0;
-function ask<T>(c: Child, cmd: 'reset' | 'count' | 'dump', timeoutMs = 15_000): Promise<T> {
-  const seq = ++askSeq;
-  return new Promise<T>((resolve, reject) => {
-    const onMessage = (m: { seq?: number }) => {
-      if (m?.seq !== seq) return;
-      c.proc.off('message', onMessage);
-      clearTimeout(timer);
-      resolve(m as T);
-    };
-    const timer = setTimeout(() => {
-      c.proc.off('message', onMessage);
-      reject(new Error(`receiver did not answer "${cmd}" within ${timeoutMs} ms:\n${tail(c)}`));
-    }, timeoutMs);
-    c.proc.on('message', onMessage);
-    c.proc.send({ seq, cmd });
-  });
-}
-
-async function startReceiver(): Promise<{ child: Child; url: string }> {
-  const child = startChild('receiver', [RECEIVER_JS], { ...process.env, NODE_ENV: 'production' }, true);
-  run.children.push(child);
-  const port = await Promise.race([
-    new Promise<number>((resolve) => {
-      const onMessage = (m: { type?: string; port?: number }) => {
-        if (m?.type !== 'listening') return;
-        child.proc.off('message', onMessage);
-        resolve(m.port!);
-      };
-      child.proc.on('message', onMessage);
-    }),
-    child.exit.then(() => {
-      throw new Error(`receiver exited before listening:\n${tail(child)}`);
-    }),
-    delay(15_000).then(() => {
-      throw new Error(`receiver did not listen within 15 s:\n${tail(child)}`);
-    }),
-  ]);
-  return { child, url: `http://127.0.0.1:${port}` };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Events: realistic invoice.created payloads (~1 KB of data)
@@ -433,7 +380,7 @@ async function main(): Promise<void> {
   await migrateFreshDatabase(run, syEnv);
 
   // 2. The receiver.
-  const receiver = await startReceiver();
+  const receiver = await startBenchReceiver(run);
 
   // 3. Setup through a Switchyard API process: tenant, test key, endpoint. NODE_ENV=development only
   //    here, because production refuses plain-http endpoint URLs; the worker runs in production.

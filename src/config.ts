@@ -79,6 +79,13 @@ export const ENV_SCHEMA = z.object({
   CHECKOUT_REQUESTS_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
   EXPIRE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  RETENTION_UPSTREAM_WEBHOOKS_DAYS: z.coerce.number().min(0).default(30),
+  RETENTION_UPSTREAM_EVENT_KEYS_DAYS: z.coerce.number().min(0).default(30),
+  RETENTION_DELIVERY_ATTEMPTS_DAYS: z.coerce.number().min(0).default(30),
+  RETENTION_IDEMPOTENCY_KEYS_HOURS: z.coerce.number().min(24, 'must be at least 24 (keys are honoured for 24 hours)').default(24),
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
   PAYMENT_WAITER_SCAN_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
   PAYMENT_WAITER_LOCK_SECONDS: z.coerce.number().min(0.5).max(3600).default(15),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
@@ -120,6 +127,17 @@ export interface Config {
   expireIntervalSeconds: number;
   /** How often open invoices are checked with their upstream (webhooks can be lost). */
   reconcileIntervalSeconds: number;
+  /** How long one call to an upstream may take before it counts as a (retryable) timeout. */
+  upstreamTimeoutMs: number;
+  /** Ages after which the retention job prunes rows (0 days = keep forever), how often it runs, rows per statement. */
+  retention: {
+    upstreamWebhooksDays: number;
+    upstreamEventKeysDays: number;
+    deliveryAttemptsDays: number;
+    idempotencyKeysHours: number;
+    intervalSeconds: number;
+    batchSize: number;
+  };
   /** Long-polled accounts (no webhooks): how often the worker looks for new ones, and the per-account lease TTL across workers. */
   paymentWaiters: { scanSeconds: number; lockSeconds: number };
   bodyLimit: string;
@@ -184,6 +202,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     expireIntervalSeconds: e.EXPIRE_INTERVAL_SECONDS,
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    retention: {
+      upstreamWebhooksDays: e.RETENTION_UPSTREAM_WEBHOOKS_DAYS,
+      upstreamEventKeysDays: e.RETENTION_UPSTREAM_EVENT_KEYS_DAYS,
+      deliveryAttemptsDays: e.RETENTION_DELIVERY_ATTEMPTS_DAYS,
+      idempotencyKeysHours: e.RETENTION_IDEMPOTENCY_KEYS_HOURS,
+      intervalSeconds: e.RETENTION_INTERVAL_SECONDS,
+      batchSize: e.RETENTION_BATCH_SIZE,
+    },
     paymentWaiters: { scanSeconds: e.PAYMENT_WAITER_SCAN_SECONDS, lockSeconds: e.PAYMENT_WAITER_LOCK_SECONDS },
     bodyLimit: e.BODY_LIMIT,
     queuePrefix: e.QUEUE_PREFIX,

@@ -45,7 +45,7 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
   const secretBox = createSecretBox(config.masterKey);
   // Every outbound connection (tenant webhooks, upstream base_urls) goes through the address guard.
   const outboundDispatcher = createGuardedDispatcher({ allowPrivate: config.allowPrivateWebhookUrls, allowList: config.webhook.allowedHosts });
-  const connectors = createConnectorRegistry({ db, publicBaseUrl: config.publicBaseUrl, http: createUpstreamHttp(outboundDispatcher) });
+  const connectors = createConnectorRegistry({ db, publicBaseUrl: config.publicBaseUrl, http: createUpstreamHttp(outboundDispatcher, { timeoutMs: config.upstreamTimeoutMs }) });
   const operatorTokens = createOperatorTokenVerifier(config);
   // Keys and gateway accounts are read on every request: each process caches them, and a change
   // anywhere drops them everywhere at once (Redis pub/sub); the TTL bounds a missed message.

@@ -59,6 +59,23 @@ describe('loadConfig defaults', () => {
     expect(config.operatorJwtPublicKey).toBeUndefined();
   });
 
+  it('retention and upstream timeout: sensible defaults, 0 days keeps forever, idempotency keys kept at least their 24 h window', () => {
+    const config = loadConfig({});
+    expect(config.upstreamTimeoutMs).toBe(10_000);
+    expect(config.retention).toEqual({
+      upstreamWebhooksDays: 30,
+      upstreamEventKeysDays: 30,
+      deliveryAttemptsDays: 30,
+      idempotencyKeysHours: 24,
+      intervalSeconds: 3600,
+      batchSize: 1000,
+    });
+    expect(loadConfig({ RETENTION_UPSTREAM_WEBHOOKS_DAYS: '0', RETENTION_DELIVERY_ATTEMPTS_DAYS: '7.5' }).retention).toMatchObject({ upstreamWebhooksDays: 0, deliveryAttemptsDays: 7.5 });
+    expect(configError({ RETENTION_IDEMPOTENCY_KEYS_HOURS: '12' }).message).toContain('RETENTION_IDEMPOTENCY_KEYS_HOURS: must be at least 24');
+    expect(configError({ RETENTION_BATCH_SIZE: '0' }).message).toContain('RETENTION_BATCH_SIZE');
+    expect(configError({ UPSTREAM_TIMEOUT_MS: '5' }).message).toContain('UPSTREAM_TIMEOUT_MS');
+  });
+
   it('reports the secrets that fell back to insecure development defaults', () => {
     expect(loadConfig({}).insecureDefaults).toEqual(['MASTER_KEY', 'OPERATOR_JWT_SECRET']);
     expect(loadConfig({ MASTER_KEY: GOOD_MASTER_KEY, OPERATOR_JWT_SECRET: GOOD_JWT_SECRET }).insecureDefaults).toEqual([]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './helpers/harness.js';
+import { eventually, startHarness, type Harness } from './helpers/harness.js';
 import { idempotencyRepo } from '../src/db/idempotency-repo.js';
-import { requestFingerprint } from '../src/http/idempotency.js';
+import { CLAIM_LEASE_MS, requestFingerprint, runIdempotently } from '../src/http/idempotency.js';
 
 let h: Harness;
 let shop: { id: string; testKey: string; liveKey: string };
@@ -42,8 +42,8 @@ describe('Idempotency-Key on POST /v1/invoices', () => {
   it('a key still being processed answers 409 idempotency_in_progress', async () => {
     const body = { amount: '1', currency: 'USD' };
     const scope = { tenant_id: shop.id, livemode: false, key: 'k-running' };
-    // Another request holds the key right now.
-    expect(await idempotencyRepo.claim(h.core.db, scope, requestFingerprint('POST', '/v1/invoices', body))).toBeUndefined();
+    // Another request holds the key right now (and keeps renewing its lease).
+    expect(await idempotencyRepo.claim(h.core.db, scope, requestFingerprint('POST', '/v1/invoices', body), 'holder', CLAIM_LEASE_MS)).toEqual({ claimed: true });
     const res = await post('k-running', body);
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('idempotency_in_progress');
@@ -92,12 +92,67 @@ describe('Idempotency-Key on POST /v1/invoices', () => {
     expect(again.body.id).not.toBe(first.body.id);
   });
 
-  it('a claim abandoned by a crashed request can be taken over', async () => {
+  it('a claim abandoned by a crashed request is taken over as soon as its lease runs out', async () => {
     const body = { amount: '3', currency: 'USD' };
-    await idempotencyRepo.claim(h.core.db, { tenant_id: shop.id, livemode: false, key: 'k-crashed' }, requestFingerprint('POST', '/v1/invoices', body));
-    await h.core.db('idempotency_keys').where({ key: 'k-crashed' }).update({ created_at: h.core.db.raw(`now() - interval '10 minutes'`) });
-    const res = await post('k-crashed', body);
-    expect(res.status).toBe(201);
+    // The holder died right after claiming: nobody renews its 300 ms lease.
+    await idempotencyRepo.claim(h.core.db, { tenant_id: shop.id, livemode: false, key: 'k-crashed' }, requestFingerprint('POST', '/v1/invoices', body), 'dead', 300);
+    expect((await post('k-crashed', body)).status).toBe(409);
+    const res = await eventually(async () => {
+      const r = await post('k-crashed', body);
+      expect(r.status).toBe(201);
+      return r;
+    });
+    expect(res.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('a claim from before leases (no locked_until) is abandoned after two minutes, as before', async () => {
+    const body = { amount: '3', currency: 'USD' };
+    await idempotencyRepo.claim(h.core.db, { tenant_id: shop.id, livemode: false, key: 'k-legacy' }, requestFingerprint('POST', '/v1/invoices', body), 'old', 60_000);
+    await h.core.db('idempotency_keys').where({ key: 'k-legacy' }).update({ locked_until: null, created_at: h.core.db.raw(`now() - interval '10 minutes'`) });
+    expect((await post('k-legacy', body)).status).toBe(201);
+  });
+
+  it('a running request renews its lease: a slow create is not taken over, and its answer is replayed', async () => {
+    const body = { amount: '4', currency: 'USD' };
+    const scope = { tenant_id: shop.id, livemode: false, key: 'k-slow' };
+    const before = await invoiceCount();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = runIdempotently(h.core, scope, requestFingerprint('POST', '/v1/invoices', body), async (finish) => {
+      await gate;
+      const invoice = await h.core.invoices.create({ tenantId: shop.id, livemode: false }, body, finish);
+      return { status: 201, body: invoice };
+    });
+    // The request renews its lease while it runs, so nobody takes the key over.
+    const firstLease = await eventually(async () => (await idempotencyRepo.find(h.core.db, scope))!.locked_until!);
+    await eventually(async () => expect((await idempotencyRepo.find(h.core.db, scope))!.locked_until!.getTime()).toBeGreaterThan(firstLease.getTime()), { timeoutMs: CLAIM_LEASE_MS });
+    expect((await post('k-slow', body)).status).toBe(409);
+    release();
+    const done = await slow;
+    expect(done.replayed).toBe(false);
+    const again = await post('k-slow', body);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe((done.body as { id: string }).id);
+    expect(await invoiceCount()).toBe(before + 1);
+  });
+
+  it('the kept answer commits with the invoice: a request whose claim was taken over meanwhile writes no invoice and replays the new holder\'s answer', async () => {
+    const body = { amount: '5', currency: 'USD' };
+    const scope = { tenant_id: shop.id, livemode: false, key: 'k-overtaken' };
+    const before = await invoiceCount();
+    let winner: { status: number; body: { id: string } } | undefined;
+    const stalled = await runIdempotently(h.core, scope, requestFingerprint('POST', '/v1/invoices', body), async (finish) => {
+      // This request stalled past its lease; the client's retry took the key over and finished first.
+      await h.core.db('idempotency_keys').where(scope).update({ locked_until: h.core.db.raw(`now() - interval '1 second'`) });
+      winner = await post('k-overtaken', body);
+      expect(winner.status).toBe(201);
+      const invoice = await h.core.invoices.create({ tenantId: shop.id, livemode: false }, body, finish);
+      return { status: 201, body: invoice };
+    });
+    // It wrote nothing (its statement needs the claim): only the winner's invoice exists, and both answers name it.
+    expect(await invoiceCount()).toBe(before + 1);
+    expect(stalled).toMatchObject({ status: 201, replayed: true, body: { id: winner!.body.id } });
   });
 
   it('an over-long or empty key is a 422', async () => {

@@ -308,11 +308,69 @@ describe('delivery', () => {
         expect(got.body.disabled_reason).toMatch(/kept failing since/);
       });
       const reenabled = await h2.client.patch(`/v1/webhook-endpoints/${ep.body.id}`, { auth: shop.testKey, body: { enabled: true } });
-      expect(reenabled.body).toMatchObject({ enabled: true, disabled_reason: null });
+      expect(reenabled.body).toMatchObject({ enabled: true, disabled_reason: null, disabled_at: null });
     } finally {
       await w2.close();
       await h2.close();
     }
+  });
+
+  it('the tenant hears of a disabled endpoint: one webhook_endpoint.disabled event, sent to its other subscribed endpoints only', async () => {
+    const h2 = await startHarness({ WEBHOOK_RETRY_SCHEDULE: '0,0', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_DISABLE_AFTER_HOURS: '0.000001', OUTBOX_POLL_MS: '200' });
+    const w2 = await startWorker(h2.core);
+    try {
+      const shop = await h2.createTenant('Watching');
+      const other = await h2.createTenant('Bystander');
+      const paths = Object.fromEntries(['failing', 'watcher', 'everything', 'invoicesOnly', 'otherTenant'].map((n) => [n, `/hook/${n}-${randomBytes(6).toString('hex')}`]));
+      receiver.always(paths.failing!, { status: 502, body: 'bad gateway' });
+      const add = async (key: string, path: string, events?: string[]) =>
+        (await h2.client.post('/v1/webhook-endpoints', { auth: key, body: { url: receiver.url(path), ...(events ? { events } : {}) } })).body as { id: string };
+      const failing = await add(shop.testKey, paths.failing!, ['invoice.created']);
+      const watcher = await add(shop.testKey, paths.watcher!, ['webhook_endpoint.disabled']);
+      await add(shop.testKey, paths.everything!);
+      await add(shop.testKey, paths.invoicesOnly!, ['invoice.paid']);
+      await add(other.testKey, paths.otherTenant!);
+
+      // Several failing deliveries at once: the endpoint is disabled once, and the event written once.
+      await Promise.all([1, 2, 3].map(() => h2.client.post('/v1/invoices', { auth: shop.testKey, body: { amount: '1', currency: 'USD' } })));
+      const disabled = await eventually(async () => {
+        const got = await h2.client.get(`/v1/webhook-endpoints/${failing.id}`, { auth: shop.testKey });
+        expect(got.body).toMatchObject({ enabled: false, disabled_reason: expect.stringMatching(/^deliveries kept failing since .+; last attempt: HTTP 502$/) });
+        expect(Date.parse(got.body.disabled_at)).not.toBeNaN();
+        return got.body;
+      });
+
+      const received = await eventually(async () => {
+        const got = receiver.on(paths.watcher!);
+        expect(got).toHaveLength(1);
+        return got[0]!;
+      });
+      const body = JSON.parse(received.body);
+      expect(body).toMatchObject({ type: 'webhook_endpoint.disabled', data: disabled });
+      expect(body.data).not.toHaveProperty('secret');
+      await eventually(async () => expect(receiver.on(paths.everything!).filter((r) => JSON.parse(r.body).type === 'webhook_endpoint.disabled')).toHaveLength(1));
+
+      const events = await h2.client.get('/v1/events?type=webhook_endpoint.disabled', { auth: shop.testKey });
+      expect(events.body.data).toHaveLength(1);
+      expect(events.body.data[0]).toMatchObject({ id: body.id, type: 'webhook_endpoint.disabled', livemode: false, data: { id: failing.id, object: 'webhook_endpoint' } });
+      // Nothing for the endpoint that was disabled, one that subscribes to other types only, or another tenant.
+      await eventually(async () => expect(await h2.core.db('events').whereNull('relayed_at').count('* as n')).toEqual([{ n: '0' }]));
+      expect(receiver.on(paths.failing!).every((r) => JSON.parse(r.body).type === 'invoice.created')).toBe(true);
+      expect(receiver.on(paths.invoicesOnly!)).toHaveLength(0);
+      expect(receiver.on(paths.otherTenant!).filter((r) => JSON.parse(r.body).type === 'webhook_endpoint.disabled')).toHaveLength(0);
+      expect((await h2.client.get('/v1/events?type=webhook_endpoint.disabled', { auth: other.testKey })).body.data).toHaveLength(0);
+    } finally {
+      await w2.close();
+      await h2.close();
+    }
+  });
+
+  it('an endpoint disabled by hand says when, and no event is sent', async () => {
+    const { shop, endpoint } = await setup();
+    const off = await h.client.patch(`/v1/webhook-endpoints/${endpoint.id}`, { auth: shop.testKey, body: { enabled: false } });
+    expect(off.body).toMatchObject({ enabled: false, disabled_reason: null });
+    expect(Date.parse(off.body.disabled_at)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await h.client.get('/v1/events?type=webhook_endpoint.disabled', { auth: shop.testKey })).body.data).toHaveLength(0);
   });
 });
 

@@ -9,6 +9,8 @@ export type { OwnUpstreamRow };
 /** Marks an Idempotency-Key completed with this (sealed) answer, in the same statement. */
 export interface IdempotencyCompletion {
   scope: { tenant_id: string; livemode: boolean; key: string };
+  /** The request's claim on the key: nothing is written unless it still holds it. */
+  token: string;
   status: number;
   sealedBody: unknown;
 }
@@ -35,6 +37,11 @@ function insertOf(table: string, values: Record<string, unknown>, condition: str
 /** The key may still write: not revoked, its tenant not suspended (checked in the write itself, whatever a cache said). */
 const KEY_IS_LIVE = `EXISTS (SELECT 1 FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.id = ? AND k.revoked_at IS NULL AND t.status = 'active')`;
 const INVOICE_WRITTEN = 'EXISTS (SELECT 1 FROM inv)';
+/** With an Idempotency-Key: this request still holds the key (locked, so a retry taking it over waits for this statement). */
+const CLAIM_HELD = 'EXISTS (SELECT 1 FROM claim)';
+
+/** What became of the statement: written, or nothing because the key was revoked or the Idempotency-Key's claim was lost. */
+export type CreationOutcome = 'written' | 'key_revoked' | 'claim_lost';
 
 /**
  * Creating an invoice is one statement: the invoice, its current upstream invoice, the sandbox's
@@ -43,10 +50,18 @@ const INVOICE_WRITTEN = 'EXISTS (SELECT 1 FROM inv)';
  * retry could claim again, nor an upstream row without its invoice. Resolves false (nothing
  * written) when the API key was revoked or its tenant suspended before the statement ran.
  */
-export async function insertCreatedInvoice(db: DbOrTx, c: InvoiceCreation): Promise<boolean> {
+export async function insertCreatedInvoice(db: DbOrTx, c: InvoiceCreation): Promise<CreationOutcome> {
   const { invoice } = c;
   const parts: Array<{ sql: string; bindings: unknown[] }> = [];
-  const inv = insertOf('invoices', invoiceToDb(invoice), c.apiKeyId ? KEY_IS_LIVE : 'TRUE');
+  if (c.idempotency) {
+    const { scope, token } = c.idempotency;
+    parts.push({
+      sql: `claim AS (SELECT 1 FROM idempotency_keys WHERE tenant_id = ? AND livemode = ? AND key = ? AND claim_token = ? AND state = 'in_progress' FOR UPDATE)`,
+      bindings: [scope.tenant_id, scope.livemode, scope.key, token],
+    });
+  }
+  const condition = [c.apiKeyId ? KEY_IS_LIVE : 'TRUE', ...(c.idempotency ? [CLAIM_HELD] : [])].join(' AND ');
+  const inv = insertOf('invoices', invoiceToDb(invoice), condition);
   parts.push({ sql: `inv AS (${inv.sql} RETURNING id)`, bindings: [...inv.bindings, ...(c.apiKeyId ? [c.apiKeyId] : [])] });
   if (invoice.upstream_id && invoice.gateway_account_id && invoice.connector) {
     const up = insertOf('upstream_invoices', {
@@ -79,15 +94,19 @@ export async function insertCreatedInvoice(db: DbOrTx, c: InvoiceCreation): Prom
   }, INVOICE_WRITTEN);
   parts.push({ sql: `ev AS (${ev.sql})`, bindings: ev.bindings });
   if (c.idempotency) {
-    const { scope, status, sealedBody } = c.idempotency;
+    const { scope, token, status, sealedBody } = c.idempotency;
     parts.push({
-      sql: `idem AS (UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_body = ?, completed_at = now()
-        WHERE tenant_id = ? AND livemode = ? AND key = ? AND state = 'in_progress' AND ${INVOICE_WRITTEN})`,
-      bindings: [status, JSON.stringify(sealedBody), scope.tenant_id, scope.livemode, scope.key],
+      sql: `idem AS (UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_body = ?, completed_at = now(), locked_until = NULL
+        WHERE tenant_id = ? AND livemode = ? AND key = ? AND claim_token = ? AND state = 'in_progress' AND ${INVOICE_WRITTEN})`,
+      bindings: [status, JSON.stringify(sealedBody), scope.tenant_id, scope.livemode, scope.key, token],
     });
   }
-  const result = await db.raw(`WITH ${parts.map((p) => p.sql).join(',\n')}\nSELECT id FROM inv`, parts.flatMap((p) => p.bindings) as never);
-  return (result as { rows: unknown[] }).rows.length === 1;
+  const result = await db.raw(
+    `WITH ${parts.map((p) => p.sql).join(',\n')}\nSELECT ${INVOICE_WRITTEN} AS written, ${c.idempotency ? CLAIM_HELD : 'TRUE'} AS claim_held`,
+    parts.flatMap((p) => p.bindings) as never,
+  );
+  const [row] = (result as { rows: Array<{ written: boolean; claim_held: boolean }> }).rows;
+  return row!.written ? 'written' : row!.claim_held ? 'key_revoked' : 'claim_lost';
 }
 
 /** For an upstream invoice opened on an existing invoice (a buyer's pick): the sandbox's row, inside the caller's transaction. */

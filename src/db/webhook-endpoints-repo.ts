@@ -11,6 +11,8 @@ export interface WebhookEndpointRow {
   events: string[] | null;
   enabled: boolean;
   disabled_reason: string | null;
+  /** When it was disabled, by Switchyard or by the tenant; null while enabled. */
+  disabled_at: Date | null;
   secret_encrypted: string;
   previous_secret_encrypted: string | null;
   previous_secret_expires_at: Date | null;
@@ -47,10 +49,15 @@ export const webhookEndpointsRepo = {
       .returning(['failing_since'])) as Array<{ failing_since: Date }>;
     return row?.failing_since;
   },
-  /** Disables the endpoint if it is still enabled, saying why. */
-  disable: async (db: DbOrTx, id: string, reason: string): Promise<void> => {
-    await db('webhook_endpoints').where({ id, enabled: true }).update({ enabled: false, disabled_reason: reason, updated_at: db.fn.now() });
-  },
+  /**
+   * Disables the endpoint if it is still enabled, saying why; resolves the disabled row, or
+   * undefined when it was no longer enabled (another worker got there first, or the tenant).
+   */
+  disable: async (db: DbOrTx, id: string, reason: string): Promise<WebhookEndpointRow | undefined> =>
+    ((await db('webhook_endpoints')
+      .where({ id, enabled: true })
+      .update({ enabled: false, disabled_reason: reason, disabled_at: db.fn.now(), updated_at: db.fn.now() })
+      .returning('*')) as WebhookEndpointRow[])[0],
   update: async (db: DbOrTx, id: string, patch: Partial<WebhookEndpointRow>): Promise<WebhookEndpointRow> =>
     ((await db('webhook_endpoints')
       .where({ id })

@@ -1152,7 +1152,10 @@ export declare namespace Components {
              * What happened. `invoice.<status>` is sent when an invoice is created or reaches that
              * status (its `data` is the invoice); `invoice.late_payment` when money arrives for an
              * invoice already expired, cancelled or failed (its status stays; `data.paid` shows what
-             * came, with `exception`); `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
+             * came, with `exception`); `webhook_endpoint.disabled` when Switchyard disables one of
+             * your endpoints for failing too long (its `data` is that endpoint, with `disabled_reason`
+             * and `disabled_at`; sent to your other enabled endpoints that subscribe to it);
+             * `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
              * Handle unknown types gracefully: new ones may be added.
              *
              * example:
@@ -1171,8 +1174,9 @@ export declare namespace Components {
             Timestamp /* date-time */;
             /**
              * The event's payload, exactly as sent: the `Invoice` (as it was when the event
-             * happened) for `invoice.*` events; `{"object": "webhook_test", "endpoint_id": "we_…"}`
-             * for `webhook.test`.
+             * happened) for `invoice.*` events; the `WebhookEndpoint` (as it was disabled) for
+             * `webhook_endpoint.disabled`; `{"object": "webhook_test", "endpoint_id": "we_…"}` for
+             * `webhook.test`.
              *
              */
             data: {
@@ -1199,13 +1203,16 @@ export declare namespace Components {
          * What happened. `invoice.<status>` is sent when an invoice is created or reaches that
          * status (its `data` is the invoice); `invoice.late_payment` when money arrives for an
          * invoice already expired, cancelled or failed (its status stays; `data.paid` shows what
-         * came, with `exception`); `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
+         * came, with `exception`); `webhook_endpoint.disabled` when Switchyard disables one of
+         * your endpoints for failing too long (its `data` is that endpoint, with `disabled_reason`
+         * and `disabled_at`; sent to your other enabled endpoints that subscribe to it);
+         * `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
          * Handle unknown types gracefully: new ones may be added.
          *
          * example:
          * invoice.paid
          */
-        export type EventType = "invoice.created" | "invoice.processing" | "invoice.paid" | "invoice.expired" | "invoice.cancelled" | "invoice.failed" | "invoice.late_payment" | "invoice.refunded" | "webhook.test";
+        export type EventType = "invoice.created" | "invoice.processing" | "invoice.paid" | "invoice.expired" | "invoice.cancelled" | "invoice.failed" | "invoice.late_payment" | "invoice.refunded" | "webhook_endpoint.disabled" | "webhook.test";
         /**
          * A connected upstream account. Every field is always present; fields that do not apply
          * are `null`. Credentials are never returned.
@@ -3166,7 +3173,10 @@ export declare namespace Components {
              * What happened. `invoice.<status>` is sent when an invoice is created or reaches that
              * status (its `data` is the invoice); `invoice.late_payment` when money arrives for an
              * invoice already expired, cancelled or failed (its status stays; `data.paid` shows what
-             * came, with `exception`); `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
+             * came, with `exception`); `webhook_endpoint.disabled` when Switchyard disables one of
+             * your endpoints for failing too long (its `data` is that endpoint, with `disabled_reason`
+             * and `disabled_at`; sent to your other enabled endpoints that subscribe to it);
+             * `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
              * Handle unknown types gracefully: new ones may be added.
              *
              * example:
@@ -3178,11 +3188,17 @@ export declare namespace Components {
              */
             enabled: boolean;
             /**
-             * Why Switchyard disabled the endpoint (`null` when enabled, or disabled by you).
+             * Why Switchyard disabled the endpoint: since when its deliveries kept failing and the
+             * last attempt's error (`null` when enabled, or disabled by you).
+             *
              * example:
-             * deliveries failed for 5 days
+             * deliveries kept failing since 2025-06-02T14:05:51.870Z; last attempt: HTTP 502
              */
             disabled_reason: string | null;
+            /**
+             * When the endpoint was disabled, by Switchyard or by you; `null` while enabled.
+             */
+            disabled_at: string | null; // date-time
             created_at: /**
              * An RFC 3339 timestamp in UTC.
              * example:
@@ -3221,7 +3237,10 @@ export declare namespace Components {
              * What happened. `invoice.<status>` is sent when an invoice is created or reaches that
              * status (its `data` is the invoice); `invoice.late_payment` when money arrives for an
              * invoice already expired, cancelled or failed (its status stays; `data.paid` shows what
-             * came, with `exception`); `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
+             * came, with `exception`); `webhook_endpoint.disabled` when Switchyard disables one of
+             * your endpoints for failing too long (its `data` is that endpoint, with `disabled_reason`
+             * and `disabled_at`; sent to your other enabled endpoints that subscribe to it);
+             * `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
              * Handle unknown types gracefully: new ones may be added.
              *
              * example:
@@ -3276,7 +3295,10 @@ export declare namespace Components {
              * What happened. `invoice.<status>` is sent when an invoice is created or reaches that
              * status (its `data` is the invoice); `invoice.late_payment` when money arrives for an
              * invoice already expired, cancelled or failed (its status stays; `data.paid` shows what
-             * came, with `exception`); `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
+             * came, with `exception`); `webhook_endpoint.disabled` when Switchyard disables one of
+             * your endpoints for failing too long (its `data` is that endpoint, with `disabled_reason`
+             * and `disabled_at`; sent to your other enabled endpoints that subscribe to it);
+             * `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
              * Handle unknown types gracefully: new ones may be added.
              *
              * example:
@@ -3334,7 +3356,10 @@ export declare namespace Components {
              * What happened. `invoice.<status>` is sent when an invoice is created or reaches that
              * status (its `data` is the invoice); `invoice.late_payment` when money arrives for an
              * invoice already expired, cancelled or failed (its status stays; `data.paid` shows what
-             * came, with `exception`); `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
+             * came, with `exception`); `webhook_endpoint.disabled` when Switchyard disables one of
+             * your endpoints for failing too long (its `data` is that endpoint, with `disabled_reason`
+             * and `disabled_at`; sent to your other enabled endpoints that subscribe to it);
+             * `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
              * Handle unknown types gracefully: new ones may be added.
              *
              * example:
@@ -3346,11 +3371,17 @@ export declare namespace Components {
              */
             enabled: boolean;
             /**
-             * Why Switchyard disabled the endpoint (`null` when enabled, or disabled by you).
+             * Why Switchyard disabled the endpoint: since when its deliveries kept failing and the
+             * last attempt's error (`null` when enabled, or disabled by you).
+             *
              * example:
-             * deliveries failed for 5 days
+             * deliveries kept failing since 2025-06-02T14:05:51.870Z; last attempt: HTTP 502
              */
             disabled_reason: string | null;
+            /**
+             * When the endpoint was disabled, by Switchyard or by you; `null` while enabled.
+             */
+            disabled_at: string | null; // date-time
             created_at: /**
              * An RFC 3339 timestamp in UTC.
              * example:
@@ -4218,7 +4249,10 @@ export declare namespace Paths {
              * What happened. `invoice.<status>` is sent when an invoice is created or reaches that
              * status (its `data` is the invoice); `invoice.late_payment` when money arrives for an
              * invoice already expired, cancelled or failed (its status stays; `data.paid` shows what
-             * came, with `exception`); `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
+             * came, with `exception`); `webhook_endpoint.disabled` when Switchyard disables one of
+             * your endpoints for failing too long (its `data` is that endpoint, with `disabled_reason`
+             * and `disabled_at`; sent to your other enabled endpoints that subscribe to it);
+             * `webhook.test` only by `POST /v1/webhook-endpoints/{id}/test`.
              * Handle unknown types gracefully: new ones may be added.
              *
              * example:

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Db } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { idempotencyRepo, type IdempotencyFinish } from '../db/idempotency-repo.js';
+import { IdempotencyClaimLost, idempotencyRepo, type IdempotencyFinish, type IdempotencyRow } from '../db/idempotency-repo.js';
 import { IdempotencyError, type ErrorExtras } from '../domain/errors.js';
 import { ApiError, isProblem, problemStatus, type ProblemCode } from './problem.js';
 
@@ -34,10 +34,15 @@ export function requestFingerprint(method: string, path: string, body: unknown):
   return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body ?? null)}`).digest('hex');
 }
 
+/** How long a claim holds without its request renewing it: a request that died frees its key this soon. */
+export const CLAIM_LEASE_MS = 10_000;
+const RENEW_EVERY_MS = CLAIM_LEASE_MS / 3;
+
 /**
  * Idempotency-Key semantics (as openapi/openapi.yaml documents them): the first request runs and its answer (2xx or 4xx) is kept
  * for 24 h; the same key and body replays it; another body is a 422; a key still running is a 409.
- * A 5xx or crash frees the key so the client can retry.
+ * A 5xx frees the key so the client can retry; so does a crash, once the claim's lease (renewed
+ * while the request runs) has run out.
  */
 export async function runIdempotently(
   deps: { db: Db; secretBox: SecretBox },
@@ -50,12 +55,15 @@ export async function runIdempotently(
   const context = `idempotency:${scope.tenant_id}:${scope.livemode}:${scope.key}`;
   const seal = (body: unknown) => ({ sealed: deps.secretBox.seal(JSON.stringify(body), context) });
   const open = (stored: unknown) => JSON.parse(deps.secretBox.open((stored as { sealed: string }).sealed, context)) as unknown;
-  const existing = await idempotencyRepo.claim(db, scope, fingerprint);
-  if (existing) {
-    if (existing.request_hash !== fingerprint) {
+  const token = randomBytes(16).toString('hex');
+  const claim = await idempotencyRepo.claim(db, scope, fingerprint, token, CLAIM_LEASE_MS);
+  if (!claim.claimed) return answerFromExisting(claim.row);
+
+  function answerFromExisting(existing: IdempotencyRow | undefined): StoredResponse {
+    if (existing && existing.request_hash !== fingerprint) {
       throw new IdempotencyError('idempotency_conflict', 'This Idempotency-Key was already used with a different request');
     }
-    if (existing.state === 'in_progress') {
+    if (!existing || existing.state === 'in_progress') {
       throw new IdempotencyError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly', {
         headers: { 'Retry-After': '1' },
       });
@@ -67,23 +75,30 @@ export async function runIdempotently(
     }
     return { status: existing.response_status!, body: stored, replayed: true };
   }
+
+  // While the request runs its claim stays leased; once it stops (a crash), the key frees itself.
+  const renewal = setInterval(() => void idempotencyRepo.renew(db, scope, token, CLAIM_LEASE_MS).catch(() => undefined), RENEW_EVERY_MS);
+  renewal.unref();
   let result: { status: number; body: unknown };
   // A service that writes the answer in its own statement (invoice create) completes the key there.
   let completedByRun = false;
-  const finish: IdempotencyFinish = { scope, seal, done: () => void (completedByRun = true) };
+  const finish: IdempotencyFinish = { scope, token, seal, done: () => void (completedByRun = true) };
   try {
     result = await run(finish);
   } catch (err) {
+    // A retry took the key over while this request stalled; this one wrote nothing: answer as the key's holder does.
+    if (err instanceof IdempotencyClaimLost) return answerFromExisting(await idempotencyRepo.find(db, scope));
     if (isProblem(err) && problemStatus(err) < 500) {
       const problem: StoredProblem = { code: err.code, detail: err.message, extras: err.extras };
-      result = { status: problemStatus(err), body: { __problem: problem } };
-      await idempotencyRepo.complete(db, scope, result.status, seal(result.body));
+      await idempotencyRepo.complete(db, scope, token, problemStatus(err), seal({ __problem: problem }));
     } else {
-      await idempotencyRepo.release(db, scope);
+      await idempotencyRepo.release(db, scope, token).catch(() => undefined);
     }
     throw err;
+  } finally {
+    clearInterval(renewal);
   }
-  if (!completedByRun) await idempotencyRepo.complete(db, scope, result.status, seal(result.body));
+  if (!completedByRun) await idempotencyRepo.complete(db, scope, token, result.status, seal(result.body));
   return { ...result, replayed: false };
 }
 

@@ -8,6 +8,7 @@ import { invoicesRepo, type InvoiceRow } from '../db/invoices-repo.js';
 import { eventsRepo } from '../db/events-repo.js';
 import { AuthError } from '../domain/errors.js';
 import { insertCreatedInvoice, type IdempotencyCompletion, type OwnUpstreamRow } from '../db/invoice-creation-repo.js';
+import { IdempotencyClaimLost } from '../db/idempotency-repo.js';
 import type { InvoiceEventType } from '../domain/invoice-status.js';
 import { toInvoiceObject } from './invoice-view.js';
 
@@ -27,7 +28,7 @@ export function createInvoiceWrites(publicBaseUrl: string) {
       row: NewInvoiceRow,
       extra: {
         ownRow?: OwnUpstreamRow | undefined;
-        idempotency?: { scope: IdempotencyCompletion['scope']; seal(body: unknown): unknown } | undefined;
+        idempotency?: { scope: IdempotencyCompletion['scope']; token: string; seal(body: unknown): unknown } | undefined;
         /** The API key asking: the statement writes nothing if it was revoked meanwhile (AuthError). */
         apiKeyId?: string | undefined;
       } = {},
@@ -39,10 +40,11 @@ export function createInvoiceWrites(publicBaseUrl: string) {
         invoice,
         event,
         ownRow: extra.ownRow,
-        idempotency: extra.idempotency && { scope: extra.idempotency.scope, status: 201, sealedBody: extra.idempotency.seal(event) },
+        idempotency: extra.idempotency && { scope: extra.idempotency.scope, token: extra.idempotency.token, status: 201, sealedBody: extra.idempotency.seal(event) },
         apiKeyId: extra.apiKeyId,
       });
-      if (!written) throw new AuthError('unauthorized', 'This API key has been revoked (or its tenant suspended); nothing was created');
+      if (written === 'claim_lost') throw new IdempotencyClaimLost();
+      if (written === 'key_revoked') throw new AuthError('unauthorized', 'This API key has been revoked (or its tenant suspended); nothing was created');
       return invoice;
     },
 

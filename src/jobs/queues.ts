@@ -9,9 +9,12 @@ export const QUEUES = {
 
 export interface MaintenanceJobs {
   'expire-invoices': Record<string, never>;
-  'purge-idempotency-keys': Record<string, never>;
+  'prune-retention': Record<string, never>;
   'reconcile-invoices': Record<string, never>;
 }
+
+/** Schedulers of earlier versions, removed at start (their work is done by another job now). */
+export const RETIRED_SCHEDULERS = ['purge-idempotency-keys'] as const;
 
 /** BullMQ wants its own connections with no per-command retry limit (blocking commands). */
 export function bullConnection(config: Pick<Config, 'redisUrl'>) {

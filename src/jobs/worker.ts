@@ -1,7 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Core } from '../wiring.js';
-import { idempotencyRepo } from '../db/idempotency-repo.js';
-import { QUEUES, bullConnection, type MaintenanceJobs } from './queues.js';
+import { QUEUES, RETIRED_SCHEDULERS, bullConnection, type MaintenanceJobs } from './queues.js';
+import { createRetentionJob } from './retention.js';
 import { createDeliveryProcessor } from '../webhooks/outbound/delivery-processor.js';
 import type { DeliveryJob } from '../webhooks/outbound/delivery-queue.js';
 import { startDeliverySweeper, startOutboxRelay } from '../webhooks/outbound/outbox-relay.js';
@@ -14,6 +14,15 @@ import { createUpstreamForwarder } from '../webhooks/inbound/upstream-forwarder.
 
 /** A stored webhook not processed this long after it was acknowledged is queued again. */
 const UPSTREAM_SWEEP_GRACE_MS = 5000;
+
+/**
+ * Schedules are written to Redis again this often: a Redis that restarted without its data (or was
+ * flushed) would otherwise run no maintenance job until a worker restarts. Re-writing an unchanged
+ * schedule keeps its next run.
+ */
+const SCHEDULE_REFRESH_MS = 10_000;
+
+const DAY_SECONDS = 24 * 3600;
 
 /** How long a graceful close may wait for running jobs before giving up on them. */
 const CLOSE_GRACE_MS = 20_000;
@@ -36,7 +45,7 @@ export interface RunningWorker {
 }
 
 /**
- * The worker process: repeatable maintenance jobs (expiry, idempotency-key purge), scheduled
+ * The worker process: repeatable maintenance jobs (expiry, reconciliation, retention), scheduled
  * with BullMQ job schedulers so any number of workers share one schedule; deliveries, upstream
  * webhooks, and the payment waiters of upstreams without webhooks.
  */
@@ -46,10 +55,36 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
   const prefix = config.queuePrefix;
   const queue = new Queue<MaintenanceJobs[keyof MaintenanceJobs], unknown, keyof MaintenanceJobs>(QUEUES.maintenance, { connection, prefix });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'maintenance queue connection error'));
-  await queue.upsertJobScheduler('expire-invoices', { every: config.expireIntervalSeconds * 1000 }, { name: 'expire-invoices', data: {} });
-  await queue.upsertJobScheduler('purge-idempotency-keys', { every: 3600 * 1000 }, { name: 'purge-idempotency-keys', data: {} });
-  await queue.upsertJobScheduler('reconcile-invoices', { every: config.reconcileIntervalSeconds * 1000 }, { name: 'reconcile-invoices', data: {} });
+  const schedules: Record<keyof MaintenanceJobs, number> = {
+    'expire-invoices': config.expireIntervalSeconds * 1000,
+    'prune-retention': config.retention.intervalSeconds * 1000,
+    'reconcile-invoices': config.reconcileIntervalSeconds * 1000,
+  };
+  const writeSchedules = async () => {
+    for (const [name, every] of Object.entries(schedules) as Array<[keyof MaintenanceJobs, number]>) await queue.upsertJobScheduler(name, { every }, { name, data: {} });
+  };
+  await writeSchedules();
+  for (const retired of RETIRED_SCHEDULERS) await queue.removeJobScheduler(retired);
+  const scheduleRefresh = setInterval(() => {
+    writeSchedules().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not refresh the job schedules; will retry'));
+  }, SCHEDULE_REFRESH_MS);
+  scheduleRefresh.unref();
   const reconcile = createReconciler({ ...core, publicBaseUrl: config.publicBaseUrl, intervalSeconds: config.reconcileIntervalSeconds });
+  const { retention } = config;
+  const prune = createRetentionJob({
+    db: core.db,
+    logger,
+    settings: {
+      ages: {
+        upstream_webhooks: retention.upstreamWebhooksDays * DAY_SECONDS,
+        upstream_event_keys: retention.upstreamEventKeysDays * DAY_SECONDS,
+        delivery_attempts: retention.deliveryAttemptsDays * DAY_SECONDS,
+        idempotency_keys: retention.idempotencyKeysHours * 3600,
+      },
+      batchSize: retention.batchSize,
+      maxBatchesPerRun: 1000,
+    },
+  });
 
   const handlers: Record<keyof MaintenanceJobs, () => Promise<unknown>> = {
     'expire-invoices': async () => {
@@ -57,7 +92,7 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
       if (expired) logger.info({ expired }, 'expired overdue invoices');
       return { expired };
     },
-    'purge-idempotency-keys': async () => ({ purged: await idempotencyRepo.purgeExpired(core.db) }),
+    'prune-retention': prune,
     'reconcile-invoices': async () => {
       const result = await reconcile();
       if (result.changed) logger.info(result, 'reconciliation settled invoices');
@@ -125,6 +160,7 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
       await waiters.close();
       sweeper.close();
       clearInterval(upstreamSweep);
+      clearInterval(scheduleRefresh);
       clearInterval(forwardSweep);
       await relay.close();
       await Promise.all([worker, deliveries, upstream].map((w) => closeWorker(w)));

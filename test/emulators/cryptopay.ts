@@ -93,6 +93,10 @@ export interface CryptoPayEmulator extends UpstreamEmulator {
   ): Promise<{ status: number; body: string }>;
   /** The next call(s) of apiMethod fail: with an upstream error envelope {ok:false,error:{code,name}} and HTTP status = code (e.g. 400 EXPIRES_IN_INVALID), or a bare HTTP 500/429/502 with a non-JSON body when `raw` is set. */
   failNext(apiMethod: string, failure: { status: number; name?: string; raw?: string; times?: number }): void;
+  /** While on, calls of apiMethod are never answered: the upstream hangs (past any client's timeout). Off: they answer again. */
+  hang(apiMethod: string, on: boolean): void;
+  /** Calls of apiMethod left hanging so far. */
+  hung(apiMethod: string): number;
 }
 
 /** Lowercase hex HMAC-SHA256 of `body`, keyed by the raw 32-byte SHA256 of the token (as documented). */
@@ -310,6 +314,8 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
   /** The update each paid invoice is delivered as (stable, so webhookBody() and sendWebhook() agree). */
   const updates = new Map<number, { updateId: number; requestDate: string }>();
   const failures = createFailureQueue<{ status: number; name?: string; raw?: string }>();
+  const hangingMethods = new Set<string>();
+  const held = new Map<string, http.ServerResponse[]>();
   const balances = new Map<string, Decimal>(DEFAULT_BALANCES.map(([c, v]) => [c, new Decimal(v)]));
   let nextInvoiceId = 20_000_000_000 + randomInt(0, 1_000_000_000);
   let nextUpdateId = 60_000_000 + randomInt(0, 10_000_000);
@@ -503,6 +509,10 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
     if (paramError) return sendError(res, paramError.code, paramError.errorName);
     const fn = Object.hasOwn(methods, apiMethod) ? methods[apiMethod] : undefined;
     if (!fn || (req.method !== 'GET' && req.method !== 'POST')) return sendError(res, 405, 'METHOD_NOT_FOUND');
+    if (hangingMethods.has(apiMethod)) {
+      held.set(apiMethod, [...(held.get(apiMethod) ?? []), res]);
+      return;
+    }
     const failure = failures.take(apiMethod);
     if (failure) {
       if (failure.raw !== undefined) {
@@ -622,6 +632,8 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
     webhookBody,
     sendWebhook,
     failNext,
+    hang: (apiMethod, on) => void (on ? hangingMethods.add(apiMethod) : hangingMethods.delete(apiMethod)),
+    hung: (apiMethod) => held.get(apiMethod)?.length ?? 0,
     account: { credentials: { token }, config: { base_url: baseUrl } },
     refusedCredentials: { token: refusedToken },
     findInvoice,
@@ -629,7 +641,10 @@ export async function startCryptoPayEmulator(opts: { token?: string } = {}): Pro
     expireUnpaid: async (upstreamId) => void expire(Number(upstreamId)),
     webhookVariants: WEBHOOK_VARIANTS,
     sendInvoiceWebhook: (upstreamId, to, variant = 'genuine') => sendWebhook(Number(upstreamId), to.url, variantSwitches(variant, WEBHOOK_VARIANTS)),
-    stop: () => stopServer(server),
+    stop: () => {
+      for (const res of [...held.values()].flat()) res.destroy();
+      return stopServer(server);
+    },
   };
 }
 

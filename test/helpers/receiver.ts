@@ -6,6 +6,8 @@ export interface Received {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The status it was answered with; undefined while (or because) it hangs. */
+  status?: number;
 }
 
 /** What the receiver does with one request: answer with a status (and headers), or hang until closed. Planned per path. */
@@ -25,12 +27,14 @@ export async function startReceiver() {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = req.url ?? '/';
-      received.push({ at: Date.now(), path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const record: Received = { at: Date.now(), path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      received.push(record);
       const behaviour = plans.get(path)?.shift() ?? fallbacks.get(path) ?? { status: 200, body: 'ok' };
       if (behaviour === 'hang') {
         hanging.add(res);
         return;
       }
+      record.status = behaviour.status;
       res.writeHead(behaviour.status, behaviour.headers).end(behaviour.body ?? '');
     });
   });

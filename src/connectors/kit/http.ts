@@ -23,6 +23,7 @@ export interface UpstreamHttp {
   send(req: UpstreamRequest): Promise<UpstreamResponse>;
 }
 
+/** When the process gives none (UPSTREAM_TIMEOUT_MS). */
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
@@ -30,9 +31,10 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  * base_url is a tenant-supplied URL), with a timeout, and with network failures turned into
  * retryable integration errors. What the answer means is the connector's business.
  */
-export function createUpstreamHttp(dispatcher: Dispatcher): UpstreamHttp {
+export function createUpstreamHttp(dispatcher: Dispatcher, defaults: { timeoutMs?: number } = {}): UpstreamHttp {
+  const defaultTimeoutMs = defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
-    async send({ method, url, headers = {}, body, timeoutMs = DEFAULT_TIMEOUT_MS, signal }) {
+    async send({ method, url, headers = {}, body, timeoutMs = defaultTimeoutMs, signal }) {
       let res: Dispatcher.ResponseData;
       try {
         res = await request(url, {

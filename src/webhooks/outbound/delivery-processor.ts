@@ -13,6 +13,7 @@ import { sendWebhook, type SendResult } from './send-webhook.js';
 import { delayBeforeAttempt } from './retry-schedule.js';
 import type { DeliveryJob, DeliveryQueue } from './delivery-queue.js';
 import { webhookBody } from './views.js';
+import { disableFailingEndpoint, disabledReason } from './endpoint-disabling.js';
 
 export interface DeliveryProcessorDeps {
   db: Db;
@@ -83,19 +84,23 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
       if (result.ok) {
         if (p.endpoint.failing_since) await webhookEndpointsRepo.clearFailing(trx, p.endpoint.id);
       } else {
-        await markFailing(trx, p.endpoint.id);
+        await markFailing(trx, p.endpoint.id, result.error);
       }
       return true;
     });
   }
 
-  /** Starts (or continues) the endpoint's failure streak; a streak longer than the limit disables it. */
-  async function markFailing(trx: DbOrTx, endpointId: string) {
+  /**
+   * Starts (or continues) the endpoint's failure streak; a streak longer than the limit disables
+   * it, and the tenant hears of it through a `webhook_endpoint.disabled` event.
+   */
+  async function markFailing(trx: DbOrTx, endpointId: string, lastError: string | null) {
     const failingSince = await webhookEndpointsRepo.markFailing(trx, endpointId);
     const limitMs = config.webhook.disableAfterHours * 3600 * 1000;
     if (limitMs > 0 && failingSince && Date.now() - failingSince.getTime() >= limitMs) {
-      await webhookEndpointsRepo.disable(trx, endpointId, `deliveries kept failing since ${failingSince.toISOString()}`);
-      logger.warn({ endpoint: endpointId }, 'webhook endpoint disabled after failing too long');
+      if (await disableFailingEndpoint(trx, endpointId, disabledReason(failingSince, lastError))) {
+        logger.warn({ endpoint: endpointId }, 'webhook endpoint disabled after failing too long');
+      }
     }
   }
 

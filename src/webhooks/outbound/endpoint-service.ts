@@ -73,6 +73,7 @@ export function createEndpointService(deps: EndpointServiceDeps) {
         description: body.description ?? null,
         events: body.events ?? null,
         enabled: body.enabled ?? true,
+        disabled_at: body.enabled === false ? new Date() : null,
         secret_encrypted: secretBox.seal(secret, id),
       });
       return { ...toEndpointObject(row), secret };
@@ -83,15 +84,16 @@ export function createEndpointService(deps: EndpointServiceDeps) {
     },
     get: async (scope: TenantScope, id: string) => toEndpointObject(await find(scope, id)),
     async update(scope: TenantScope, id: string, body: Components.Schemas.WebhookEndpointUpdate) {
-      await find(scope, id);
+      const current = await find(scope, id);
       if (body.url !== undefined) await checkUrl(body.url);
       const patch: Partial<WebhookEndpointRow> = {
         ...(body.url !== undefined ? { url: body.url } : {}),
         ...(body.events !== undefined ? { events: body.events } : {}),
         ...(body.description !== undefined ? { description: body.description } : {}),
         ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
-        // Re-enabling starts afresh: no reason, no failure streak.
-        ...(body.enabled === true ? { disabled_reason: null, failing_since: null } : {}),
+        // Re-enabling starts afresh: no reason, no failure streak. Disabling by hand has no reason.
+        ...(body.enabled === true ? { disabled_reason: null, disabled_at: null, failing_since: null } : {}),
+        ...(body.enabled === false && current.enabled ? { disabled_at: new Date() } : {}),
       };
       return toEndpointObject(await webhookEndpointsRepo.update(db, id, patch));
     },

@@ -13,6 +13,7 @@ export function toEndpointObject(row: WebhookEndpointRow) {
     events: row.events,
     enabled: row.enabled,
     disabled_reason: row.disabled_reason,
+    disabled_at: row.disabled_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };

@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { eventually } from './harness.js';
+
+/**
+ * Switchyard as separate processes, the way it runs in production: the BUILT entry point
+ * (dist/, built by the global setup) in `api` or `worker` mode on a fixed port, so a process
+ * killed with SIGKILL can be started again where clients and upstreams already send to.
+ */
+
+/** A port that was free a moment ago (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface SwitchyardProcess {
+  readonly name: string;
+  readonly mode: 'api' | 'worker';
+  readonly port: number;
+  readonly base: string;
+  /** The current child (a new one after each restart). */
+  child(): ChildProcess;
+  /** How many times it was started. */
+  starts(): number;
+  running(): boolean;
+  /** The current child's output so far (stdout and stderr). */
+  output(): string;
+  /** Resolves once GET /readyz answers 200 (PostgreSQL and Redis reachable); fails if the child exits. */
+  ready(timeoutMs?: number): Promise<void>;
+  /** GET /readyz's status, or 0 when nothing answers. */
+  readiness(): Promise<number>;
+  /** SIGKILL, and wait until the child has exited. */
+  kill(): Promise<void>;
+  /** A new child with the same environment and port (after kill()). */
+  restart(): Promise<void>;
+  /** SIGKILL if still running (cleanup). */
+  stop(): Promise<void>;
+}
+
+export function startSwitchyard(name: string, mode: 'api' | 'worker', port: number, env: Record<string, string>): SwitchyardProcess {
+  let child: ChildProcess;
+  let out = '';
+  let exited: Promise<void>;
+  let starts = 0;
+  const spawnChild = () => {
+    out = '';
+    starts++;
+    child = spawn(process.execPath, ['dist/src/main.js', mode], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const c = child;
+    exited = new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve())));
+  };
+  spawnChild();
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const base = `http://127.0.0.1:${port}`;
+  const readiness = async () => {
+    try {
+      return (await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(3000) })).status;
+    } catch {
+      return 0;
+    }
+  };
+  const proc: SwitchyardProcess = {
+    name,
+    mode,
+    port,
+    base,
+    child: () => child,
+    starts: () => starts,
+    running,
+    output: () => out,
+    readiness,
+    ready: (timeoutMs = 30_000) =>
+      eventually(
+        async () => {
+          if (!running()) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}):\n${out}`);
+          const status = await readiness();
+          if (status !== 200) throw new Error(`${name} not ready (${status})`);
+        },
+        { timeoutMs, intervalMs: 100 },
+      ).catch((err: unknown) => {
+        throw new Error(`${name} did not become ready: ${(err as Error).message}\n${out.slice(-4000)}`);
+      }),
+    async kill() {
+      if (running()) child.kill('SIGKILL');
+      await exited;
+    },
+    async restart() {
+      if (running()) throw new Error(`${name} is still running; kill it first`);
+      spawnChild();
+    },
+    async stop() {
+      await proc.kill();
+    },
+  };
+  return proc;
+}
