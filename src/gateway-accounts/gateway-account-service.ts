@@ -10,6 +10,7 @@ import { newId } from '../domain/ids.js';
 import { compareAmounts } from '../domain/money.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { assertTenantUrlAllowed } from '../security/tenant-url.js';
+import { checkUrlInput, type UrlRule } from '../security/url-input.js';
 import { GatewayAccountError, ValidationError, type FieldError } from '../domain/errors.js';
 import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 import { toGatewayAccountObject } from './gateway-account-view.js';
@@ -17,6 +18,9 @@ import type { Components } from '../generated/openapi.js';
 
 /** The body of POST or PATCH /v1/gateway-accounts after OpenAPI validation. */
 export type GatewayAccountInput = Components.Schemas.GatewayAccountCreate | Components.Schemas.GatewayAccountUpdate;
+
+/** An upstream's API address: we connect to it, so no credentials in it. */
+const BASE_URL_RULE: UrlRule = { schemes: ['http:', 'https:'], credentials: 'refused' };
 
 export function createGatewayAccountService(deps: { db: Db; config: Config; secretBox: SecretBox; connectors: ConnectorRegistry; breaker: CircuitBreaker }) {
   const { db, config, secretBox, connectors } = deps;
@@ -47,13 +51,10 @@ export function createGatewayAccountService(deps: { db: Db; config: Config; secr
       errors.push({ field: '/body/min_amount', message: 'must not be above max_amount' });
     }
     const baseUrl = input.config?.base_url as string | undefined;
-    if (baseUrl !== undefined) {
-      const url = new URL(baseUrl);
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') errors.push({ field: '/body/config/base_url', message: 'must be an http(s) URL' });
-      if (url.username || url.password) errors.push({ field: '/body/config/base_url', message: 'must not carry credentials' });
-    }
+    const checked = baseUrl === undefined ? undefined : checkUrlInput(baseUrl, '/body/config/base_url', BASE_URL_RULE);
+    if (checked && 'error' in checked) errors.push(checked.error);
     if (errors.length) throw new ValidationError(errors);
-    if (baseUrl !== undefined) await assertTenantUrlAllowed(new URL(baseUrl), config, '/body/config/base_url');
+    if (checked && 'url' in checked) await assertTenantUrlAllowed(checked.url, config, '/body/config/base_url');
   }
 
   /** Asks the upstream whether the credentials work, where it offers a check. */
