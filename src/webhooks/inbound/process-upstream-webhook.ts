@@ -4,7 +4,24 @@ import { upstreamWebhooksRepo } from '../../db/upstream-webhooks-repo.js';
 import { upstreamInvoicesRepo } from '../../db/upstream-invoices-repo.js';
 import { upstreamEventKeysRepo } from '../../db/upstream-event-keys-repo.js';
 import type { ConnectorRegistry } from '../../connectors/registry.js';
+import { UpstreamError } from '../../connectors/types.js';
+import { WebhookBodyError } from '../../connectors/kit/index.js';
 import type { InvoiceService } from '../../invoices/invoice-service.js';
+
+/**
+ * What operators read in `process_error`: our own sentences only. A connector's WebhookBodyError
+ * and an UpstreamError are written to be read (they name the field or the upstream's answer);
+ * anything else is a fault on our side, whose JavaScript text means nothing to an operator: it
+ * goes to the worker log with the webhook id instead.
+ */
+function unreadableNote(err: unknown): string {
+  return err instanceof WebhookBodyError ? `unparseable: ${err.message}` : 'unparseable: the body could not be read (details in the worker log)';
+}
+
+function failureNote(err: unknown): string {
+  if (err instanceof UpstreamError) return `processing failed, will retry: the upstream status query failed: ${err.message}`;
+  return 'processing failed, will retry: an internal error (details in the worker log)';
+}
 
 /**
  * Turns one stored, verified upstream webhook into invoice changes. Idempotent: the invoice only
@@ -23,7 +40,8 @@ export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: Conne
       events = connector.parseWebhook(row.raw_body);
     } catch (err) {
       // Signed but unreadable: keep it for a human, never retry.
-      await upstreamWebhooksRepo.markProcessed(deps.db, row.id, `unparseable: ${(err as Error).message}`);
+      if (!(err instanceof WebhookBodyError)) deps.logger.error({ err, webhook: row.id, connector: row.connector }, 'upstream webhook body could not be read');
+      await upstreamWebhooksRepo.markProcessed(deps.db, row.id, unreadableNote(err));
       return 'processed';
     }
     const unknown: string[] = [];
@@ -51,7 +69,8 @@ export function createUpstreamWebhookProcessor(deps: { db: Db; connectors: Conne
         await upstreamEventKeysRepo.record(deps.db, row.gateway_account_id, event.dedupeKey, row.id);
       }
     } catch (err) {
-      await upstreamWebhooksRepo.markFailed(deps.db, row.id, (err as Error).message);
+      deps.logger.error({ err, webhook: row.id, connector: row.connector }, 'upstream webhook processing failed; it will be retried');
+      await upstreamWebhooksRepo.markFailed(deps.db, row.id, failureNote(err));
       throw err;
     }
     const notes = [
