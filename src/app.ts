@@ -6,7 +6,8 @@ import swaggerUi from 'swagger-ui-express';
 import type { Document } from 'openapi-backend';
 import type { Core } from './wiring.js';
 import { ApiError, isProblem, sendProblem } from './http/problem.js';
-import { bodyParserError, jsonBody, rejectNulInUrl } from './http/json-body.js';
+import { bodyParserError, jsonBody } from './http/json-body.js';
+import { checkRequestUrl } from './http/request-url.js';
 import { createOpenApiRouter, loadOpenApiDocument } from './http/openapi.js';
 import { invoiceHandlers } from './api/invoices.js';
 import { connectorHandlers } from './api/connectors.js';
@@ -101,7 +102,7 @@ export async function createApp(core: Core, document: Document = loadOpenApiDocu
   // The checkout page's stylesheet and script: same origin, so its CSP can stay 'self' only.
   app.use('/assets/checkout', express.static(CHECKOUT_ASSETS_DIR, { index: false, maxAge: '1h', fallthrough: true }));
 
-  app.use(rejectNulInUrl);
+  app.use(checkRequestUrl);
   app.use(jsonBody(core.config.bodyLimit));
   app.use(async (req: Request, res: Response) => {
     await api.handleRequest(

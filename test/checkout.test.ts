@@ -331,12 +331,14 @@ describe('what the buyer sees', () => {
     expect(set.body).toEqual({ object: 'checkout_settings', display_name: 'Acme Store', support_url: 'https://t.me/acme_support' });
     expect((await h.client.get(statePath(inv))).body.merchant).toEqual({ name: 'Acme Store', support_url: 'https://t.me/acme_support' });
     expect((await h.client.get('/v1/checkout-settings', { auth: shop.liveKey })).body.display_name).toBe('Acme Store');
-    for (const support_url of ['javascript:alert(1)', 'data:text/html,hi']) {
+    for (const support_url of ['javascript:alert(1)', 'data:text/html,hi', 'http://256.256.256.256/', 'http://999999999999/help', 'mailto:', 'http://[::1/']) {
       const bad = await h.client.patch('/v1/checkout-settings', { auth: key, body: { support_url } });
       expect(bad.status).toBe(422);
       expect(bad.body.errors[0].field).toBe('/body/support_url');
     }
     expect((await h.client.patch('/v1/checkout-settings', { auth: key, body: { display_name: '   ' } })).status).toBe(422);
+    const mail = await h.client.patch('/v1/checkout-settings', { auth: key, body: { support_url: 'mailto:help@acme.example' } });
+    expect(mail.body.support_url).toBe('mailto:help@acme.example');
   });
 
   it('test mode: the page’s simulate endpoint settles a sandbox invoice; live invoices and other gateways refuse', async () => {

@@ -66,6 +66,29 @@ describe('gateway accounts API', () => {
     expect((await h.client.post('/v1/gateway-accounts', { auth: shop.testKey, body: { connector: 'cryptopay' } })).status).toBe(422);
   });
 
+  it.each(['http://256.256.256.256/', 'http://999999999999/', 'https://exa mple.com/', 'http://[::1/'])(
+    'a base_url WHATWG URL cannot parse (%s) is 422 naming it, on create and on PATCH; nothing is saved',
+    async (base_url) => {
+      const shop = await h.createTenant('Unparseable base_url');
+      const created = await connect(shop.testKey, { config: { base_url } });
+      expect(created.status).toBe(422);
+      expect(created.body.errors.map((e: { field: string }) => e.field)).toEqual(['/body/config/base_url']);
+      expect((await h.client.get('/v1/gateway-accounts?connector=cryptopay', { auth: shop.testKey })).body.data).toEqual([]);
+      const account = (await connect(shop.testKey)).body;
+      const patched = await h.client.patch(`/v1/gateway-accounts/${account.id}`, { auth: shop.testKey, body: { config: { base_url } } });
+      expect(patched.status).toBe(422);
+      expect(patched.body.errors.map((e: { field: string }) => e.field)).toEqual(['/body/config/base_url']);
+      expect((await h.client.get(`/v1/gateway-accounts/${account.id}`, { auth: shop.testKey })).body.config.base_url).toBe(emu.baseUrl);
+    },
+  );
+
+  it('a base_url with credentials in it is refused', async () => {
+    const shop = await h.createTenant('Credentials in base_url');
+    const res = await connect(shop.testKey, { config: { base_url: emu.baseUrl.replace('://', '://user:secret@') } });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ field: '/body/config/base_url', message: 'must not carry credentials', code: 'invalid_url' }]);
+  });
+
   it('balance is 422 balance_not_supported where the upstream has none', async () => {
     const shop = await h.createTenant('No balance');
     const sandbox = (await h.client.get('/v1/gateway-accounts?connector=sandbox', { auth: shop.testKey })).body.data[0];

@@ -159,6 +159,8 @@ describe('POST /v1/invoices', () => {
       ['metadata not an object', { amount: '1', currency: 'USD', metadata: 'x' }, '/body/metadata'],
       ['relative return_url', { amount: '1', currency: 'USD', return_url: '/thanks' }, '/body/return_url'],
       ['non-http return_url', { amount: '1', currency: 'USD', return_url: 'javascript:alert(1)' }, '/body/return_url'],
+      ['a return_url WHATWG URL cannot parse', { amount: '1', currency: 'USD', return_url: 'http://256.256.256.256/thanks' }, '/body/return_url'],
+      ['a fail_return_url WHATWG URL cannot parse', { amount: '1', currency: 'USD', fail_return_url: 'http://999999999999/failed' }, '/body/fail_return_url'],
       ['unknown field', { amount: '1', currency: 'USD', colour: 'red' }, '/body/colour'],
       ['unknown connector', { amount: '1', currency: 'USD', gateway: 'paypal' }, '/body/gateway'],
       ['bad customer email', { amount: '1', currency: 'USD', customer: { email: 'not-an-email' } }, '/body/customer/email'],
@@ -181,6 +183,33 @@ describe('POST /v1/invoices', () => {
       const res = await createInvoice(body);
       expect(res.status).toBe(422);
       expect(res.body.errors).toEqual([expect.objectContaining({ field, code: 'nul_character' })]);
+    });
+
+    it.each([
+      ['a metadata value', '{"amount":"1","currency":"USD","metadata":{"note":"a\\ud800b"}}', '/body/metadata/note'],
+      ['a metadata key', '{"amount":"1","currency":"USD","metadata":{"\\udc00":"x"}}', '/body/metadata/\ufffd'],
+      ['a nested customer field', '{"amount":"1","currency":"USD","customer":{"email":"a@b.co","name":"\\udbff"}}', '/body/customer/name'],
+      ['a text field', '{"amount":"1","currency":"USD","description":"x\\udfffy"}', '/body/description'],
+    ])('an unpaired surrogate in %s → 422 naming where (PostgreSQL cannot store it), nothing stored', async (_what, raw, field) => {
+      const before = await h.core.db('invoices').count('* as n');
+      const res = await h.client.post('/v1/invoices', { auth: shop.testKey, raw });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field, code: 'unpaired_surrogate' })]);
+      expect(await h.core.db('invoices').count('* as n')).toEqual(before);
+    });
+
+    it('a well-formed surrogate pair (an emoji) is stored as sent', async () => {
+      const res = await h.client.post('/v1/invoices', { auth: shop.testKey, raw: '{"amount":"1","currency":"USD","metadata":{"\\ud83d\\ude00":"\\ud83d\\ude00"}}' });
+      expect(res.status).toBe(201);
+      expect(res.body.metadata).toEqual({ '😀': '😀' });
+    });
+
+    it('metadata nested past the depth limit → 422 naming the limit; nested within it is fine', async () => {
+      const nested = (depth: number) => `{"amount":"1","currency":"USD","metadata":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+      const deep = await h.client.post('/v1/invoices', { auth: shop.testKey, raw: nested(5000) });
+      expect(deep.status).toBe(422);
+      expect(deep.body.errors).toEqual([{ field: '/body', message: 'must not nest objects and arrays deeper than 64 levels', code: 'too_deep' }]);
+      expect((await h.client.post('/v1/invoices', { auth: shop.testKey, raw: nested(60) })).status).toBe(201);
     });
 
     it('a NUL character in the query → 422', async () => {
@@ -234,11 +263,16 @@ describe('GET /v1/invoices and /v1/invoices/{id}', () => {
     expect(res.body).toEqual(created.body);
   });
 
-  it('an unknown id is 404 and a malformed id is 422', async () => {
+  it('an unknown id is 404, and so is an id of the wrong shape (saying what an invoice id looks like)', async () => {
     expect((await h.client.get('/v1/invoices/inv_01ARZ3NDEKTSV4RRFFQ69G5FAV', { auth: shop.testKey })).status).toBe(404);
-    const bad = await h.client.get('/v1/invoices/not-an-id', { auth: shop.testKey });
-    expect(bad.status).toBe(422);
-    expect(bad.body.code).toBe('validation_failed');
+    for (const id of ['not-an-id', 'inv_short', 'ga_01JWRF867835BD1EWQACN7ENYP']) {
+      const bad = await h.client.get(`/v1/invoices/${id}`, { auth: shop.testKey });
+      expect(bad.status).toBe(404);
+      expect(bad.body.code).toBe('not_found');
+      expect(bad.body.detail).toBe(`Nothing found for id "${id}" (expected: an invoice id, inv_ followed by 26 characters)`);
+    }
+    // Still authentication first: without a key it is 401 whatever the id.
+    expect((await h.client.get('/v1/invoices/not-an-id')).status).toBe(401);
   });
 
   it('lists newest first with cursor pagination and no gaps or repeats', async () => {
@@ -365,6 +399,28 @@ describe('cancel, sync and simulate', () => {
   });
 });
 
+describe('upstream answers that say nothing new', () => {
+  it('leave the invoice row and its updated_at alone (a reconciliation pass, a redelivered webhook)', async () => {
+    const inv = (await createInvoice({ amount: '2.00', currency: 'USD' })).body as { id: string };
+    const rowOf = async () => (await h.core.db('invoices').where({ id: inv.id }).first()) as { updated_at: Date; upstream_data: Record<string, unknown> | null };
+    const before = await rowOf();
+    const same = { status: 'pending' as const, paid: null, raw: { ...(before.upstream_data ?? {}) } };
+    await h.core.invoices.applyUpstreamUpdate(inv.id, same);
+    await h.core.invoices.applyUpstreamUpdate(inv.id, { ...same, status: 'unknown' });
+    await h.core.invoices.applyUpstreamUpdate(inv.id, { ...same, raw: {} });
+    const after = await rowOf();
+    expect(after.updated_at).toEqual(before.updated_at);
+    expect(after.upstream_data).toEqual(before.upstream_data);
+    expect(await eventsOf(inv.id)).toEqual(['invoice.created']);
+
+    // Something new is kept, and then updated_at moves.
+    await h.core.invoices.applyUpstreamUpdate(inv.id, { ...same, raw: { note: 'seen' } });
+    const changed = await rowOf();
+    expect(changed.upstream_data).toMatchObject({ note: 'seen' });
+    expect(changed.updated_at.getTime()).toBeGreaterThan(before.updated_at.getTime());
+  });
+});
+
 describe('isolation', () => {
   it('tenant B gets 404 for tenant A’s invoice on every invoice endpoint', async () => {
     const b = await h.createTenant('Tenant B');
@@ -412,8 +468,14 @@ describe('sandbox checkout page (old address)', () => {
     expect(res.headers.location).toBe(new URL(inv.body.checkout_url).pathname);
   });
 
-  it('an unknown sandbox id is 404, a malformed one 422', async () => {
+  it('an unknown sandbox id is 404, and so is a malformed one', async () => {
     expect((await h.client.get(`/sandbox/pay/sbx_${'0'.repeat(24)}`)).status).toBe(404);
-    expect((await h.client.get('/sandbox/pay/nope')).status).toBe(422);
+    expect((await h.client.get('/sandbox/pay/nope')).status).toBe(404);
+  });
+
+  it.each(['%ff', '%zz', '%C0%AE', '%E0%A4%A', 'sbx_%ED%A0%80'])('a sandbox id with broken percent-encoding (%s) is 404 problem+json, never a 500', async (id) => {
+    const res = await h.client.get(`/sandbox/pay/${id}`);
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('not_found');
   });
 });

@@ -72,3 +72,66 @@ describe('typed query parameters', () => {
     expect((await list(true)).body.data).toEqual([]);
   });
 });
+
+describe('validation messages say what is allowed', () => {
+  const errorOf = async (res: Promise<{ status: number; body: { errors?: Array<{ field: string; message: string; code?: string }> } }>) => {
+    const answer = await res;
+    expect(answer.status).toBe(422);
+    return answer.body.errors!;
+  };
+
+  it('an enum lists its values (a query parameter, a body field, the gateway account’s connector)', async () => {
+    const shop = await h.createTenant('Enum messages');
+    expect(await errorOf(h.client.get('/v1/invoices?status=open', { auth: shop.testKey }))).toEqual([
+      { field: '/query/status', message: 'must be one of: pending, processing, paid, expired, cancelled, failed, refunded', code: 'enum' },
+    ]);
+    const [selection] = await errorOf(h.client.post('/v1/invoices', { auth: shop.testKey, body: { amount: '1', currency: 'USD', gateway_selection: 'random' } }));
+    expect(selection).toEqual({ field: '/body/gateway_selection', message: 'must be one of: auto, buyer', code: 'enum' });
+    const [connector] = await errorOf(h.client.post('/v1/gateway-accounts', { auth: shop.testKey, body: { connector: 'paypal', credentials: {} } }));
+    expect(connector).toMatchObject({ field: '/body/connector', code: 'enum' });
+    expect(connector!.message).toMatch(/^must be one of: cryptopay, walletpay, btcpay, xthonpay, paystablecoin, sandbox/);
+  });
+
+  it('a currency in lower case is told to use the upper-case code', async () => {
+    const shop = await h.createTenant('Currency case');
+    expect(await errorOf(h.client.post('/v1/invoices', { auth: shop.testKey, body: { amount: '1', currency: 'usd' } }))).toEqual([
+      { field: '/body/currency', message: 'use the upper-case code, e.g. USD', code: 'pattern' },
+    ]);
+    const [asset] = await errorOf(h.client.post('/v1/invoices', { auth: shop.testKey, body: { amount: '1', currency: 'USD', accepted_assets: ['btc-ln'] } }));
+    expect(asset).toEqual({ field: '/body/accepted_assets/0', message: 'use the upper-case code, e.g. BTC-LN', code: 'pattern' });
+  });
+
+  it('an amount of the wrong form shows the expected form', async () => {
+    const shop = await h.createTenant('Amount form');
+    for (const amount of ['1,50', '-1', '1e3', '01.5']) {
+      const [error] = await errorOf(h.client.post('/v1/invoices', { auth: shop.testKey, body: { amount, currency: 'USD' } }));
+      expect(error).toMatchObject({ field: '/body/amount', code: 'pattern' });
+      expect(error!.message).toMatch(/^must look like "9\.99" \(a non-negative decimal amount as a string: .*no sign, no exponent, no leading zeros\)$/);
+    }
+  });
+
+  it('a URL WHATWG cannot parse says an absolute URL is expected, with an example', async () => {
+    const shop = await h.createTenant('URL form');
+    const [error] = await errorOf(h.client.post('/v1/webhook-endpoints', { auth: shop.testKey, body: { url: 'http://256.256.256.256/' } }));
+    expect(error).toMatchObject({ field: '/body/url', code: 'format' });
+    expect(error!.message).toMatch(/^must be an absolute URL, e\.g\. https:\/\//);
+  });
+
+  it('an empty body says the body is empty', async () => {
+    const shop = await h.createTenant('Empty body');
+    for (const path of ['/v1/invoices', '/v1/webhook-endpoints']) {
+      expect(await errorOf(h.client.post(path, { auth: shop.testKey }))).toEqual([{ field: '/body', message: 'the body is empty: send a JSON object', code: 'required' }]);
+    }
+  });
+
+  it('an id of the wrong shape is a 404 like any unknown id; an invalid query or body value stays a 422', async () => {
+    const shop = await h.createTenant('Id shapes');
+    for (const path of ['/v1/gateway-accounts/ga_bad', '/v1/webhook-endpoints/nope', '/v1/events/inv_01JWRF885RR8D8Z0K51D16FDPH', '/v1/invoices/x/checkout']) {
+      const res = await h.client.get(path, { auth: shop.testKey });
+      expect(res.status, path).toBe(404);
+      expect(res.body.code).toBe('not_found');
+    }
+    expect((await h.client.get('/v1/invoices?limit=0', { auth: shop.testKey })).status).toBe(422);
+    expect((await h.client.get('/v1/invoices?starting_after=', { auth: shop.testKey })).status).toBe(422);
+  });
+});

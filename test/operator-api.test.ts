@@ -4,6 +4,8 @@ import type supertest from 'supertest';
 import { SignJWT, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import { startHarness, type Harness } from './helpers/harness.js';
 import { signOperatorToken } from '../src/security/operator-token.js';
+import { upstreamWebhooksRepo } from '../src/db/upstream-webhooks-repo.js';
+import { newId } from '../src/domain/ids.js';
 
 const UNKNOWN_TENANT = 'ten_01JWRF848RBXKYA92YQGCZFXH8';
 const UNKNOWN_KEY = 'key_01JWRF85804TD8ZTHC0FG23ZN8';
@@ -197,10 +199,11 @@ describe('request validation', () => {
     ['GET', '/admin/v1/tenants/key_01JWRF85804TD8ZTHC0FG23ZN8'],
     ['GET', '/admin/v1/tenants/ten_short/api-keys'],
     ['DELETE', '/admin/v1/api-keys/ten_01JWRF848RBXKYA92YQGCZFXH8'],
-  ])('%s %s with a malformed id is 422 naming /path/id', async (method, path) => {
+    ['GET', '/admin/v1/upstream-webhooks/%ff'],
+    ['GET', '/admin/v1/tenants/%C0%AE/api-keys'],
+  ])('%s %s with a malformed id is 404, like any unknown id', async (method, path) => {
     const res = method === 'GET' ? await admin.get(path) : await admin.delete(path);
-    expectProblem(res, 422, 'validation_failed');
-    expect(fields(res)).toContain('/path/id');
+    expectProblem(res, 404, 'not_found');
   });
 
   it.each(['limit=0', 'limit=101', 'limit=abc', 'status=deleted'])('listing tenants with %s is 422 naming the query parameter', async (query) => {
@@ -291,6 +294,14 @@ describe('API keys', () => {
     expect(res.body.secret.startsWith(res.body.prefix)).toBe(true);
     expect(res.body.prefix.length).toBeGreaterThan('sy_test_'.length);
     expect(res.body.prefix.length).toBeLessThan(res.body.secret.length - 32);
+  });
+
+  it('the answer carrying the secret may not be cached (Cache-Control: no-store)', async () => {
+    const res = await admin.post(`/admin/v1/tenants/${tenantId}/api-keys`, { mode: 'test' });
+    expect(res.status).toBe(201);
+    expect(res.headers['cache-control']).toBe('no-store');
+    // Answers without a secret keep the default.
+    expect((await admin.get(`/admin/v1/tenants/${tenantId}/api-keys`)).headers['cache-control']).toBeUndefined();
   });
 
   it('creates a live key without a name', async () => {
@@ -473,11 +484,14 @@ describe('operator authentication', () => {
     expectProblem(await h.client.get('/admin/v1/tenants', { auth: token }), 401, 'unauthorized');
   });
 
-  it('a tenant API key on /admin is 403 forbidden', async () => {
+  it('a tenant API key on /admin is 401 unauthorized, as the document says for a credential of the wrong kind', async () => {
     const tenant = await h.createTenant('Key on admin');
     for (const key of [tenant.testKey, tenant.liveKey]) {
-      expectProblem(await h.client.get('/admin/v1/tenants', { auth: key }), 403, 'forbidden', [key]);
-      expectProblem(await h.client.post('/admin/v1/tenants', { auth: key, body: { name: 'Nope' } }), 403, 'forbidden', [key]);
+      const list = await h.client.get('/admin/v1/tenants', { auth: key });
+      expectProblem(list, 401, 'unauthorized', [key]);
+      expect(list.body.detail).toMatch(/operator token/);
+      expectProblem(await h.client.post('/admin/v1/tenants', { auth: key, body: { name: 'Nope' } }), 401, 'unauthorized', [key]);
+      expectProblem(await h.client.get('/admin/v1/upstream-webhooks', { auth: key }), 401, 'unauthorized', [key]);
     }
   });
 
@@ -564,5 +578,60 @@ describe('operator authentication with OPERATOR_JWT_PUBLIC_KEY (EdDSA)', () => {
     const res = await ed.client.get('/admin/v1/tenants', { auth: token });
     expect(res.status).toBe(401);
     expect(JSON.stringify(res.body)).not.toContain(publicKeyPem.split('\n')[1]!);
+  });
+});
+
+describe('stored upstream webhooks: the verified and processed filters', () => {
+  const connector = 'filterpay';
+  const labels = new Map<string, string>();
+  beforeAll(async () => {
+    // One of each: verified or not, processed or not (processing only ever happens to verified ones, but the filters do not care).
+    const rows = [
+      { label: 'verified, processed', verified: true, processed: true },
+      { label: 'verified, waiting', verified: true, processed: false },
+      { label: 'refused, processed', verified: false, processed: true },
+      { label: 'refused, waiting', verified: false, processed: false },
+    ].map((r) => ({ ...r, id: newId('uwh') }));
+    for (const row of rows) {
+      labels.set(row.id, row.label);
+      await upstreamWebhooksRepo.insert(h.core.db, {
+        id: row.id,
+        connector,
+        gateway_account_id: null,
+        source_address: '198.51.100.23',
+        method: 'POST',
+        path: `/hooks/${connector}/ga_x`,
+        headers: {},
+        raw_body: Buffer.from('{}'),
+        verified: row.verified,
+        verification_error: row.verified ? null : 'bad_signature',
+      });
+      if (row.processed) await upstreamWebhooksRepo.markProcessed(h.core.db, row.id);
+    }
+  });
+  const ids = async (query: string) => {
+    const res = await admin.get(`/admin/v1/upstream-webhooks?connector=${connector}&${query}`);
+    expect(res.status).toBe(200);
+    return (res.body.data as Array<{ id: string }>).map((w) => labels.get(w.id)).sort();
+  };
+
+  it('verified=true lists only verified ones, verified=false only refused ones', async () => {
+    expect(await ids('verified=true')).toEqual(['verified, processed', 'verified, waiting']);
+    expect(await ids('verified=false')).toEqual(['refused, processed', 'refused, waiting']);
+  });
+
+  it('processed=true lists only processed ones, processed=false only waiting ones', async () => {
+    expect(await ids('processed=true')).toEqual(['refused, processed', 'verified, processed']);
+    expect(await ids('processed=false')).toEqual(['refused, waiting', 'verified, waiting']);
+  });
+
+  it('verified=true&processed=false lists what is still waiting to be processed', async () => {
+    expect(await ids('verified=true&processed=false')).toEqual(['verified, waiting']);
+  });
+
+  it('a value that is not a boolean is 422 naming the parameter', async () => {
+    const res = await admin.get(`/admin/v1/upstream-webhooks?verified=yes`);
+    expectProblem(res, 422, 'validation_failed');
+    expect(fields(res)).toEqual(['/query/verified']);
   });
 });

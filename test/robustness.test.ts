@@ -5,6 +5,14 @@ import { createCore } from '../src/wiring.js';
 import { createApp } from '../src/app.js';
 import { createLogger } from '../src/logger.js';
 import { createClient } from './helpers/harness.js';
+import { gzipSync } from 'node:zlib';
+import { request } from 'undici';
+import { upstreamWebhooksRepo } from '../src/db/upstream-webhooks-repo.js';
+import { newId } from '../src/domain/ids.js';
+import { createUpstreamWebhookProcessor } from '../src/webhooks/inbound/process-upstream-webhook.js';
+import { WebhookBodyError } from '../src/connectors/kit/index.js';
+import type { Connector, UpstreamEvent } from '../src/connectors/types.js';
+import type { InvoiceService } from '../src/invoices/invoice-service.js';
 
 describe('logs never carry credentials', () => {
   const lines: string[] = [];
@@ -67,5 +75,136 @@ describe('failures on our side', () => {
       deadRedis.disconnect();
       await h.close();
     }
+  });
+});
+
+describe('bodies and URLs that used to crash the server', () => {
+  let h: Harness;
+  let shop: { id: string; testKey: string; liveKey: string };
+  beforeAll(async () => {
+    h = await startHarness();
+    shop = await h.createTenant('Odd input shop');
+  });
+  afterAll(() => h?.close());
+
+  it('JSON nested thousands of levels deep is a 422 naming the depth limit, on any route and before authentication', async () => {
+    const body = '['.repeat(5000) + ']'.repeat(5000);
+    for (const path of ['/healthz', '/v1/invoices', '/admin/v1/tenants']) {
+      const res = await h.client.post(path, { raw: body });
+      expect(res.status, path).toBe(422);
+      expect(res.body.errors).toEqual([{ field: '/body', message: 'must not nest objects and arrays deeper than 64 levels', code: 'too_deep' }]);
+    }
+    const objects = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    expect((await h.client.post('/v1/invoices', { auth: shop.testKey, raw: objects })).status).toBe(422);
+  });
+
+  it.each(['/v1/invoices/%ff', '/v1/gateway-accounts/%zz', '/admin/v1/tenants/%C0%AE', '/sandbox/pay/%ff', '/hooks/cryptopay/%ff', '/hooks/%zz/x', '/checkout/%E0%A4%A/state'])(
+    'a path with broken percent-encoding (%s) is 404 problem+json, before authentication',
+    async (path) => {
+      const res = await h.client.get(path);
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ code: 'not_found', detail: expect.stringContaining('percent-encoding') });
+    },
+  );
+
+  it.each(['gzip', 'deflate', 'br'])('a body labelled Content-Encoding: %s that is not compressed is a 400, not zlib’s error', async (coding) => {
+    const res = await h.client.post('/v1/invoices', { raw: '{"amount":"1","currency":"USD"}', headers: { 'Content-Encoding': coding } });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'malformed_json', detail: expect.stringContaining(coding) });
+    expect(JSON.stringify(res.body)).not.toMatch(/incorrect header check|Decompression failed/);
+  });
+
+  it('an unknown Content-Encoding is 415 naming the ones accepted; a body really compressed is read', async () => {
+    const unknown = await h.client.post('/v1/invoices', { auth: shop.testKey, raw: '{}', headers: { 'Content-Encoding': 'x-unknown' } });
+    expect(unknown.status).toBe(415);
+    expect(unknown.body.detail).toMatch(/x-unknown.*gzip/);
+    // Binary bodies over real HTTP: supertest re-encodes a Buffer sent as JSON.
+    const url = await h.listen();
+    const post = async (body: Buffer) => {
+      const res = await request(`${url}/v1/invoices`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${shop.testKey}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body,
+      });
+      return { status: res.statusCode, body: (await res.body.json()) as { code?: string } };
+    };
+    const compressed = gzipSync(Buffer.from('{"amount":"1","currency":"USD"}'));
+    expect(await post(compressed.subarray(0, 15))).toMatchObject({ status: 400, body: { code: 'malformed_json' } });
+    expect((await post(compressed)).status).toBe(201);
+  });
+});
+
+describe('process_error tells operators what happened in words', () => {
+  const lines: string[] = [];
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({}, { logDestination: { write: (line: string) => void lines.push(line) } });
+  });
+  afterAll(() => h?.close());
+
+  /** A stored, verified webhook for a sandbox invoice of a fresh tenant, and a processor whose connector and invoice service are stand-ins. */
+  async function stored(connector: Partial<Connector>, invoices: Partial<InvoiceService> = {}) {
+    const shop = await h.createTenant('Processed shop');
+    const inv = (await h.client.post('/v1/invoices', { auth: shop.testKey, body: { amount: '1', currency: 'USD' } })).body as { id: string };
+    const row = await h.core.db('invoices').where({ id: inv.id }).first();
+    const id = newId('uwh');
+    await upstreamWebhooksRepo.insert(h.core.db, {
+      id,
+      connector: 'sandbox',
+      gateway_account_id: row.gateway_account_id,
+      source_address: '198.51.100.23',
+      method: 'POST',
+      path: '/hooks/sandbox/x',
+      headers: {},
+      raw_body: Buffer.from('{}'),
+      verified: true,
+      verification_error: null,
+    });
+    const event: UpstreamEvent = { dedupeKey: `k-${id}`, upstreamId: row.upstream_id, status: 'paid', paid: null, raw: {} };
+    const process = createUpstreamWebhookProcessor({
+      db: h.core.db,
+      redis: h.core.redis,
+      config: h.config,
+      logger: h.core.logger,
+      connectors: { get: () => ({ parseWebhook: () => [event], ...connector }) } as never,
+      invoices: { ...h.core.invoices, ...invoices } as InvoiceService,
+    });
+    return { id, process, row: async () => (await upstreamWebhooksRepo.find(h.core.db, id))! };
+  }
+
+  it('a body the connector cannot read: a fixed sentence, never the JavaScript error; the detail is logged', async () => {
+    const { id, process, row } = await stored({
+      parseWebhook: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'invoice_id')");
+      },
+    });
+    expect(await process(id)).toBe('processed');
+    expect((await row()).process_error).toBe('unparseable: the body could not be read (details in the worker log)');
+    expect(lines.some((l) => l.includes(`"webhook":"${id}"`) && l.includes('Cannot read properties of undefined'))).toBe(true);
+  });
+
+  it('a body that does not have the documented shape keeps the connector’s own words, which name the field', async () => {
+    const { id, process, row } = await stored({
+      parseWebhook: () => {
+        throw new WebhookBodyError('body does not have the expected shape: /payload/status: Invalid input');
+      },
+    });
+    await process(id);
+    expect((await row()).process_error).toBe('unparseable: body does not have the expected shape: /payload/status: Invalid input');
+  });
+
+  it('a failure while applying it: a fixed sentence saying it will be retried; the detail is logged', async () => {
+    const { id, process, row } = await stored(
+      {},
+      {
+        applyUpstreamUpdate: async () => {
+          throw new TypeError("Cannot read properties of null (reading 'amount')");
+        },
+      },
+    );
+    await expect(process(id)).rejects.toThrow(TypeError);
+    const after = await row();
+    expect(after).toMatchObject({ processed_at: null, process_attempts: 1, process_error: 'processing failed, will retry: an internal error (details in the worker log)' });
+    expect(lines.some((l) => l.includes(`"webhook":"${id}"`) && l.includes('Cannot read properties of null'))).toBe(true);
   });
 });

@@ -77,6 +77,17 @@ describe('outbound address guard', () => {
     }
   });
 
+  it.each(['http://256.256.256.256/hook', 'http://999999999999/', 'http://0x100000000/', 'http://[::1/'])('a url WHATWG URL cannot parse (%s) is 422 naming /body/url, on create and on PATCH', async (url) => {
+    const tenant = await h.createTenant('Unparseable url');
+    const created = await h.client.post('/v1/webhook-endpoints', { auth: tenant.testKey, body: { url } });
+    expect(created.status).toBe(422);
+    expect(created.body.errors.map((e: { field: string }) => e.field)).toEqual(['/body/url']);
+    const endpoint = await h.client.post('/v1/webhook-endpoints', { auth: tenant.testKey, body: { url: 'https://93.184.215.14/in' } });
+    const patched = await h.client.patch(`/v1/webhook-endpoints/${endpoint.body.id}`, { auth: tenant.testKey, body: { url } });
+    expect(patched.status).toBe(422);
+    expect(patched.body.errors.map((e: { field: string }) => e.field)).toEqual(['/body/url']);
+  });
+
   it('production requires https webhook URLs', async () => {
     const prod = await startHarness({ NODE_ENV: 'production', ALLOW_PRIVATE_WEBHOOK_URLS: 'true' });
     try {

@@ -62,6 +62,22 @@ describe('webhook endpoints API', () => {
     expect(JSON.stringify(row)).not.toContain(endpoint.secret.slice(6));
   });
 
+  it('answers that carry a whsec_ secret may not be cached: create, its idempotent replay, rotate (Cache-Control: no-store)', async () => {
+    const shop = await h.createTenant('Uncached secrets');
+    const create = () => h.client.post('/v1/webhook-endpoints', { auth: shop.testKey, body: { url: receiver.url('/no-store') }, headers: { 'Idempotency-Key': 'no-store-1' } });
+    const created = await create();
+    expect(created.status).toBe(201);
+    expect(created.headers['cache-control']).toBe('no-store');
+    const replayed = await create();
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.headers['cache-control']).toBe('no-store');
+    const rotated = await h.client.post(`/v1/webhook-endpoints/${created.body.id}/rotate-secret`, { auth: shop.testKey });
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.headers['cache-control']).toBe('no-store');
+    // Reading the endpoint shows no secret, and keeps the default caching.
+    expect((await h.client.get(`/v1/webhook-endpoints/${created.body.id}`, { auth: shop.testKey })).headers['cache-control']).toBeUndefined();
+  });
+
   it('honours Idempotency-Key, and the kept answer (with its secret) is encrypted at rest', async () => {
     const shop = await h.createTenant('Idempotent hooks');
     const send = () => h.client.post('/v1/webhook-endpoints', { auth: shop.testKey, body: { url: receiver.url('/idem') }, headers: { 'Idempotency-Key': 'ep-1' } });

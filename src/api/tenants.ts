@@ -1,5 +1,6 @@
 import type { TenantService } from '../tenants/tenant-service.js';
 import { pageRequest, pathId, type Handlers } from './handler.js';
+import { noStore } from '../http/no-store.js';
 
 type OperatorOperations = 'createTenant' | 'listTenants' | 'getTenant' | 'updateTenant' | 'createApiKey' | 'listApiKeys' | 'revokeApiKey';
 
@@ -21,6 +22,7 @@ export function operatorHandlers(deps: { tenants: TenantService }): Handlers<Ope
     },
     async createApiKey(c, _req, res) {
       const body = c.request.requestBody;
+      noStore(res);
       res.status(201).json(await tenants.createApiKey(pathId(c), body.mode, body.name ?? null));
     },
     async listApiKeys(c, _req, res) {

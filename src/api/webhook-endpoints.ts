@@ -2,6 +2,7 @@ import type { Db } from '../db/knex.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { EndpointService } from '../webhooks/outbound/endpoint-service.js';
 import { createIdempotently } from '../http/idempotency.js';
+import { noStore } from '../http/no-store.js';
 import { pageRequest, pathId, tenantScope, type Handlers } from './handler.js';
 
 type WebhookEndpointOperations =
@@ -19,6 +20,7 @@ export function webhookEndpointHandlers(deps: { db: Db; secretBox: SecretBox; en
     async createWebhookEndpoint(c, req, res) {
       const scope = tenantScope(res);
       const body = c.request.requestBody;
+      noStore(res);
       await createIdempotently(deps, req, res, scope, body, () => endpoints.create(scope, body));
     },
     async listWebhookEndpoints(c, _req, res) {
@@ -34,6 +36,7 @@ export function webhookEndpointHandlers(deps: { db: Db; secretBox: SecretBox; en
       res.json(await endpoints.remove(tenantScope(res), pathId(c)));
     },
     async rotateWebhookEndpointSecret(c, _req, res) {
+      noStore(res);
       res.json(await endpoints.rotateSecret(tenantScope(res), pathId(c)));
     },
     async testWebhookEndpoint(c, _req, res) {

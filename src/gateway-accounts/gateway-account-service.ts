@@ -12,6 +12,7 @@ import { newId } from '../domain/ids.js';
 import { compareAmounts } from '../domain/money.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { assertTenantUrlAllowed } from '../security/tenant-url.js';
+import { checkUrlInput, type UrlRule } from '../security/url-input.js';
 import { GatewayAccountError, ValidationError, type FieldError } from '../domain/errors.js';
 import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 import { toGatewayAccountObject } from './gateway-account-view.js';
@@ -19,6 +20,9 @@ import type { Components } from '../generated/openapi.js';
 
 /** The body of POST or PATCH /v1/gateway-accounts after OpenAPI validation. */
 export type GatewayAccountInput = Components.Schemas.GatewayAccountCreate | Components.Schemas.GatewayAccountUpdate;
+
+/** An upstream's API address: we connect to it, so no credentials in it. */
+const BASE_URL_RULE: UrlRule = { schemes: ['http:', 'https:'], credentials: 'refused' };
 
 export function createGatewayAccountService(deps: {
   db: Db;
@@ -65,16 +69,9 @@ export function createGatewayAccountService(deps: {
       const value = (input.config as Record<string, unknown> | undefined)?.[name];
       if (typeof value !== 'string') continue;
       const field = `/body/config/${name}`;
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        errors.push({ field, message: 'must be an absolute http(s) URL' });
-        continue;
-      }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') errors.push({ field, message: 'must be an http(s) URL' });
-      if (url.username || url.password) errors.push({ field, message: 'must not carry credentials' });
-      urls.push({ url, field });
+      const checked = checkUrlInput(value, field, BASE_URL_RULE);
+      if ('error' in checked) errors.push(checked.error);
+      else urls.push({ url: checked.url, field });
     }
     if (errors.length) throw new ValidationError(errors);
     for (const { url, field } of urls) await assertTenantUrlAllowed(url, config, field);

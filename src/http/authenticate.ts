@@ -66,7 +66,8 @@ export function createAuthenticator(deps: { db: Db; operatorTokens: OperatorToke
     },
     async operator(req: Request): Promise<OperatorAuth> {
       const token = bearerToken(req);
-      if (parseApiKeyMode(token)) throw new AuthError('forbidden', 'Tenant API keys cannot use the operator API');
+      // A credential of the wrong kind is a failed authentication, as the document says: 401, like an unknown one.
+      if (parseApiKeyMode(token)) throw new AuthError('unauthorized', 'Tenant API keys cannot use the operator API: send an operator token');
       try {
         const payload = await deps.operatorTokens.verify(token);
         return { subject: String(payload.sub) };

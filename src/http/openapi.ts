@@ -3,10 +3,12 @@ import { load as loadYaml } from 'js-yaml';
 import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
 import type { Request, Response } from 'express';
 import addFormats from 'ajv-formats';
+import formats from 'ajv-formats/dist/formats.js';
 import { OPENAPI_PATH } from '../paths.js';
 import { ValidationError } from '../domain/errors.js';
 import { cacheRouteTable } from './route-table.js';
-import { ApiError, type FieldError } from './problem.js';
+import { ApiError } from './problem.js';
+import { toFieldErrors, type AjvError } from './validation-messages.js';
 
 /**
  * An operation handler as openapi-backend calls it. Its context is typed by the API layer, per
@@ -18,57 +20,31 @@ export function loadOpenApiDocument(): Document {
   return loadYaml(readFileSync(OPENAPI_PATH, 'utf8')) as Document;
 }
 
-/** ajv does not check `format` (date-time, email, uri) unless told to. */
+const rfc3986Uri = formats.fullFormats.uri as (value: string) => boolean;
+
+/**
+ * ajv does not check `format` (date-time, email, uri) unless told to. A `uri` must also be one
+ * WHATWG URL parses (what we later fetch or link to): `http://256.256.256.256/` fits RFC 3986's
+ * grammar but is no URL anyone can reach.
+ */
 export const withFormats = (ajv: Parameters<typeof addFormats.default>[0]) => {
   addFormats.default(ajv);
+  ajv.addFormat('uri', { type: 'string', validate: (value: string) => rfc3986Uri(value) && URL.canParse(value) });
   return ajv;
 };
 
-interface AjvError {
-  instancePath: string;
-  message?: string;
-  keyword: string;
-  params: Record<string, unknown>;
-}
-
-/** ajv's errors as our field errors: `/body/amount`, `/query/limit`, … */
-function toFieldErrors(errors: AjvError[]): FieldError[] {
-  return tidyBranchErrors(
-    errors.map((e) => {
-      const at = e.instancePath.replace(/^\/requestBody/, '/body') || '/body';
-      const below = (key: unknown) => `${at}/${String(key)}`.replace('//', '/');
-      if (e.keyword === 'additionalProperties') return { field: below(e.params.additionalProperty), message: 'is not a known field', code: e.keyword };
-      if (e.keyword === 'required') return { field: below(e.params.missingProperty), message: e.message ?? 'is required', code: e.keyword };
-      if (e.keyword === 'discriminator') return discriminatorError(at, String(e.params.tag), e.params.tagValue);
-      return { field: at, message: e.message ?? 'is invalid', code: e.keyword };
-    }),
-  );
-}
-
 /**
- * A body chosen by a discriminator (the gateway account's `connector`) that names no variant:
- * reported as the plain field error a single schema would give.
+ * Path parameters name things (ids, tokens, connectors): one of the wrong shape names nothing
+ * we have, so it is a 404 like an unknown one, described by its schema.
  */
-function discriminatorError(at: string, tag: string, value: unknown): FieldError {
-  const field = `${at}/${tag}`.replace('//', '/');
-  if (value === undefined) return { field, message: `must have required property '${tag}'`, code: 'required' };
-  if (typeof value !== 'string') return { field, message: 'must be string', code: 'type' };
-  return { field, message: 'must be equal to one of the allowed values', code: 'enum' };
-}
-
-/**
- * A failed `anyOf` (a gateway account's config, which fits one of the connectors' schemas)
- * reports every branch's error. Keep what helps: a key that some branch knows is not "unknown"
- * (that branch's error says what is wrong with it), the same error from several branches once,
- * and the `anyOf` summary only when nothing more precise is left.
- */
-function tidyBranchErrors(errors: FieldError[]): FieldError[] {
-  const precise = errors.filter((e) => e.code !== 'additionalProperties' && e.code !== 'anyOf');
-  const known = (e: FieldError) => precise.some((p) => p.field === e.field || p.field.startsWith(`${e.field}/`));
-  const kept = errors.filter((e) => !(e.code === 'additionalProperties' && known(e)));
-  const unique = kept.filter((e, i) => kept.findIndex((o) => o.field === e.field && o.code === e.code && o.message === e.message) === i);
-  const detailed = unique.filter((e) => e.code !== 'anyOf');
-  return detailed.length ? detailed : unique;
+function pathNotFound(c: Context, errors: AjvError[]): ApiError | undefined {
+  const onPath = errors.filter((e) => e.instancePath.startsWith('/path/'));
+  if (!onPath.length) return undefined;
+  const name = onPath[0]!.instancePath.slice('/path/'.length).split('/')[0]!;
+  const value = (c.request.params as Record<string, unknown>)[name];
+  const description = onPath[0]!.parentSchema?.description?.trim().replace(/\.$/, '').replaceAll('`', '');
+  const shape = description ? ` (expected: ${description.charAt(0).toLowerCase()}${description.slice(1)})` : '';
+  return new ApiError('not_found', `Nothing found for ${name} ${JSON.stringify(value)}${shape}`);
 }
 
 /**
@@ -89,7 +65,8 @@ export async function createOpenApiRouter(opts: {
     customizeAjv: withFormats,
     // The gateway account create body is one schema per connector, chosen by `connector`: ajv then
     // checks only that connector's schema and reports its errors, not every variant's.
-    ajvOpts: { discriminator: true },
+    // `verbose`: each error brings its schema (example, description, enum) for a message that says what is allowed.
+    ajvOpts: { discriminator: true, verbose: true },
   });
   api.register(opts.handlers as never);
   for (const [name, handler] of Object.entries(opts.security)) api.registerSecurityHandler(name, handler as never);
@@ -117,7 +94,8 @@ export async function createOpenApiRouter(opts: {
       throw error ?? new ApiError('unauthorized', 'Authentication failed');
     },
     validationFail: async (c: Context) => {
-      throw new ValidationError(toFieldErrors((c.validation.errors ?? []) as AjvError[]));
+      const errors = (c.validation.errors ?? []) as AjvError[];
+      throw pathNotFound(c, errors) ?? new ValidationError(toFieldErrors(errors));
     },
   });
   await api.init();

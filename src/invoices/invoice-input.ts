@@ -1,6 +1,7 @@
 import { findCurrency, type Currency } from '../domain/currencies.js';
 import { checkAmount } from '../domain/money.js';
 import type { FieldError } from '../domain/errors.js';
+import { checkUrlInput } from '../security/url-input.js';
 import type { Components } from '../generated/openapi.js';
 
 /** The body of POST /v1/invoices after OpenAPI validation (shapes and bounds are already checked). */
@@ -39,18 +40,8 @@ export function checkInvoiceSemantics(body: InvoiceCreateBody): { currency?: Cur
   }
   for (const field of ['return_url', 'fail_return_url'] as const) {
     const value = body[field];
-    if (value !== undefined && !isAbsoluteHttpUrl(value)) {
-      errors.push({ field: `/body/${field}`, message: 'must be an absolute http(s) URL', code: 'invalid_url' });
-    }
+    const checked = value === undefined ? undefined : checkUrlInput(value, `/body/${field}`, { schemes: ['http:', 'https:'] });
+    if (checked && 'error' in checked) errors.push(checked.error);
   }
   return { ...(currency ? { currency } : {}), errors };
-}
-
-function isAbsoluteHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
 }

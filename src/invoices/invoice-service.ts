@@ -25,6 +25,10 @@ import type { IdempotencyFinish } from '../db/idempotency-repo.js';
 import { accountCacheTags, type SharedCache } from '../security/shared-cache.js';
 import { upstreamInvoicesRepo, type UpstreamInvoiceRow } from '../db/upstream-invoices-repo.js';
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+
+/** Equal as JSON documents (what a jsonb column keeps): key order and undefined members do not count. */
+const sameJson = (a: unknown, b: unknown) => isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
 
 export interface InvoiceServiceDeps {
   /** Each tenant's usable accounts, cached per process and dropped everywhere when they change. */
@@ -140,6 +144,15 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     return applied.row;
   }
 
+  /**
+   * Stores the upstream's latest raw data when it says something new. The same answer again (a
+   * reconciliation pass, a redelivered webhook) leaves the row, and its updated_at, alone.
+   */
+  async function keepUpstreamData(trx: DbOrTx, row: InvoiceRow, upstream_data: Record<string, unknown>): Promise<InvoiceRow> {
+    if (sameJson(row.upstream_data ?? {}, upstream_data)) return row;
+    return invoicesRepo.update(trx, row.id, { upstream_data });
+  }
+
   async function applyUnderLock(
     invoiceId: string,
     update: UpstreamUpdate,
@@ -180,19 +193,19 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         row = await adopt(trx, row, upstream, update);
       }
       const upstream_data = { ...(row.upstream_data ?? {}), ...update.raw };
-      if (update.status === 'unknown') return invoicesRepo.update(trx, row.id, { upstream_data });
+      if (update.status === 'unknown') return keepUpstreamData(trx, row, upstream_data);
 
       // Money reported for a closed invoice: a late payment, or a partial one whose news lost the race with our expiry.
       if (paid && isClosedUnpaid(row.status)) {
         // The upstream's own word (BTCPay PaidPartial, PaidLate) if it has one, else `late`: the amount shows any difference.
         const late = { ...paid, exception: reported!.exception ?? 'late' };
-        if (row.paid && row.paid.amount === late.amount && row.paid.exception === late.exception) return invoicesRepo.update(trx, row.id, { upstream_data });
+        if (row.paid && row.paid.amount === late.amount && row.paid.exception === late.exception) return keepUpstreamData(trx, row, upstream_data);
         logger.warn({ invoice: row.id, status: row.status, paid: late.amount, currency: late.currency }, 'payment arrived for an invoice that no longer takes payments');
         metrics.latePayments.inc({ connector: row.connector ?? 'none' });
         return updateWithEvent(trx, row, { upstream_data, paid: late }, 'invoice.late_payment');
       }
       if (update.status === row.status || !canTransition(row.status, update.status)) {
-        return invoicesRepo.update(trx, row.id, { upstream_data });
+        return keepUpstreamData(trx, row, upstream_data);
       }
       if (update.status === 'refunded') {
         // Refunded at the upstream (not through us): recorded like a refund we asked for.

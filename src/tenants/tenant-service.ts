@@ -6,11 +6,12 @@ import { gatewayAccountsRepo } from '../db/gateway-accounts-repo.js';
 import { newId } from '../domain/ids.js';
 import { TenantError, ValidationError } from '../domain/errors.js';
 import { generateApiKeySecret, type KeyMode } from '../security/api-key-secret.js';
+import { parseUrlInput, type UrlRule } from '../security/url-input.js';
 import { toApiKeyObject, toTenantObject } from './tenant-view.js';
 import { keyCacheTags } from '../security/shared-cache.js';
 
 /** Links a buyer may follow from the checkout page: web pages and mail, never javascript: or data:. */
-const SUPPORT_URL = /^(https?:\/\/[^\s/?#]+[^\s]*|mailto:[^\s]+)$/i;
+const SUPPORT_URL: UrlRule = { schemes: ['http:', 'https:', 'mailto:'] };
 
 function toCheckoutSettings(row: TenantRow) {
   return { object: 'checkout_settings' as const, display_name: row.display_name, support_url: row.support_url };
@@ -58,9 +59,7 @@ export function createTenantService(deps: { db: Db; keyChanges?: KeyChanges }) {
     async updateCheckoutSettings(tenantId: string, patch: { display_name?: string | null; support_url?: string | null }) {
       const displayName = patch.display_name === undefined ? undefined : patch.display_name === null ? null : patch.display_name.trim();
       if (displayName === '') throw new ValidationError([{ field: '/body/display_name', message: 'must not be blank (send null to show the tenant name)', code: 'blank' }]);
-      if (patch.support_url && !SUPPORT_URL.test(patch.support_url)) {
-        throw new ValidationError([{ field: '/body/support_url', message: 'must be an absolute http(s) URL or a mailto: address', code: 'invalid_url' }]);
-      }
+      if (patch.support_url) parseUrlInput(patch.support_url, '/body/support_url', SUPPORT_URL);
       const row = await tenantsRepo.update(db, tenantId, {
         ...(displayName !== undefined ? { display_name: displayName } : {}),
         ...(patch.support_url !== undefined ? { support_url: patch.support_url } : {}),

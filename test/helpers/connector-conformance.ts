@@ -180,7 +180,7 @@ export function connectorConformance<E extends UpstreamEmulator>(decl: Connector
     async webhooksProcessed(accountId) {
       const { h } = the();
       await eventually(async () => {
-        // Filtered here, not with verified=true: that query filter is read inverted today (it lists unverified ones).
+        // Verified webhooks, and an unsigned upstream's hints (stored unverified), that still wait.
         const unprocessed = await h.client.get(`/admin/v1/upstream-webhooks?gateway_account_id=${accountId}&processed=false&limit=100`, { auth: h.operatorToken });
         const pending = (unprocessed.body.data as Array<{ verified: boolean; verification_error: string | null }>).filter((w) => w.verified || w.verification_error === UNSIGNED_HINT);
         expect(pending).toEqual([]);

@@ -6,9 +6,26 @@ import { invoicesRepo } from '../../db/invoices-repo.js';
 import { upstreamInvoicesRepo } from '../../db/upstream-invoices-repo.js';
 import { upstreamEventKeysRepo } from '../../db/upstream-event-keys-repo.js';
 import type { ConnectorRegistry } from '../../connectors/registry.js';
+import { UpstreamError } from '../../connectors/types.js';
+import { WebhookBodyError } from '../../connectors/kit/index.js';
 import type { InvoiceService } from '../../invoices/invoice-service.js';
 import { createHintThrottle, HINT_WINDOW_MS } from './hint-throttle.js';
 import type { UpstreamForwarder } from './upstream-forwarder.js';
+
+/**
+ * What operators read in `process_error`: our own sentences only. A connector's WebhookBodyError
+ * and an UpstreamError are written to be read (they name the field or the upstream's answer);
+ * anything else is a fault on our side, whose JavaScript text means nothing to an operator: it
+ * goes to the worker log with the webhook id instead.
+ */
+function unreadableNote(err: unknown): string {
+  return err instanceof WebhookBodyError ? `unparseable: ${err.message}` : 'unparseable: the body could not be read (details in the worker log)';
+}
+
+function failureNote(err: unknown): string {
+  if (err instanceof UpstreamError) return `processing failed, will retry: the upstream status query failed: ${err.message}`;
+  return 'processing failed, will retry: an internal error (details in the worker log)';
+}
 
 /**
  * Turns one stored, verified upstream webhook into invoice changes. Idempotent: the invoice only
@@ -46,7 +63,8 @@ export function createUpstreamWebhookProcessor(deps: {
       events = connector.parseWebhook(row.raw_body);
     } catch (err) {
       // Signed but unreadable: keep it for a human, never retry.
-      await upstreamWebhooksRepo.markProcessed(deps.db, row.id, `unparseable: ${(err as Error).message}`);
+      if (!(err instanceof WebhookBodyError)) deps.logger.error({ err, webhook: row.id, connector: row.connector }, 'upstream webhook body could not be read');
+      await upstreamWebhooksRepo.markProcessed(deps.db, row.id, unreadableNote(err));
       return 'processed';
     }
     const unknown: string[] = [];
@@ -83,7 +101,8 @@ export function createUpstreamWebhookProcessor(deps: {
         await upstreamEventKeysRepo.record(deps.db, row.gateway_account_id, event.dedupeKey, row.id);
       }
     } catch (err) {
-      await upstreamWebhooksRepo.markFailed(deps.db, row.id, (err as Error).message);
+      deps.logger.error({ err, webhook: row.id, connector: row.connector }, 'upstream webhook processing failed; it will be retried');
+      await upstreamWebhooksRepo.markFailed(deps.db, row.id, failureNote(err));
       throw err;
     }
     const notes = [

@@ -9,7 +9,8 @@ import { deliveriesRepo } from '../../db/deliveries-repo.js';
 import { newId } from '../../domain/ids.js';
 import type { SecretBox } from '../../security/secret-box.js';
 import { assertTenantUrlAllowed } from '../../security/tenant-url.js';
-import { ValidationError, WebhookEndpointError } from '../../domain/errors.js';
+import { parseUrlInput } from '../../security/url-input.js';
+import { WebhookEndpointError } from '../../domain/errors.js';
 import { generateEndpointSecret } from './signature.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { toDeliveryObject, toEndpointObject, toEventObject } from './views.js';
@@ -40,16 +41,7 @@ export function createEndpointService(deps: EndpointServiceDeps) {
 
   /** Absolute http(s), https in production, and never a private address unless the operator allows it. */
   async function checkUrl(value: string): Promise<void> {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new ValidationError([{ field: '/body/url', message: 'must be an absolute URL', code: 'invalid_url' }]);
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && config.env !== 'production')) {
-      throw new ValidationError([{ field: '/body/url', message: config.env === 'production' ? 'must be an https URL' : 'must be an http(s) URL', code: 'invalid_url' }]);
-    }
-    if (url.username || url.password) throw new ValidationError([{ field: '/body/url', message: 'must not carry credentials', code: 'invalid_url' }]);
+    const url = parseUrlInput(value, '/body/url', { schemes: config.env === 'production' ? ['https:'] : ['http:', 'https:'], credentials: 'refused' });
     await assertTenantUrlAllowed(url, config, '/body/url');
   }
 
