@@ -10,7 +10,8 @@ export default defineConfig({
     pool: 'forks',
     // Most time is spent waiting on PostgreSQL, Redis and child processes: two files at once on 2 cores.
     maxWorkers: 2,
-    testTimeout: 20_000,
+    // Some tests start a Switchyard of their own (compiling the whole OpenAPI document takes seconds on a busy machine).
+    testTimeout: 45_000,
     hookTimeout: 60_000,
   },
 });
