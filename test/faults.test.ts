@@ -4,7 +4,7 @@ import { createDb, type Db } from '../src/db/knex.js';
 import { signOperatorToken } from '../src/security/operator-token.js';
 import { createDatabaseFromTemplate, databaseUrl, dropDatabase, TEST_SERVER_URL } from './helpers/databases.js';
 import { deleteRedisKeys, eventually } from './helpers/harness.js';
-import { freePort, startSwitchyard, type SwitchyardProcess } from './helpers/processes.js';
+import { callSwitchyard, freePort, startSwitchyard, type HttpCall, type SwitchyardProcess } from './helpers/processes.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { startRestartableRedis, type RestartableRedis } from './helpers/restartable-redis.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
@@ -60,20 +60,7 @@ let accountId: string;
 const paths = { all: `/all-${randomBytes(4).toString('hex')}`, flaky: `/flaky-${randomBytes(4).toString('hex')}` };
 const FLAKY_EVENTS = ['invoice.created', 'invoice.paid'];
 
-async function call(method: string, path: string, opts: { auth?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${api.base}${path}`, {
-    method,
-    headers: {
-      ...(opts.auth ? { authorization: `Bearer ${opts.auth}` } : {}),
-      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...opts.headers,
-    },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const call = (method: string, path: string, opts: HttpCall = {}) => callSwitchyard(api.base, method, path, opts, CLIENT_TIMEOUT_MS);
 
 async function must(method: string, path: string, opts: Parameters<typeof call>[2], status = 201) {
   const res = await call(method, path, opts);

@@ -4,7 +4,7 @@ import { createDb, type Db } from '../src/db/knex.js';
 import { signOperatorToken } from '../src/security/operator-token.js';
 import { createDatabaseFromTemplate, databaseUrl, dropDatabase } from './helpers/databases.js';
 import { deleteRedisKeys, eventually, TEST_REDIS_URL } from './helpers/harness.js';
-import { freePort, startSwitchyard, type SwitchyardProcess } from './helpers/processes.js';
+import { callSwitchyard, freePort, startSwitchyard, type HttpAnswer, type HttpCall, type SwitchyardProcess } from './helpers/processes.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { startCryptoPayEmulator, type CryptoPayEmulator } from './emulators/cryptopay.js';
 
@@ -30,26 +30,7 @@ const apis: SwitchyardProcess[] = [];
 const workers: SwitchyardProcess[] = [];
 let env: Record<string, string>;
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(base: string, method: string, path: string, opts: { auth?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(opts.auth ? { authorization: `Bearer ${opts.auth}` } : {}),
-      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...opts.headers,
-    },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const call = (base: string, method: string, path: string, opts: HttpCall = {}): Promise<HttpAnswer> => callSwitchyard(base, method, path, opts);
 
 async function must(base: string, method: string, path: string, opts: Parameters<typeof call>[3], status = 201) {
   const res = await call(base, method, path, opts);

@@ -103,3 +103,32 @@ export function startSwitchyard(name: string, mode: 'api' | 'worker', port: numb
   };
   return proc;
 }
+
+/** What a JSON API answered a test that talks to a Switchyard process over real HTTP. */
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+export interface HttpCall {
+  auth?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One JSON request to a running Switchyard (a child process), bounded by `timeoutMs`. */
+export async function callSwitchyard(base: string, method: string, path: string, opts: HttpCall = {}, timeoutMs = 15_000): Promise<HttpAnswer> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(opts.auth ? { authorization: `Bearer ${opts.auth}` } : {}),
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...opts.headers,
+    },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
