@@ -24,7 +24,9 @@ interface CliResult {
 function cli(...args: string[]): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['MASTER_KEY', 'OPERATOR_JWT_SECRET', 'OPERATOR_JWT_PUBLIC_KEY', 'DATABASE_URL', 'REDIS_URL', 'PORT']) delete env[name];
-  Object.assign(env, { NODE_ENV: 'test', DATABASE_URL: h.env.DATABASE_URL, OPERATOR_JWT_SECRET: h.env.OPERATOR_JWT_SECRET });
+  // The deployment's own settings, as `docker compose exec api switchyard …` has them (its Redis and
+  // key prefix are how a revocation reaches the running API processes).
+  Object.assign(env, { NODE_ENV: 'test', DATABASE_URL: h.env.DATABASE_URL, OPERATOR_JWT_SECRET: h.env.OPERATOR_JWT_SECRET, REDIS_URL: h.env.REDIS_URL, QUEUE_PREFIX: h.env.QUEUE_PREFIX });
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [CLI, ...args], { env, timeout: 15_000 }, (err, stdout, stderr) => {
       if (err && err.killed) return reject(new Error(`switchyard ${args.join(' ')} timed out\n${stderr}`));

@@ -105,7 +105,9 @@ export async function startHarness(
   envOverrides: Record<string, string> = {},
   opts: { logDestination?: { write(line: string): void } } = {},
 ): Promise<Harness> {
-  const dbName = await createDatabaseFromTemplate();
+  // The response checker compiles the whole document once per test file: do it here, under the
+  // hook's timeout, rather than inside whichever test happens to receive the first answer.
+  const [dbName] = await Promise.all([createDatabaseFromTemplate(), getSpecValidator()]);
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl(dbName),
