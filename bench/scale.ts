@@ -15,6 +15,7 @@
  *   BENCH_CONNECTIONS      concurrent connections in all, split over the APIs (default 20)
  *   BENCH_CONCURRENCY      WEBHOOK_CONCURRENCY of each worker (default 20, Switchyard's default)
  *   BENCH_DRAIN_SECONDS    deadline for the last delivery after the load (default 300)
+ *   BENCH_TOPOLOGIES       process counts to run, in order: n means n APIs + n workers (default 1,2)
  *   DATABASE_URL           only its server and credentials are used (default postgres://<OS user>@127.0.0.1:5432)
  *   REDIS_URL              default redis://127.0.0.1:6379
  *
@@ -63,7 +64,12 @@ const WARMUP_SECONDS = positiveInt('BENCH_WARMUP_SECONDS', 3);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 20);
 const CONCURRENCY = positiveInt('BENCH_CONCURRENCY', 20);
 const DRAIN_SECONDS = positiveInt('BENCH_DRAIN_SECONDS', 300);
-const TOPOLOGIES = [1, 2];
+/** How many API and worker processes each topology runs, in order (e.g. "2,1" to measure 2+2 first). */
+const TOPOLOGIES = (process.env.BENCH_TOPOLOGIES || '1,2').split(',').map((v) => {
+  const n = Number(v.trim());
+  if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`BENCH_TOPOLOGIES must list process counts 1..8, e.g. 1,2 (got "${process.env.BENCH_TOPOLOGIES}")`);
+  return n;
+});
 
 const INVOICE_BODY = JSON.stringify({ amount: '9.99', currency: 'USD', description: 'bench' });
 const run = newBenchRun();
@@ -232,7 +238,8 @@ async function main(): Promise<void> {
       pct(o.workerCpu),
     ]),
   );
-  const [one, two] = outcomes;
+  const one = outcomes[TOPOLOGIES.indexOf(1)];
+  const two = outcomes[TOPOLOGIES.indexOf(2)];
   if (one && two) {
     console.log('');
     console.log(`2+2 / 1+1: creates ${(two.load.reqPerSec / one.load.reqPerSec).toFixed(2)}x, deliveries ${(two.deliveriesPerSec / one.deliveriesPerSec).toFixed(2)}x`);

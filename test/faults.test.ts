@@ -270,7 +270,7 @@ describe('no loss under faults', () => {
           // Clients meet a closed port for a moment, as behind a load balancer whose backend died.
           await eventually(async () => expect(orders.some((o) => !o.acked && o.answers.includes(0))).toBe(true), { timeoutMs: 5000, intervalMs: 20 }).catch(() => undefined);
           await api.restart();
-          // Compiling the request validators of every operation takes the API ~10 s to start (more under load).
+          // Compiling the request validators of every operation takes the API seconds to start (many more under load).
           await api.ready(90_000);
           await progress('after the API restart');
         });

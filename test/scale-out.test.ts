@@ -44,7 +44,7 @@ async function startPair(n: number): Promise<void> {
   const worker = startSwitchyard(`worker${n}`, 'worker', workerPort, env);
   apis.push(api);
   workers.push(worker);
-  // Compiling the request validators takes an API ~10 s to start (more when two start at once).
+  // Compiling the request validators takes an API seconds to start (more when two start at once, or under load).
   await Promise.all([api.ready(90_000), worker.ready()]);
 }
 
