@@ -120,7 +120,7 @@ describe('the image', () => {
 
   it('the benchmarks and the emulators build with their own config, so their commands keep working', () => {
     const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-    expect(scripts['build:tools']).toBe('tsc -p tsconfig.tools.json');
+    expect(scripts['build:tools']).toMatch(/tsc -p tsconfig.tools.json$/);
     for (const name of ['bench', 'bench:webhooks', 'emulators']) expect(scripts[name]).toMatch(/^npm run -s build:tools && node dist\//);
     expect((JSON.parse(read('tsconfig.tools.json')) as { include: string[] }).include).toEqual(expect.arrayContaining(['src', 'migrations', 'bench', 'scripts']));
   });
