@@ -18,6 +18,7 @@ beforeAll(async () => {
     WEBHOOK_TIMEOUT_MS: '1000',
     OUTBOX_POLL_MS: '200',
     DELIVERY_SWEEP_MS: '500',
+    DELIVERY_SWEEP_GRACE_MS: '1000',
   });
   receiver = await startReceiver();
   worker = await startWorker(h.core);

@@ -58,6 +58,17 @@ export const deliveriesRepo = {
       .orderBy('next_attempt_at')
       .limit(limit)
       .select('id', 'attempts', 'next_attempt_at'),
+  /** Of these (delivery, attempts) pairs, the ones still pending at exactly that many attempts: nobody moved them on since. */
+  stillPending: async (db: DbOrTx, rows: Array<Pick<DeliveryRow, 'id' | 'attempts'>>): Promise<Array<Pick<DeliveryRow, 'id' | 'attempts'>>> => {
+    if (!rows.length) return [];
+    const result = (await db.raw(
+      `SELECT d.id, d.attempts FROM deliveries d
+         JOIN unnest(?::text[], ?::int[]) AS s(id, attempts) ON s.id = d.id AND s.attempts = d.attempts
+        WHERE d.status = 'pending'`,
+      [rows.map((r) => r.id), rows.map((r) => r.attempts)],
+    )) as { rows: Array<Pick<DeliveryRow, 'id' | 'attempts'>> };
+    return result.rows;
+  },
   recordAttempt: async (db: DbOrTx, row: Omit<DeliveryAttemptRow, 'id' | 'attempted_at'>): Promise<void> => {
     await db('delivery_attempts').insert(row);
   },

@@ -4,6 +4,7 @@ import type { Db } from '../../db/knex.js';
 import { deliveriesRepo } from '../../db/deliveries-repo.js';
 import { webhookEndpointsRepo, type WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
 import { eventsRepo } from '../../db/events-repo.js';
+import type { Metrics } from '../../metrics.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 
 const BATCH = 200;
@@ -107,23 +108,36 @@ export function startOutboxRelay(deps: { db: Db; databaseUrl: string; deliveryQu
 }
 
 /**
- * Re-queues every pending delivery whose attempt is overdue (Redis was down, a job was lost).
- * Queuing an attempt that is already queued is a no-op (one job id per attempt).
+ * Re-queues pending deliveries whose job is truly gone (Redis lost it, or it could never be queued).
+ * A delivery qualifies only when its attempt is `graceMs` overdue (far above the queue's delay under a
+ * burst), no job of its id is in the queue, and, read again after that check, it is still pending at
+ * the same attempt: a job that finished meanwhile has moved it on. Finished jobs are removed, so job-id
+ * dedupe alone cannot stop re-queuing a delivery that was just made. All in bulk: two statements and
+ * two Redis round trips per sweep.
  */
-export function startDeliverySweeper(deps: { db: Db; deliveryQueue: DeliveryQueue; logger: Logger; everyMs: number }): { sweep(): Promise<number>; close(): void } {
+export function startDeliverySweeper(deps: {
+  db: Db;
+  deliveryQueue: DeliveryQueue;
+  logger: Logger;
+  metrics: Metrics;
+  everyMs: number;
+  graceMs: number;
+}): { sweep(): Promise<number>; close(): void } {
   let busy = false;
   async function sweep(): Promise<number> {
     if (busy) return 0;
     busy = true;
     try {
-      const due = await deliveriesRepo.listDue(deps.db, deps.everyMs, 1000);
-      let queued = 0;
-      for (const d of due) {
-        // Redis still away: stop here, the next sweep starts over.
-        if (!(await deps.deliveryQueue.enqueue({ deliveryId: d.id, attempt: d.attempts + 1 }))) break;
-        queued++;
+      const due = await deliveriesRepo.listDue(deps.db, deps.graceMs, 1000);
+      const gone = await deps.deliveryQueue.missing(due.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 })));
+      const lost = await deliveriesRepo.stillPending(deps.db, gone.map((j) => ({ id: j.deliveryId, attempts: j.attempt - 1 })));
+      // Redis away: the next sweep starts over.
+      if (!(await deps.deliveryQueue.enqueueMany(lost.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 }))))) return 0;
+      if (lost.length) {
+        deps.metrics.webhookRequeued.inc(lost.length);
+        deps.logger.info({ deliveries: lost.length }, 'queued deliveries whose job was gone');
       }
-      return queued;
+      return lost.length;
     } catch (err) {
       deps.logger.warn({ err: (err as Error).message }, 'delivery sweep failed; will retry');
       return 0;

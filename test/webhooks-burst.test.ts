@@ -1,0 +1,78 @@
+/**
+ * A burst through the whole outbound pipeline (outbox relay → queue → worker → endpoint) with the
+ * sweeper running far more eagerly than in production: its grace period is shorter than the queue's
+ * delay under the burst, so it sees thousands of overdue pending deliveries. It must queue none of
+ * them again (their jobs exist, or have finished), and no delivery may be attempted twice.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startHarness, type Harness } from './helpers/harness.js';
+import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { addWebhookEndpoint, createShop } from './helpers/factories.js';
+import { startWorker, type RunningWorker } from '../src/jobs/worker.js';
+import { newId } from '../src/domain/ids.js';
+
+const EVENTS = 2000;
+
+let h: Harness;
+let worker: RunningWorker;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  h = await startHarness({
+    WEBHOOK_RETRY_SCHEDULE: '0,1',
+    WEBHOOK_TIMEOUT_MS: '5000',
+    OUTBOX_POLL_MS: '100',
+    DELIVERY_SWEEP_MS: '200',
+    DELIVERY_SWEEP_GRACE_MS: '300',
+  });
+  receiver = await startReceiver();
+  worker = await startWorker(h.core);
+});
+afterAll(async () => {
+  await worker?.close();
+  await receiver?.close();
+  await h?.close();
+});
+
+const counter = async (name: string) => Number((await h.core.metrics.registry.getSingleMetricAsString(name)).trim().split('\n').at(-1)!.split(' ').at(-1));
+
+describe('a burst of events', () => {
+  it(
+    `${EVENTS} events: each delivered once, attempted once, and the sweeper queues none again`,
+    async () => {
+      const shop = await createShop(h, 'Burst');
+      const path = `/hook/${randomBytes(6).toString('hex')}`;
+      await addWebhookEndpoint(h, shop.testKey, { url: receiver.url(path) });
+      const requeuedBefore = await counter('switchyard_webhook_deliveries_requeued_total');
+
+      // The burst: committed state changes, written straight into the outbox in one statement.
+      const ids = Array.from({ length: EVENTS }, () => newId('evt'));
+      await h.core.db('events').insert(ids.map((id, i) => ({ id, tenant_id: shop.id, livemode: false, type: 'invoice.created', invoice_id: null, data: { n: i } })));
+
+      await eventually(
+        async () => {
+          const [row] = await h.core.db('deliveries').where({ tenant_id: shop.id, status: 'succeeded' }).count('* as n');
+          expect(Number(row!.n)).toBe(EVENTS);
+        },
+        { timeoutMs: 120_000, intervalMs: 250 },
+      );
+      const sweptAfter = (await counter('switchyard_webhook_deliveries_requeued_total')) - requeuedBefore;
+      expect(sweptAfter).toBe(0);
+
+      const attempts = (await h.core
+        .db('delivery_attempts')
+        .whereIn('event_id', ids)
+        .groupBy('delivery_id')
+        .select('delivery_id', h.core.db.raw('count(*)::int as n'))) as Array<{ delivery_id: string; n: number }>;
+      expect(attempts).toHaveLength(EVENTS);
+      expect(attempts.filter((a) => a.n !== 1)).toEqual([]);
+
+      const posts = new Map<string, number>();
+      for (const r of receiver.on(path)) posts.set(String(r.headers['webhook-id']), (posts.get(String(r.headers['webhook-id'])) ?? 0) + 1);
+      expect(posts.size).toBe(EVENTS);
+      expect([...posts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    },
+    180_000,
+  );
+});
