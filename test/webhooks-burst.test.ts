@@ -75,4 +75,27 @@ describe('a burst of events', () => {
     },
     180_000,
   );
+
+  it('round trips per delivery over 200 events (relay + worker), warm endpoint cache', async () => {
+    const shop = await createShop(h, 'Counted');
+    const path = `/hook/${randomBytes(6).toString('hex')}`;
+    await addWebhookEndpoint(h, shop.testKey, { url: receiver.url(path) });
+    const burst = async (n: number) => {
+      const ids = Array.from({ length: n }, () => newId('evt'));
+      await h.core.db('events').insert(ids.map((id, i) => ({ id, tenant_id: shop.id, livemode: false, type: 'invoice.created', invoice_id: null, data: { n: i } })));
+      await eventually(async () => expect(receiver.on(path).filter((r) => ids.includes(String(r.headers['webhook-id'])))).toHaveLength(n), { timeoutMs: 60_000, intervalMs: 50 });
+      await eventually(async () => {
+        const [row] = await h.core.db('deliveries').whereIn('event_id', ids).where({ status: 'succeeded' }).count('* as n');
+        expect(Number(row!.n)).toBe(n);
+      });
+    };
+    await burst(5); // warms the caches
+    const before = { pg: await counter('switchyard_db_queries_total'), redis: await counter('switchyard_redis_commands_total') };
+    await burst(200);
+    const after = { pg: await counter('switchyard_db_queries_total'), redis: await counter('switchyard_redis_commands_total') };
+    // The counts include this test's own insert and polling reads, and the relay's and sweeper's polls: an upper bound.
+    const perDelivery = { pg: (after.pg - before.pg) / 200, redis: (after.redis - before.redis) / 200 };
+    console.log(`[webhooks] per delivery over 200 events: ${perDelivery.pg.toFixed(2)} PostgreSQL statements, ${perDelivery.redis.toFixed(2)} Redis commands (main connection)`);
+    expect(perDelivery.pg).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -73,6 +73,52 @@ export const deliveriesRepo = {
     await db('delivery_attempts').insert(row);
   },
   /**
+   * One statement for one attempt: counts it on the delivery and sets its next state (unless another
+   * runner already moved it past that attempt), logs the attempt, and keeps the endpoint's failure
+   * streak (a success ends it; a failure starts one unless one is running; the row is written only
+   * when that changes it). Resolves whether this call recorded it and, after a failure, when the
+   * endpoint's streak began.
+   */
+  recordOutcome: async (
+    db: DbOrTx,
+    a: Omit<DeliveryAttemptRow, 'id' | 'attempted_at' | 'event_id' | 'endpoint_id'> & { next: { status: DeliveryStatus; at: Date | null } },
+  ): Promise<{ recorded: boolean; failingSince: Date | null }> => {
+    const result = (await db.raw(
+      `WITH moved AS (
+         UPDATE deliveries
+            SET attempts = CAST(:attempt AS int), status = :status, last_attempt_at = now(), updated_at = now(),
+                next_attempt_at = COALESCE(CAST(:at AS timestamptz), next_attempt_at)
+          WHERE id = :id AND attempts = :attempt - 1 AND status = 'pending'
+          RETURNING id, event_id, endpoint_id
+       ), logged AS (
+         INSERT INTO delivery_attempts (delivery_id, event_id, endpoint_id, attempt, succeeded, status_code, duration_ms, error, response_body)
+         SELECT id, event_id, endpoint_id, CAST(:attempt AS int), CAST(:ok AS boolean), CAST(:statusCode AS int), CAST(:durationMs AS int), CAST(:error AS text), CAST(:responseBody AS text) FROM moved
+       ), streak AS (
+         UPDATE webhook_endpoints w
+            SET failing_since = CASE WHEN CAST(:ok AS boolean) THEN NULL ELSE now() END
+           FROM moved
+          WHERE w.id = moved.endpoint_id AND (CASE WHEN CAST(:ok AS boolean) THEN w.failing_since IS NOT NULL ELSE w.failing_since IS NULL END)
+          RETURNING w.failing_since
+       )
+       SELECT EXISTS (SELECT 1 FROM moved) AS recorded,
+              CASE WHEN CAST(:ok AS boolean) THEN NULL
+                   ELSE COALESCE((SELECT failing_since FROM streak), (SELECT w.failing_since FROM webhook_endpoints w JOIN moved ON w.id = moved.endpoint_id)) END AS failing_since`,
+      {
+        id: a.delivery_id,
+        attempt: a.attempt,
+        status: a.next.status,
+        at: a.next.at,
+        ok: a.succeeded,
+        statusCode: a.status_code,
+        durationMs: a.duration_ms,
+        error: a.error,
+        responseBody: a.response_body,
+      },
+    )) as { rows: Array<{ recorded: boolean; failing_since: Date | null }> };
+    const row = result.rows[0]!;
+    return { recorded: row.recorded, failingSince: row.failing_since };
+  },
+  /**
    * Counts attempt `attempt` and sets the delivery's next state, unless another runner already
    * moved it past that attempt; resolves whether this call did.
    */

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import type { Db, DbOrTx } from '../../db/knex.js';
+import type { Db } from '../../db/knex.js';
 import { deliveriesRepo, type DeliveryRow } from '../../db/deliveries-repo.js';
 import { eventsRepo, type EventRow } from '../../db/events-repo.js';
 import { webhookEndpointsRepo, type WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
@@ -66,42 +66,36 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     });
   }
 
-  /** Records the attempt and moves the delivery on, unless another runner already did (at-least-once, never twice recorded). */
+  /**
+   * Records the attempt and moves the delivery on, unless another runner already did (at-least-once,
+   * never twice recorded): one statement. The job finishes only after it, so a worker dying between
+   * the POST and this record leaves the attempt to be made again.
+   */
   async function record(p: Prepared, attempt: number, result: SendResult, next: { status: DeliveryRow['status']; at: Date | null }): Promise<boolean> {
-    return db.transaction(async (trx) => {
-      if (!(await deliveriesRepo.advance(trx, p.delivery.id, attempt, next))) return false;
-      await deliveriesRepo.recordAttempt(trx, {
-        delivery_id: p.delivery.id,
-        event_id: p.event.id,
-        endpoint_id: p.endpoint.id,
-        attempt,
-        succeeded: result.ok,
-        status_code: result.statusCode,
-        duration_ms: result.durationMs,
-        error: result.error,
-        response_body: result.responseBody,
-      });
-      if (result.ok) {
-        if (p.endpoint.failing_since) await webhookEndpointsRepo.clearFailing(trx, p.endpoint.id);
-      } else {
-        await markFailing(trx, p.endpoint.id, result.error);
-      }
-      return true;
+    const { recorded, failingSince } = await deliveriesRepo.recordOutcome(db, {
+      delivery_id: p.delivery.id,
+      attempt,
+      succeeded: result.ok,
+      status_code: result.statusCode,
+      duration_ms: result.durationMs,
+      error: result.error,
+      response_body: result.responseBody,
+      next,
     });
+    if (recorded && !result.ok && failingSince) await disableIfFailingTooLong(p.endpoint.id, failingSince, result.error);
+    return recorded;
   }
 
   /**
-   * Starts (or continues) the endpoint's failure streak; a streak longer than the limit disables
-   * it, and the tenant hears of it through a `webhook_endpoint.disabled` event.
+   * An endpoint whose failure streak is longer than the limit is disabled, and the tenant hears of it
+   * through a `webhook_endpoint.disabled` event (written with the disabling, once across workers). If
+   * this worker dies first, the endpoint's next failure does it.
    */
-  async function markFailing(trx: DbOrTx, endpointId: string, lastError: string | null) {
-    const failingSince = await webhookEndpointsRepo.markFailing(trx, endpointId);
+  async function disableIfFailingTooLong(endpointId: string, failingSince: Date, lastError: string | null) {
     const limitMs = config.webhook.disableAfterHours * 3600 * 1000;
-    if (limitMs > 0 && failingSince && Date.now() - failingSince.getTime() >= limitMs) {
-      if (await disableFailingEndpoint(trx, endpointId, disabledReason(failingSince, lastError))) {
-        logger.warn({ endpoint: endpointId }, 'webhook endpoint disabled after failing too long');
-      }
-    }
+    if (limitMs <= 0 || Date.now() - failingSince.getTime() < limitMs) return;
+    const disabled = await db.transaction((trx) => disableFailingEndpoint(trx, endpointId, disabledReason(failingSince, lastError)));
+    if (disabled) logger.warn({ endpoint: endpointId }, 'webhook endpoint disabled after failing too long');
   }
 
   return async function process(job: DeliveryJob): Promise<DeliveryOutcome> {
