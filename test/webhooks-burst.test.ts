@@ -6,16 +6,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
 import { eventually, startHarness, type Harness } from './helpers/harness.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { addWebhookEndpoint, createShop } from './helpers/factories.js';
 import { startWorker, type RunningWorker } from '../src/jobs/worker.js';
 import { newId } from '../src/domain/ids.js';
+import { createCore } from '../src/wiring.js';
+import { createLogger } from '../src/logger.js';
 
 const EVENTS = 2000;
 
 let h: Harness;
-let worker: RunningWorker;
+let worker: RunningWorker | undefined;
 let receiver: Receiver;
 
 beforeAll(async () => {
@@ -98,4 +101,46 @@ describe('a burst of events', () => {
     console.log(`[webhooks] per delivery over 200 events: ${perDelivery.pg.toFixed(2)} PostgreSQL statements, ${perDelivery.redis.toFixed(2)} Redis commands (main connection)`);
     expect(perDelivery.pg).toBeGreaterThan(0);
   }, 120_000);
+
+  it('a worker in another process drops its cached endpoint when the API rotates its secret or disables it', async () => {
+    // From here on, only a worker with its own core (own caches, own Redis connections) delivers.
+    await worker?.close();
+    worker = undefined;
+    const core2 = createCore(h.config, createLogger('silent'));
+    const w2 = await startWorker(core2);
+    try {
+      const shop = await createShop(h, 'Cached');
+      const path = `/hook/${randomBytes(6).toString('hex')}`;
+      const endpoint = await addWebhookEndpoint(h, shop.testKey, { url: receiver.url(path) });
+      const emit = async () => {
+        const id = newId('evt');
+        await h.core.db('events').insert({ id, tenant_id: shop.id, livemode: false, type: 'invoice.created', invoice_id: null, data: {} });
+        return id;
+      };
+      const received = async (eventId: string) =>
+        eventually(async () => {
+          const r = receiver.on(path).find((x) => x.headers['webhook-id'] === eventId);
+          expect(r).toBeDefined();
+          return r!;
+        });
+      const first = await received(await emit()); // now cached in the second worker
+      expect(() => new Webhook(endpoint.secret).verify(first.body, first.headers as Record<string, string>)).not.toThrow();
+
+      const rotated = await h.client.post(`/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, { auth: shop.testKey });
+      const second = await received(await emit());
+      expect(String(second.headers['webhook-signature']).split(' ')).toHaveLength(2);
+      expect(() => new Webhook(rotated.body.secret).verify(second.body, second.headers as Record<string, string>)).not.toThrow();
+
+      await h.client.patch(`/v1/webhook-endpoints/${endpoint.id}`, { auth: shop.testKey, body: { enabled: false } });
+      const whileDisabled = await emit();
+      // Made before the endpoint was disabled (the relay does not fan out to disabled endpoints): given up, never sent.
+      const [made] = await h.core.db('deliveries').insert({ id: newId('del'), event_id: whileDisabled, endpoint_id: endpoint.id, tenant_id: shop.id, origin: 'manual' }).returning('*');
+      await core2.deliveryQueue.enqueue({ deliveryId: made.id, eventId: whileDisabled, endpointId: endpoint.id, attempt: 1 });
+      await eventually(async () => expect((await h.core.db('deliveries').where({ id: made.id }).first()).status).toBe('failed'));
+      expect(receiver.on(path).filter((r) => r.headers['webhook-id'] === whileDisabled)).toHaveLength(0);
+    } finally {
+      await w2.close();
+      await core2.close();
+    }
+  }, 60_000);
 });

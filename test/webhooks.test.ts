@@ -248,6 +248,8 @@ describe('delivery', () => {
     expect(() => new Webhook(endpoint.secret).verify(r.body, r.headers as Record<string, string>)).not.toThrow();
     // After the grace period only the new secret signs.
     await h.core.db('webhook_endpoints').where({ id: endpoint.id }).update({ previous_secret_expires_at: new Date(Date.now() - 1000) });
+    // The row was changed behind the service's back: drop the worker's cached copy as the service would.
+    await h.core.endpointCache.changed(endpoint.id);
     await createInvoice(shop.testKey);
     await eventually(async () => expect(receiver.on(path)).toHaveLength(2));
     const later = receiver.on(path)[1]!;

@@ -1,5 +1,6 @@
 import type { DbOrTx } from './knex.js';
 import { newId } from '../domain/ids.js';
+import type { EventRow } from './events-repo.js';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -42,6 +43,19 @@ export const deliveriesRepo = {
       .returning('*')) as DeliveryRow[];
   },
   find: async (db: DbOrTx, id: string): Promise<DeliveryRow | undefined> => db('deliveries').where({ id }).first(),
+  /** A delivery's state and its event, in one read (the worker's only one per attempt). */
+  findWithEvent: async (db: DbOrTx, id: string): Promise<{ delivery: Pick<DeliveryRow, 'id' | 'status' | 'attempts' | 'endpoint_id'>; event: EventRow } | undefined> => {
+    const result = (await db.raw(
+      `SELECT d.status AS d_status, d.attempts AS d_attempts, d.endpoint_id AS d_endpoint_id, e.*
+         FROM deliveries d JOIN events e ON e.id = d.event_id
+        WHERE d.id = ?`,
+      [id],
+    )) as { rows: Array<EventRow & { d_status: DeliveryStatus; d_attempts: number; d_endpoint_id: string }> };
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const { d_status, d_attempts, d_endpoint_id, ...event } = row;
+    return { delivery: { id, status: d_status, attempts: d_attempts, endpoint_id: d_endpoint_id }, event };
+  },
   listForEvent: async (db: DbOrTx, eventId: string): Promise<Array<DeliveryRow & { endpoint_url: string }>> =>
     db('deliveries')
       .join('webhook_endpoints', 'webhook_endpoints.id', 'deliveries.endpoint_id')
@@ -51,13 +65,13 @@ export const deliveriesRepo = {
   attemptsForEvent: async (db: DbOrTx, eventId: string): Promise<DeliveryAttemptRow[]> =>
     db('delivery_attempts').where({ event_id: eventId }).orderBy('id', 'asc'),
   /** Pending deliveries whose next attempt is overdue: the sweeper makes sure each has a queued job. */
-  listDue: async (db: DbOrTx, graceMs: number, limit: number): Promise<Array<Pick<DeliveryRow, 'id' | 'attempts' | 'next_attempt_at'>>> =>
+  listDue: async (db: DbOrTx, graceMs: number, limit: number): Promise<Array<Pick<DeliveryRow, 'id' | 'event_id' | 'endpoint_id' | 'attempts' | 'next_attempt_at'>>> =>
     db('deliveries')
       .where({ status: 'pending' })
       .andWhere('next_attempt_at', '<=', db.raw(`now() - (? * interval '1 millisecond')`, [graceMs]))
       .orderBy('next_attempt_at')
       .limit(limit)
-      .select('id', 'attempts', 'next_attempt_at'),
+      .select('id', 'event_id', 'endpoint_id', 'attempts', 'next_attempt_at'),
   /** Of these (delivery, attempts) pairs, the ones still pending at exactly that many attempts: nobody moved them on since. */
   stillPending: async (db: DbOrTx, rows: Array<Pick<DeliveryRow, 'id' | 'attempts'>>): Promise<Array<Pick<DeliveryRow, 'id' | 'attempts'>>> => {
     if (!rows.length) return [];

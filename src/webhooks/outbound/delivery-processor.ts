@@ -3,11 +3,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/knex.js';
 import { deliveriesRepo, type DeliveryRow } from '../../db/deliveries-repo.js';
-import { eventsRepo, type EventRow } from '../../db/events-repo.js';
-import { webhookEndpointsRepo, type WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
-import type { SecretBox } from '../../security/secret-box.js';
+import type { EventRow } from '../../db/events-repo.js';
 import type { Metrics } from '../../metrics.js';
-import { activeSecrets } from './endpoint-service.js';
+import { cachedSecrets, type CachedEndpoint, type EndpointCache } from './endpoint-cache.js';
 import { signWebhook } from './signature.js';
 import { sendWebhook, type SendResult } from './send-webhook.js';
 import { delayBeforeAttempt } from './retry-schedule.js';
@@ -18,7 +16,7 @@ import { disableFailingEndpoint, disabledReason } from './endpoint-disabling.js'
 export interface DeliveryProcessorDeps {
   db: Db;
   config: Config;
-  secretBox: SecretBox;
+  endpointCache: EndpointCache;
   deliveryQueue: DeliveryQueue;
   metrics: Metrics;
   logger: Logger;
@@ -26,8 +24,8 @@ export interface DeliveryProcessorDeps {
 }
 
 interface Prepared {
-  delivery: DeliveryRow;
-  endpoint: WebhookEndpointRow;
+  delivery: Pick<DeliveryRow, 'id' | 'status' | 'attempts' | 'endpoint_id'>;
+  endpoint: CachedEndpoint;
   event: EventRow;
 }
 
@@ -35,28 +33,29 @@ export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'skipped';
 
 /**
  * One delivery attempt as svix's short pipeline: prepare → call → handle success or failure.
- * Every attempt is recorded; the next one is scheduled in the database first and queued second,
- * so a lost job is found again by the sweeper.
+ * Two statements per attempt: one read (the delivery's state and its event; the endpoint and its
+ * opened secrets come from the process cache) and one write recording it. The next attempt is
+ * scheduled in the database first and queued second, so a lost job is found again by the sweeper.
  */
 export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
-  const { db, config, secretBox, metrics, logger } = deps;
+  const { db, config, endpointCache, metrics, logger } = deps;
 
   async function prepare(job: DeliveryJob): Promise<Prepared | undefined> {
-    const delivery = await deliveriesRepo.find(db, job.deliveryId);
+    const [found, cached] = await Promise.all([deliveriesRepo.findWithEvent(db, job.deliveryId), job.endpointId ? endpointCache.get(job.endpointId) : undefined]);
     // A stale job: this attempt was already made (or the delivery is over).
-    if (!delivery || delivery.status !== 'pending' || delivery.attempts !== job.attempt - 1) return undefined;
-    const [endpoint, event] = await Promise.all([webhookEndpointsRepo.findById(db, delivery.endpoint_id), eventsRepo.findById(db, delivery.event_id)]);
-    if (!endpoint || !event || endpoint.deleted_at || !endpoint.enabled) {
-      await deliveriesRepo.update(db, delivery.id, { status: 'failed' });
+    if (!found || found.delivery.status !== 'pending' || found.delivery.attempts !== job.attempt - 1) return undefined;
+    const endpoint = cached ?? (job.endpointId ? undefined : await endpointCache.get(found.delivery.endpoint_id));
+    if (!endpoint || !endpoint.active) {
+      await deliveriesRepo.update(db, found.delivery.id, { status: 'failed' });
       metrics.webhookDeliveries.inc({ outcome: 'failed' });
       return undefined;
     }
-    return { delivery, endpoint, event };
+    return { delivery: found.delivery, endpoint, event: found.event };
   }
 
   async function call({ endpoint, event }: Prepared): Promise<SendResult> {
     const body = webhookBody(event);
-    const signed = signWebhook({ id: event.id, timestamp: Math.floor(Date.now() / 1000), body, secrets: activeSecrets(endpoint, secretBox) });
+    const signed = signWebhook({ id: event.id, timestamp: Math.floor(Date.now() / 1000), body, secrets: cachedSecrets(endpoint) });
     return sendWebhook({
       url: endpoint.url,
       body,
@@ -95,7 +94,10 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     const limitMs = config.webhook.disableAfterHours * 3600 * 1000;
     if (limitMs <= 0 || Date.now() - failingSince.getTime() < limitMs) return;
     const disabled = await db.transaction((trx) => disableFailingEndpoint(trx, endpointId, disabledReason(failingSince, lastError)));
-    if (disabled) logger.warn({ endpoint: endpointId }, 'webhook endpoint disabled after failing too long');
+    if (disabled) {
+      await endpointCache.changed(endpointId);
+      logger.warn({ endpoint: endpointId }, 'webhook endpoint disabled after failing too long');
+    }
   }
 
   return async function process(job: DeliveryJob): Promise<DeliveryOutcome> {
@@ -115,7 +117,10 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     const at = new Date(Date.now() + delaySeconds * 1000);
     if (await record(prepared, job.attempt, result, { status: 'pending', at })) {
       metrics.webhookDeliveries.inc({ outcome: 'retrying' });
-      await deps.deliveryQueue.enqueue({ deliveryId: prepared.delivery.id, attempt: job.attempt + 1 }, delaySeconds * 1000);
+      await deps.deliveryQueue.enqueue(
+        { deliveryId: prepared.delivery.id, eventId: prepared.event.id, endpointId: prepared.endpoint.id, attempt: job.attempt + 1 },
+        delaySeconds * 1000,
+      );
     }
     return 'retrying';
   };

@@ -4,8 +4,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { QUEUES, bullConnection } from '../../jobs/queues.js';
 
+/** What the worker needs to make one attempt (never secrets: ids only). */
 export interface DeliveryJob {
   deliveryId: string;
+  /** Optional only for jobs queued by earlier versions; the worker then reads them with the delivery. */
+  eventId?: string;
+  endpointId?: string;
   /** The attempt this job makes (1-based); a job whose attempt is no longer next does nothing. */
   attempt: number;
 }

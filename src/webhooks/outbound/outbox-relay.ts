@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/knex.js';
-import { deliveriesRepo } from '../../db/deliveries-repo.js';
+import { deliveriesRepo, type DeliveryRow } from '../../db/deliveries-repo.js';
 import { webhookEndpointsRepo, type WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
 import { eventsRepo } from '../../db/events-repo.js';
 import type { Metrics } from '../../metrics.js';
@@ -29,7 +29,7 @@ export function startOutboxRelay(deps: { db: Db; databaseUrl: string; deliveryQu
   async function relayBatch(): Promise<number> {
     const created = await db.transaction(async (trx) => {
       const events = await eventsRepo.lockUnrelayed(trx, BATCH);
-      if (!events.length) return { count: 0, deliveries: [] as Array<{ id: string }> };
+      if (!events.length) return { count: 0, deliveries: [] as Array<Pick<DeliveryRow, 'id' | 'event_id' | 'endpoint_id'>> };
       const subscribers = new Map<string, Promise<WebhookEndpointRow[]>>();
       const rows = [];
       for (const event of events) {
@@ -42,7 +42,7 @@ export function startOutboxRelay(deps: { db: Db; databaseUrl: string; deliveryQu
       return { count: events.length, deliveries };
     });
     // After commit: a crash here leaves committed pending deliveries, which the sweeper queues.
-    await Promise.all(created.deliveries.map((d) => deliveryQueue.enqueue({ deliveryId: d.id, attempt: 1 })));
+    await Promise.all(created.deliveries.map((d) => deliveryQueue.enqueue({ deliveryId: d.id, eventId: d.event_id, endpointId: d.endpoint_id, attempt: 1 })));
     return created.count;
   }
 
@@ -129,10 +129,11 @@ export function startDeliverySweeper(deps: {
     busy = true;
     try {
       const due = await deliveriesRepo.listDue(deps.db, deps.graceMs, 1000);
-      const gone = await deps.deliveryQueue.missing(due.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 })));
-      const lost = await deliveriesRepo.stillPending(deps.db, gone.map((j) => ({ id: j.deliveryId, attempts: j.attempt - 1 })));
+      const gone = await deps.deliveryQueue.missing(due.map((d) => ({ deliveryId: d.id, eventId: d.event_id, endpointId: d.endpoint_id, attempt: d.attempts + 1 })));
+      const still = new Set((await deliveriesRepo.stillPending(deps.db, gone.map((j) => ({ id: j.deliveryId, attempts: j.attempt - 1 })))).map((d) => d.id));
+      const lost = gone.filter((j) => still.has(j.deliveryId));
       // Redis away: the next sweep starts over.
-      if (!(await deps.deliveryQueue.enqueueMany(lost.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 }))))) return 0;
+      if (!(await deps.deliveryQueue.enqueueMany(lost))) return 0;
       if (lost.length) {
         deps.metrics.webhookRequeued.inc(lost.length);
         deps.logger.info({ deliveries: lost.length }, 'queued deliveries whose job was gone');
