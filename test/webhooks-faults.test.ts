@@ -316,7 +316,7 @@ describe('webhook delivery under faults', () => {
         // queue (and failed: Redis is away), all without any reaching the endpoint.
         await eventually(
           async () => {
-            expect(logs.some((l) => l.msg === 'could not queue delivery; the sweeper will')).toBe(true);
+            expect(logs.some((l) => l.msg === 'could not queue deliveries; the sweeper will')).toBe(true);
             expect(logs.some((l) => l.msg === 'delivery sweep failed; will retry')).toBe(true);
           },
           { timeoutMs: 15_000, intervalMs: 100 },

@@ -42,7 +42,7 @@ export function startOutboxRelay(deps: { db: Db; databaseUrl: string; deliveryQu
       return { count: events.length, deliveries };
     });
     // After commit: a crash here leaves committed pending deliveries, which the sweeper queues.
-    await Promise.all(created.deliveries.map((d) => deliveryQueue.enqueue({ deliveryId: d.id, eventId: d.event_id, endpointId: d.endpoint_id, attempt: 1 })));
+    await deliveryQueue.enqueueMany(created.deliveries.map((d) => ({ deliveryId: d.id, eventId: d.event_id, endpointId: d.endpoint_id, attempt: 1 })));
     return created.count;
   }
 
