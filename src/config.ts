@@ -69,6 +69,7 @@ export const ENV_SCHEMA = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
   DELIVERY_SWEEP_MS: z.coerce.number().int().min(100).default(5000),
+  DELIVERY_SWEEP_GRACE_MS: z.coerce.number().int().min(100).default(60_000),
   CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
   CIRCUIT_BREAKER_OPEN_SECONDS: z.coerce.number().min(0.1).default(30),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
@@ -117,6 +118,8 @@ export interface Config {
     outboxPollMs: number;
     /** How often deliveries due but absent from the queue (Redis was down, a job was lost) are re-enqueued. */
     sweepMs: number;
+    /** A delivery is swept only once its attempt is this overdue: far above the queue's normal delay under a burst. */
+    sweepGraceMs: number;
   };
   /** Consecutive retryable failures that open an account's circuit, and how long it stays open. */
   circuitBreaker: { failures: number; openSeconds: number };
@@ -191,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.WEBHOOK_CONCURRENCY,
       outboxPollMs: e.OUTBOX_POLL_MS,
       sweepMs: e.DELIVERY_SWEEP_MS,
+      sweepGraceMs: e.DELIVERY_SWEEP_GRACE_MS,
     },
     circuitBreaker: { failures: e.CIRCUIT_BREAKER_FAILURES, openSeconds: e.CIRCUIT_BREAKER_OPEN_SECONDS },
     rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },

@@ -37,6 +37,11 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    webhookRequeued: new Counter({
+      name: 'switchyard_webhook_deliveries_requeued_total',
+      help: 'Pending deliveries the sweeper queued again because their job was gone (Redis lost it, or it could not be queued)',
+      registers: [registry],
+    }),
     webhookAttemptDuration: new Histogram({
       name: 'switchyard_webhook_attempt_duration_seconds',
       help: 'Duration of outbound webhook HTTP attempts',

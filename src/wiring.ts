@@ -21,6 +21,7 @@ import { createWebhookIngress } from './webhooks/inbound/ingress.js';
 import { createGatewayAccountService } from './gateway-accounts/gateway-account-service.js';
 import { createCircuitBreaker } from './routing/circuit-breaker.js';
 import { createSharedCache } from './security/shared-cache.js';
+import { createEndpointCache, type CachedEndpoint } from './webhooks/outbound/endpoint-cache.js';
 import type { ApiKeyWithTenant } from './db/api-keys-repo.js';
 import type { GatewayAccountRow } from './db/gateway-accounts-repo.js';
 
@@ -54,6 +55,9 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
   const breaker = createCircuitBreaker(redis, { keyPrefix: config.queuePrefix, ...config.circuitBreaker, logger });
   const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl, breaker, accountsCache });
   const deliveryQueue = createDeliveryQueue(config, logger);
+  // The delivery worker's endpoints, secrets opened; any change to one drops it in every process.
+  const endpointsCache = createSharedCache<CachedEndpoint>(redis, { name: 'webhook-endpoints', keyPrefix: config.queuePrefix, ttlMs: 30_000, max: 10_000, logger });
+  const endpointCache = createEndpointCache({ db, secretBox, cache: endpointsCache });
   registerWebhookGauges(metrics, { db, deliveryQueue });
   const upstreamWebhookQueue = createUpstreamWebhookQueue(config, logger);
   const limiter = (name: string, max: number, windowSeconds: number) => createRateLimiter(redis, { max, windowSeconds, keyPrefix: `${config.queuePrefix}:${name}` });
@@ -80,11 +84,12 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     invoices,
     checkout,
     deliveryQueue,
+    endpointCache,
     upstreamWebhookQueue,
     ingress: createWebhookIngress({ db, connectors, secretBox, publicBaseUrl: config.publicBaseUrl, upstreamWebhookQueue, logger }),
     breaker,
     gatewayAccounts: createGatewayAccountService({ db, config, secretBox, connectors, breaker, logger, accountChanges: accountsCache }),
-    endpoints: createEndpointService({ db, config, secretBox, deliveryQueue, logger }),
+    endpoints: createEndpointService({ db, config, secretBox, deliveryQueue, endpointCache, logger }),
     tenants: createTenantService({ db, keyChanges: keyCache }),
     authenticator: createAuthenticator({ db, operatorTokens, logger, keyCache }),
     rateLimiter: createRateLimiter(redis, { ...config.rateLimit, keyPrefix: config.queuePrefix }),
@@ -95,6 +100,7 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
       await breaker.close();
       keyCache.close();
       accountsCache.close();
+      endpointsCache.close();
       await Promise.allSettled([db.destroy(), redis.quit()]);
     },
   };

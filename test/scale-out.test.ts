@@ -77,6 +77,7 @@ beforeAll(async () => {
     WEBHOOK_TIMEOUT_MS: '2000',
     OUTBOX_POLL_MS: '200',
     DELIVERY_SWEEP_MS: '500',
+    DELIVERY_SWEEP_GRACE_MS: '1000',
     EXPIRE_INTERVAL_SECONDS: '1',
   };
   operator = await signOperatorToken(operatorSecret, 'scale', 3600);

@@ -18,6 +18,7 @@ beforeAll(async () => {
     WEBHOOK_TIMEOUT_MS: '1000',
     OUTBOX_POLL_MS: '200',
     DELIVERY_SWEEP_MS: '500',
+    DELIVERY_SWEEP_GRACE_MS: '1000',
   });
   receiver = await startReceiver();
   worker = await startWorker(h.core);
@@ -263,6 +264,8 @@ describe('delivery', () => {
     expect(() => new Webhook(endpoint.secret).verify(r.body, r.headers as Record<string, string>)).not.toThrow();
     // After the grace period only the new secret signs.
     await h.core.db('webhook_endpoints').where({ id: endpoint.id }).update({ previous_secret_expires_at: new Date(Date.now() - 1000) });
+    // The row was changed behind the service's back: drop the worker's cached copy as the service would.
+    await h.core.endpointCache.changed(endpoint.id);
     await createInvoice(shop.testKey);
     await eventually(async () => expect(receiver.on(path)).toHaveLength(2));
     const later = receiver.on(path)[1]!;

@@ -145,7 +145,14 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
   forwardSweep.unref();
 
   const relay = startOutboxRelay({ db: core.db, databaseUrl: config.databaseUrl, deliveryQueue: core.deliveryQueue, logger, pollMs: config.webhook.outboxPollMs });
-  const sweeper = startDeliverySweeper({ db: core.db, deliveryQueue: core.deliveryQueue, logger, everyMs: config.webhook.sweepMs });
+  const sweeper = startDeliverySweeper({
+    db: core.db,
+    deliveryQueue: core.deliveryQueue,
+    logger,
+    metrics: core.metrics,
+    everyMs: config.webhook.sweepMs,
+    graceMs: config.webhook.sweepGraceMs,
+  });
   // Upstreams without webhooks (Core Lightning): one long poll per account across all workers.
   const waiters = startPaymentWaiters(
     { ...core, publicBaseUrl: config.publicBaseUrl },

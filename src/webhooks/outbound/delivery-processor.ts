@@ -1,13 +1,11 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import type { Db, DbOrTx } from '../../db/knex.js';
+import type { Db } from '../../db/knex.js';
 import { deliveriesRepo, type DeliveryRow } from '../../db/deliveries-repo.js';
-import { eventsRepo, type EventRow } from '../../db/events-repo.js';
-import { webhookEndpointsRepo, type WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
-import type { SecretBox } from '../../security/secret-box.js';
+import type { EventRow } from '../../db/events-repo.js';
 import type { Metrics } from '../../metrics.js';
-import { activeSecrets } from './endpoint-service.js';
+import { cachedSecrets, type CachedEndpoint, type EndpointCache } from './endpoint-cache.js';
 import { signWebhook } from './signature.js';
 import { sendWebhook, type SendResult } from './send-webhook.js';
 import { delayBeforeAttempt } from './retry-schedule.js';
@@ -18,7 +16,7 @@ import { disableFailingEndpoint, disabledReason } from './endpoint-disabling.js'
 export interface DeliveryProcessorDeps {
   db: Db;
   config: Config;
-  secretBox: SecretBox;
+  endpointCache: EndpointCache;
   deliveryQueue: DeliveryQueue;
   metrics: Metrics;
   logger: Logger;
@@ -26,8 +24,8 @@ export interface DeliveryProcessorDeps {
 }
 
 interface Prepared {
-  delivery: DeliveryRow;
-  endpoint: WebhookEndpointRow;
+  delivery: Pick<DeliveryRow, 'id' | 'status' | 'attempts' | 'endpoint_id'>;
+  endpoint: CachedEndpoint;
   event: EventRow;
 }
 
@@ -35,28 +33,29 @@ export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'skipped';
 
 /**
  * One delivery attempt as svix's short pipeline: prepare → call → handle success or failure.
- * Every attempt is recorded; the next one is scheduled in the database first and queued second,
- * so a lost job is found again by the sweeper.
+ * Two statements per attempt: one read (the delivery's state and its event; the endpoint and its
+ * opened secrets come from the process cache) and one write recording it. The next attempt is
+ * scheduled in the database first and queued second, so a lost job is found again by the sweeper.
  */
 export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
-  const { db, config, secretBox, metrics, logger } = deps;
+  const { db, config, endpointCache, metrics, logger } = deps;
 
   async function prepare(job: DeliveryJob): Promise<Prepared | undefined> {
-    const delivery = await deliveriesRepo.find(db, job.deliveryId);
+    const [found, cached] = await Promise.all([deliveriesRepo.findWithEvent(db, job.deliveryId), job.endpointId ? endpointCache.get(job.endpointId) : undefined]);
     // A stale job: this attempt was already made (or the delivery is over).
-    if (!delivery || delivery.status !== 'pending' || delivery.attempts !== job.attempt - 1) return undefined;
-    const [endpoint, event] = await Promise.all([webhookEndpointsRepo.findById(db, delivery.endpoint_id), eventsRepo.findById(db, delivery.event_id)]);
-    if (!endpoint || !event || endpoint.deleted_at || !endpoint.enabled) {
-      await deliveriesRepo.update(db, delivery.id, { status: 'failed' });
+    if (!found || found.delivery.status !== 'pending' || found.delivery.attempts !== job.attempt - 1) return undefined;
+    const endpoint = cached ?? (job.endpointId ? undefined : await endpointCache.get(found.delivery.endpoint_id));
+    if (!endpoint || !endpoint.active) {
+      await deliveriesRepo.update(db, found.delivery.id, { status: 'failed' });
       metrics.webhookDeliveries.inc({ outcome: 'failed' });
       return undefined;
     }
-    return { delivery, endpoint, event };
+    return { delivery: found.delivery, endpoint, event: found.event };
   }
 
   async function call({ endpoint, event }: Prepared): Promise<SendResult> {
     const body = webhookBody(event);
-    const signed = signWebhook({ id: event.id, timestamp: Math.floor(Date.now() / 1000), body, secrets: activeSecrets(endpoint, secretBox) });
+    const signed = signWebhook({ id: event.id, timestamp: Math.floor(Date.now() / 1000), body, secrets: cachedSecrets(endpoint) });
     return sendWebhook({
       url: endpoint.url,
       body,
@@ -66,41 +65,38 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     });
   }
 
-  /** Records the attempt and moves the delivery on, unless another runner already did (at-least-once, never twice recorded). */
+  /**
+   * Records the attempt and moves the delivery on, unless another runner already did (at-least-once,
+   * never twice recorded): one statement. The job finishes only after it, so a worker dying between
+   * the POST and this record leaves the attempt to be made again.
+   */
   async function record(p: Prepared, attempt: number, result: SendResult, next: { status: DeliveryRow['status']; at: Date | null }): Promise<boolean> {
-    return db.transaction(async (trx) => {
-      if (!(await deliveriesRepo.advance(trx, p.delivery.id, attempt, next))) return false;
-      await deliveriesRepo.recordAttempt(trx, {
-        delivery_id: p.delivery.id,
-        event_id: p.event.id,
-        endpoint_id: p.endpoint.id,
-        attempt,
-        succeeded: result.ok,
-        status_code: result.statusCode,
-        duration_ms: result.durationMs,
-        error: result.error,
-        response_body: result.responseBody,
-      });
-      if (result.ok) {
-        if (p.endpoint.failing_since) await webhookEndpointsRepo.clearFailing(trx, p.endpoint.id);
-      } else {
-        await markFailing(trx, p.endpoint.id, result.error);
-      }
-      return true;
+    const { recorded, failingSince } = await deliveriesRepo.recordOutcome(db, {
+      delivery_id: p.delivery.id,
+      attempt,
+      succeeded: result.ok,
+      status_code: result.statusCode,
+      duration_ms: result.durationMs,
+      error: result.error,
+      response_body: result.responseBody,
+      next,
     });
+    if (recorded && !result.ok && failingSince) await disableIfFailingTooLong(p.endpoint.id, failingSince, result.error);
+    return recorded;
   }
 
   /**
-   * Starts (or continues) the endpoint's failure streak; a streak longer than the limit disables
-   * it, and the tenant hears of it through a `webhook_endpoint.disabled` event.
+   * An endpoint whose failure streak is longer than the limit is disabled, and the tenant hears of it
+   * through a `webhook_endpoint.disabled` event (written with the disabling, once across workers). If
+   * this worker dies first, the endpoint's next failure does it.
    */
-  async function markFailing(trx: DbOrTx, endpointId: string, lastError: string | null) {
-    const failingSince = await webhookEndpointsRepo.markFailing(trx, endpointId);
+  async function disableIfFailingTooLong(endpointId: string, failingSince: Date, lastError: string | null) {
     const limitMs = config.webhook.disableAfterHours * 3600 * 1000;
-    if (limitMs > 0 && failingSince && Date.now() - failingSince.getTime() >= limitMs) {
-      if (await disableFailingEndpoint(trx, endpointId, disabledReason(failingSince, lastError))) {
-        logger.warn({ endpoint: endpointId }, 'webhook endpoint disabled after failing too long');
-      }
+    if (limitMs <= 0 || Date.now() - failingSince.getTime() < limitMs) return;
+    const disabled = await db.transaction((trx) => disableFailingEndpoint(trx, endpointId, disabledReason(failingSince, lastError)));
+    if (disabled) {
+      await endpointCache.changed(endpointId);
+      logger.warn({ endpoint: endpointId }, 'webhook endpoint disabled after failing too long');
     }
   }
 
@@ -121,7 +117,10 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     const at = new Date(Date.now() + delaySeconds * 1000);
     if (await record(prepared, job.attempt, result, { status: 'pending', at })) {
       metrics.webhookDeliveries.inc({ outcome: 'retrying' });
-      await deps.deliveryQueue.enqueue({ deliveryId: prepared.delivery.id, attempt: job.attempt + 1 }, delaySeconds * 1000);
+      await deps.deliveryQueue.enqueue(
+        { deliveryId: prepared.delivery.id, eventId: prepared.event.id, endpointId: prepared.endpoint.id, attempt: job.attempt + 1 },
+        delaySeconds * 1000,
+      );
     }
     return 'retrying';
   };

@@ -1,10 +1,15 @@
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { QUEUES, bullConnection } from '../../jobs/queues.js';
 
+/** What the worker needs to make one attempt (never secrets: ids only). */
 export interface DeliveryJob {
   deliveryId: string;
+  /** Optional only for jobs queued by earlier versions; the worker then reads them with the delivery. */
+  eventId?: string;
+  endpointId?: string;
   /** The attempt this job makes (1-based); a job whose attempt is no longer next does nothing. */
   attempt: number;
 }
@@ -15,6 +20,13 @@ export interface DeliveryQueue {
    * is already committed and the sweeper queues every overdue pending delivery.
    */
   enqueue(job: DeliveryJob, delayMs?: number): Promise<boolean>;
+  /** Many jobs in one round trip (BullMQ addBulk); best effort like `enqueue`. */
+  enqueueMany(jobs: DeliveryJob[]): Promise<boolean>;
+  /**
+   * The jobs that have no job of their id in the queue (waiting, delayed, active or kept): finished
+   * jobs are removed, so a missing one either ran or was lost. One round trip; rejects when Redis is away.
+   */
+  missing(jobs: DeliveryJob[]): Promise<DeliveryJob[]>;
   counts(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
@@ -24,6 +36,12 @@ export const deliveryJobId = (job: DeliveryJob) => `${job.deliveryId}-a${job.att
 
 const ENQUEUE_TIMEOUT_MS = 2000;
 
+/** While Redis is away a command waits in ioredis' offline queue; don't hold the caller. */
+function withTimeout<T>(work: Promise<T>, ms = ENQUEUE_TIMEOUT_MS): Promise<T> {
+  work.catch(() => undefined);
+  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('queue timeout')), ms).unref())]);
+}
+
 export function createDeliveryQueue(config: Config, logger: Logger): DeliveryQueue {
   const queue = new Queue<DeliveryJob>(QUEUES.deliveries, {
     connection: bullConnection(config),
@@ -32,20 +50,45 @@ export function createDeliveryQueue(config: Config, logger: Logger): DeliveryQue
     defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
   });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'delivery queue connection error'));
+  // Looks job keys up directly (BullMQ keeps a job's hash at queue.toKey(id) until it is removed).
+  const { url, ...redisOptions } = bullConnection(config);
+  const probe = new Redis(url, { ...redisOptions, lazyConnect: true });
+  probe.on('error', (err) => logger.debug({ err: err.message }, 'delivery queue probe connection error'));
   return {
     async enqueue(job, delayMs = 0) {
       try {
-        // While Redis is away the command waits in ioredis' offline queue; don't hold the caller.
-        const added = queue.add('deliver', job, { jobId: deliveryJobId(job), delay: Math.max(0, Math.round(delayMs)) });
-        added.catch(() => undefined);
-        await Promise.race([added, new Promise((_, reject) => setTimeout(() => reject(new Error('queue timeout')), ENQUEUE_TIMEOUT_MS).unref())]);
+        await withTimeout(queue.add('deliver', job, { jobId: deliveryJobId(job), delay: Math.max(0, Math.round(delayMs)) }));
         return true;
       } catch (err) {
         logger.warn({ err: (err as Error).message, delivery: job.deliveryId }, 'could not queue delivery; the sweeper will');
         return false;
       }
     },
+    async enqueueMany(jobs) {
+      if (!jobs.length) return true;
+      try {
+        await withTimeout(queue.addBulk(jobs.map((job) => ({ name: 'deliver', data: job, opts: { jobId: deliveryJobId(job) } }))));
+        return true;
+      } catch (err) {
+        logger.warn({ err: (err as Error).message, deliveries: jobs.length }, 'could not queue deliveries; the sweeper will');
+        return false;
+      }
+    },
+    async missing(jobs) {
+      if (!jobs.length) return [];
+      const pipeline = probe.pipeline();
+      for (const job of jobs) pipeline.exists(queue.toKey(deliveryJobId(job)));
+      const replies = (await withTimeout(pipeline.exec())) ?? [];
+      return jobs.filter((_, i) => {
+        const [err, exists] = replies[i] ?? [new Error('no reply'), 1];
+        if (err) throw err;
+        return exists === 0;
+      });
+    },
     counts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed') as Promise<Record<string, number>>,
-    close: () => queue.close(),
+    async close() {
+      probe.disconnect();
+      await queue.close();
+    },
   };
 }

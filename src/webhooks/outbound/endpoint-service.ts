@@ -13,6 +13,7 @@ import { parseUrlInput } from '../../security/url-input.js';
 import { WebhookEndpointError } from '../../domain/errors.js';
 import { generateEndpointSecret } from './signature.js';
 import type { DeliveryQueue } from './delivery-queue.js';
+import type { EndpointCache } from './endpoint-cache.js';
 import { toDeliveryObject, toEndpointObject, toEventObject } from './views.js';
 import type { Components } from '../../generated/openapi.js';
 
@@ -24,20 +25,13 @@ export interface EndpointServiceDeps {
   config: Config;
   secretBox: SecretBox;
   deliveryQueue: DeliveryQueue;
+  /** Told of every change, so the delivery workers' copies are dropped. */
+  endpointCache: Pick<EndpointCache, 'changed'>;
   logger: Logger;
 }
 
-/** Every secret that signs right now: the current one, plus the previous one during its grace period. */
-export function activeSecrets(row: WebhookEndpointRow, box: SecretBox, now = new Date()): string[] {
-  const secrets = [box.open(row.secret_encrypted, row.id)];
-  if (row.previous_secret_encrypted && row.previous_secret_expires_at && row.previous_secret_expires_at > now) {
-    secrets.push(box.open(row.previous_secret_encrypted, row.id));
-  }
-  return secrets;
-}
-
 export function createEndpointService(deps: EndpointServiceDeps) {
-  const { db, config, secretBox, deliveryQueue } = deps;
+  const { db, config, secretBox, deliveryQueue, endpointCache } = deps;
 
   /** Absolute http(s), https in production, and never a private address unless the operator allows it. */
   async function checkUrl(value: string): Promise<void> {
@@ -87,11 +81,14 @@ export function createEndpointService(deps: EndpointServiceDeps) {
         ...(body.enabled === true ? { disabled_reason: null, disabled_at: null, failing_since: null } : {}),
         ...(body.enabled === false && current.enabled ? { disabled_at: new Date() } : {}),
       };
-      return toEndpointObject(await webhookEndpointsRepo.update(db, id, patch));
+      const updated = await webhookEndpointsRepo.update(db, id, patch);
+      await endpointCache.changed(id);
+      return toEndpointObject(updated);
     },
     async remove(scope: TenantScope, id: string) {
       await find(scope, id);
       await webhookEndpointsRepo.update(db, id, { deleted_at: new Date(), enabled: false });
+      await endpointCache.changed(id);
       return { id, object: 'webhook_endpoint' as const, deleted: true as const };
     },
     async rotateSecret(scope: TenantScope, id: string) {
@@ -102,6 +99,7 @@ export function createEndpointService(deps: EndpointServiceDeps) {
         previous_secret_expires_at: new Date(Date.now() + ROTATION_GRACE_MS),
         secret_encrypted: secretBox.seal(secret, id),
       });
+      await endpointCache.changed(id);
       return { ...toEndpointObject(updated), secret };
     },
     /** A webhook.test event for this endpoint only: it skips the relay and gets its own delivery. */
@@ -120,7 +118,7 @@ export function createEndpointService(deps: EndpointServiceDeps) {
         const [delivery] = await deliveriesRepo.insertMany(trx, [{ event_id: event.id, endpoint_id: id, tenant_id: scope.tenantId, origin: 'manual' }]);
         return { event, deliveryId: delivery!.id };
       });
-      await deliveryQueue.enqueue({ deliveryId, attempt: 1 });
+      await deliveryQueue.enqueue({ deliveryId, eventId: event.id, endpointId: id, attempt: 1 });
       return toEventObject(event);
     },
     /** Deliver an event again: to one endpoint, or to every enabled endpoint subscribed to its type. */
@@ -134,7 +132,7 @@ export function createEndpointService(deps: EndpointServiceDeps) {
         db,
         endpoints.map((e) => ({ event_id: event.id, endpoint_id: e.id, tenant_id: scope.tenantId, origin: 'manual' as const })),
       );
-      for (const d of created) await deliveryQueue.enqueue({ deliveryId: d.id, attempt: 1 });
+      await deliveryQueue.enqueueMany(created.map((d) => ({ deliveryId: d.id, eventId: d.event_id, endpointId: d.endpoint_id, attempt: 1 })));
       const urls = new Map(endpoints.map((e) => [e.id, e.url]));
       return { object: 'list' as const, data: created.map((d) => toDeliveryObject({ ...d, endpoint_url: urls.get(d.endpoint_id)! }, [])), has_more: false };
     },

@@ -1,9 +1,10 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/knex.js';
-import { deliveriesRepo } from '../../db/deliveries-repo.js';
+import { deliveriesRepo, type DeliveryRow } from '../../db/deliveries-repo.js';
 import { webhookEndpointsRepo, type WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
 import { eventsRepo } from '../../db/events-repo.js';
+import type { Metrics } from '../../metrics.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 
 const BATCH = 200;
@@ -28,7 +29,7 @@ export function startOutboxRelay(deps: { db: Db; databaseUrl: string; deliveryQu
   async function relayBatch(): Promise<number> {
     const created = await db.transaction(async (trx) => {
       const events = await eventsRepo.lockUnrelayed(trx, BATCH);
-      if (!events.length) return { count: 0, deliveries: [] as Array<{ id: string }> };
+      if (!events.length) return { count: 0, deliveries: [] as Array<Pick<DeliveryRow, 'id' | 'event_id' | 'endpoint_id'>> };
       const subscribers = new Map<string, Promise<WebhookEndpointRow[]>>();
       const rows = [];
       for (const event of events) {
@@ -41,7 +42,7 @@ export function startOutboxRelay(deps: { db: Db; databaseUrl: string; deliveryQu
       return { count: events.length, deliveries };
     });
     // After commit: a crash here leaves committed pending deliveries, which the sweeper queues.
-    await Promise.all(created.deliveries.map((d) => deliveryQueue.enqueue({ deliveryId: d.id, attempt: 1 })));
+    await deliveryQueue.enqueueMany(created.deliveries.map((d) => ({ deliveryId: d.id, eventId: d.event_id, endpointId: d.endpoint_id, attempt: 1 })));
     return created.count;
   }
 
@@ -107,23 +108,37 @@ export function startOutboxRelay(deps: { db: Db; databaseUrl: string; deliveryQu
 }
 
 /**
- * Re-queues every pending delivery whose attempt is overdue (Redis was down, a job was lost).
- * Queuing an attempt that is already queued is a no-op (one job id per attempt).
+ * Re-queues pending deliveries whose job is truly gone (Redis lost it, or it could never be queued).
+ * A delivery qualifies only when its attempt is `graceMs` overdue (far above the queue's delay under a
+ * burst), no job of its id is in the queue, and, read again after that check, it is still pending at
+ * the same attempt: a job that finished meanwhile has moved it on. Finished jobs are removed, so job-id
+ * dedupe alone cannot stop re-queuing a delivery that was just made. All in bulk: two statements and
+ * two Redis round trips per sweep.
  */
-export function startDeliverySweeper(deps: { db: Db; deliveryQueue: DeliveryQueue; logger: Logger; everyMs: number }): { sweep(): Promise<number>; close(): void } {
+export function startDeliverySweeper(deps: {
+  db: Db;
+  deliveryQueue: DeliveryQueue;
+  logger: Logger;
+  metrics: Metrics;
+  everyMs: number;
+  graceMs: number;
+}): { sweep(): Promise<number>; close(): void } {
   let busy = false;
   async function sweep(): Promise<number> {
     if (busy) return 0;
     busy = true;
     try {
-      const due = await deliveriesRepo.listDue(deps.db, deps.everyMs, 1000);
-      let queued = 0;
-      for (const d of due) {
-        // Redis still away: stop here, the next sweep starts over.
-        if (!(await deps.deliveryQueue.enqueue({ deliveryId: d.id, attempt: d.attempts + 1 }))) break;
-        queued++;
+      const due = await deliveriesRepo.listDue(deps.db, deps.graceMs, 1000);
+      const gone = await deps.deliveryQueue.missing(due.map((d) => ({ deliveryId: d.id, eventId: d.event_id, endpointId: d.endpoint_id, attempt: d.attempts + 1 })));
+      const still = new Set((await deliveriesRepo.stillPending(deps.db, gone.map((j) => ({ id: j.deliveryId, attempts: j.attempt - 1 })))).map((d) => d.id));
+      const lost = gone.filter((j) => still.has(j.deliveryId));
+      // Redis away: the next sweep starts over.
+      if (!(await deps.deliveryQueue.enqueueMany(lost))) return 0;
+      if (lost.length) {
+        deps.metrics.webhookRequeued.inc(lost.length);
+        deps.logger.info({ deliveries: lost.length }, 'queued deliveries whose job was gone');
       }
-      return queued;
+      return lost.length;
     } catch (err) {
       deps.logger.warn({ err: (err as Error).message }, 'delivery sweep failed; will retry');
       return 0;
