@@ -179,7 +179,7 @@ async function buildWorld(): Promise<World> {
   const expired = await signOperatorToken(h.config.operatorJwtSecret, 'fuzz', -60);
   const ctx: RequestContext = {
     valuesFor,
-    pathValues: (op, param) => {
+    pathValues: (_op, param) => {
       if (param.name === 'token') return tokens.list;
       if (param.name === 'upstream_id') return [...mine.sandboxIds, ...theirs.sandboxIds];
       if (param.name === 'connector') return connectors;

@@ -345,7 +345,7 @@ describe('delivery', () => {
       const add = async (key: string, path: string, events?: string[]) =>
         (await h2.client.post('/v1/webhook-endpoints', { auth: key, body: { url: receiver.url(path), ...(events ? { events } : {}) } })).body as { id: string };
       const failing = await add(shop.testKey, paths.failing!, ['invoice.created']);
-      const watcher = await add(shop.testKey, paths.watcher!, ['webhook_endpoint.disabled']);
+      await add(shop.testKey, paths.watcher!, ['webhook_endpoint.disabled']);
       await add(shop.testKey, paths.everything!);
       await add(shop.testKey, paths.invoicesOnly!, ['invoice.paid']);
       await add(other.testKey, paths.otherTenant!);

@@ -26,7 +26,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { request } from 'undici';
 import { createFailureQueue, readBody, stopServer, variantSwitches, type InvoiceLookup, type RecordedRequest, type UpstreamEmulator, type WebhookAnswer, type WebhookTarget } from './emulator-kit.js';
 
