@@ -11,7 +11,7 @@ import { findCurrency } from '../domain/currencies.js';
 import { CheckoutError } from '../domain/errors.js';
 import type { RateLimiter } from '../security/rate-limiter.js';
 import type { InvoiceService } from '../invoices/invoice-service.js';
-import { checkoutUrl } from '../invoices/invoice-view.js';
+import { checkoutUrl, paidObject, paymentInOrder } from '../invoices/invoice-view.js';
 import type { CheckoutOption, CheckoutView } from './checkout-view.js';
 
 export interface CheckoutLimits {
@@ -21,8 +21,6 @@ export interface CheckoutLimits {
   /** Page and state requests per address. */
   requestsPerAddress: RateLimiter;
 }
-
-const PAYMENT_FIELDS = ['address', 'network', 'asset', 'amount', 'bolt11'] as const;
 
 /** One option per connector, in routing order: accounts of one connector fail over among themselves. */
 function groupByConnector(accounts: GatewayAccountRow[]): Map<string, GatewayAccountRow[]> {
@@ -68,7 +66,7 @@ export function createCheckoutService(deps: { db: Db; invoices: InvoiceService; 
   async function view(row: InvoiceRow): Promise<CheckoutView> {
     const tenant = await tenantsRepo.find(db, row.tenant_id);
     const offered = await options(row);
-    const payment = row.payment && Object.fromEntries(PAYMENT_FIELDS.filter((k) => row.payment![k] !== undefined).map((k) => [k, row.payment![k]!]));
+    const payment = row.payment && paymentInOrder(row.payment);
     const shown = {
       token: row.checkout_token,
       merchant: { name: tenant?.display_name ?? tenant?.name ?? '', supportUrl: tenant?.support_url ?? null },
@@ -129,7 +127,7 @@ export function createCheckoutService(deps: { db: Db; invoices: InvoiceService; 
           upstream_id: u.upstream_id,
           state: u.state,
           status: u.status,
-          paid: u.paid && { amount: u.paid.amount, currency: u.paid.currency, paid_at: u.paid.paid_at, fee: u.paid.fee, exception: u.paid.exception ?? null },
+          paid: u.paid && paidObject(u.paid),
           created_at: u.created_at.toISOString(),
         })),
       };

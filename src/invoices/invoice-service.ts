@@ -221,19 +221,35 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     return { row: result, justPaid: result.status === 'paid' && before !== 'paid' };
   }
 
+  /**
+   * Points the invoice at `target` (an upstream invoice already stored, or a new one to store) and
+   * abandons the one it pointed at; inside the invoice's lock. Resolves with the updated invoice
+   * and what was abandoned (for the caller to withdraw after the commit).
+   */
+  async function makeCurrent(
+    trx: DbOrTx,
+    invoiceId: string,
+    target: UpstreamInvoiceRow | Pick<UpstreamInvoiceRow, 'invoice_id' | 'gateway_account_id' | 'connector' | 'upstream_id' | 'pay_url' | 'payment'>,
+    patch: Partial<InvoiceRow>,
+  ): Promise<{ row: InvoiceRow; abandoned: UpstreamInvoiceRow[] }> {
+    const abandoned = await upstreamInvoicesRepo.abandonCurrent(trx, invoiceId);
+    if ('id' in target) await upstreamInvoicesRepo.update(trx, target.id, { state: 'current' });
+    else await upstreamInvoicesRepo.insert(trx, { ...target, state: 'current' });
+    const row = await invoicesRepo.update(trx, invoiceId, {
+      gateway_account_id: target.gateway_account_id,
+      connector: target.connector,
+      upstream_id: target.upstream_id,
+      pay_url: target.pay_url,
+      payment: target.payment,
+      ...patch,
+    });
+    return { row, abandoned };
+  }
+
   /** Makes an abandoned upstream invoice the invoice's current one again (money arrived there); inside the invoice's lock. */
   async function adopt(trx: DbOrTx, row: InvoiceRow, upstream: UpstreamInvoiceRow, update: UpstreamUpdate): Promise<InvoiceRow> {
     logger.info({ invoice: row.id, upstream: upstream.upstream_id, connector: upstream.connector }, 'payment on an abandoned upstream invoice: it becomes current again');
-    await upstreamInvoicesRepo.abandonCurrent(trx, row.id);
-    await upstreamInvoicesRepo.update(trx, upstream.id, { state: 'current' });
-    return invoicesRepo.update(trx, row.id, {
-      gateway_account_id: upstream.gateway_account_id,
-      connector: upstream.connector,
-      upstream_id: upstream.upstream_id,
-      pay_url: upstream.pay_url,
-      payment: upstream.payment,
-      upstream_data: update.raw,
-    });
+    return (await makeCurrent(trx, row.id, upstream, { upstream_data: update.raw })).row;
   }
 
   /** The stored `paid`: the upstream's exception when it names one, else derived from the amounts (same currency only). */
@@ -622,19 +638,8 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         const stray = await upstreamInvoicesRepo.insert(trx, { ...base, state: 'abandoned' });
         return { row: await invoicesRepo.update(trx, row.id, { gateway_attempts }), closed: true, abandoned: [stray] };
       }
-      const abandoned = await upstreamInvoicesRepo.abandonCurrent(trx, row.id);
       if (created.result.ownRow) await ownRowsRepo.insert(trx, created.result.ownRow);
-      await upstreamInvoicesRepo.insert(trx, { ...base, state: 'current' });
-      const updated = await invoicesRepo.update(trx, row.id, {
-        gateway_account_id: base.gateway_account_id,
-        connector: base.connector,
-        upstream_id: base.upstream_id,
-        pay_url: base.pay_url,
-        payment: base.payment,
-        upstream_data: created.result.raw,
-        gateway_attempts,
-      });
-      return { row: updated, closed: false, abandoned };
+      return { ...(await makeCurrent(trx, row.id, base, { upstream_data: created.result.raw, gateway_attempts })), closed: false };
     });
     await withdrawAbandoned(outcome.abandoned);
     if (outcome.closed) assertChoosable(outcome.row);
@@ -652,17 +657,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     const outcome = await db.transaction(async (trx) => {
       const locked = (await invoicesRepo.findForUpdate(trx, row.id))!;
       if (!choosable(locked)) return { row: locked, abandoned: [] };
-      const abandoned = await upstreamInvoicesRepo.abandonCurrent(trx, row.id);
-      await upstreamInvoicesRepo.update(trx, earlier.id, { state: 'current' });
-      const updated = await invoicesRepo.update(trx, row.id, {
-        gateway_account_id: earlier.gateway_account_id,
-        connector: earlier.connector,
-        upstream_id: earlier.upstream_id,
-        pay_url: earlier.pay_url,
-        payment: earlier.payment,
-        gateway_attempts: [...locked.gateway_attempts, attempt],
-      });
-      return { row: updated, abandoned };
+      return makeCurrent(trx, row.id, earlier, { gateway_attempts: [...locked.gateway_attempts, attempt] });
     });
     assertChoosable(outcome.row);
     await withdrawAbandoned(outcome.abandoned);

@@ -3,8 +3,13 @@ import type { InvoiceRow } from '../db/invoices-repo.js';
 const PAYMENT_FIELDS = ['address', 'network', 'asset', 'amount', 'bolt11'] as const;
 
 /** The fields present, in the documented order (jsonb does not keep key order). */
-function paymentInOrder(payment: Record<string, string>): Record<string, string> {
+export function paymentInOrder(payment: Record<string, string>): Record<string, string> {
   return Object.fromEntries(PAYMENT_FIELDS.filter((k) => payment[k] !== undefined).map((k) => [k, payment[k]!]));
+}
+
+/** A stored `paid` as the API shows it (InvoicePaid), members in the documented order. */
+export function paidObject(paid: NonNullable<InvoiceRow['paid']>) {
+  return { amount: paid.amount, currency: paid.currency, paid_at: paid.paid_at, fee: paid.fee, exception: paid.exception ?? null };
 }
 
 /** The hosted checkout page of an invoice. */
@@ -56,7 +61,7 @@ export function toInvoiceObject(row: InvoiceRow, publicBaseUrl: string) {
     pay_url: row.pay_url ?? checkout_url,
     checkout_url,
     payment: row.payment && paymentInOrder(row.payment),
-    paid: row.paid && { amount: row.paid.amount, currency: row.paid.currency, paid_at: row.paid.paid_at, fee: row.paid.fee, exception: row.paid.exception ?? null },
+    paid: row.paid && paidObject(row.paid),
     refunds: row.refunds.map((r) => ({
       amount: r.amount,
       currency: r.currency,
