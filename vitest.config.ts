@@ -1,8 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // The client's tests and the examples run against its source, not a build of it.
+    alias: { '@switchyard/client': fileURLToPath(new URL('./sdk/src/index.ts', import.meta.url)) },
+  },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'sdk/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     // The JSON report is what .ci/run turns into its "N passed, N failed" line.
     reporters: ['default', 'json'],
