@@ -273,6 +273,48 @@ export function cpuSecondsOf(pid: number | undefined): number | undefined {
 export const cpuShare = (before: number | undefined, after: number | undefined, wallSeconds: number) =>
   before !== undefined && after !== undefined ? (after - before) / wallSeconds : undefined;
 
+/** Resident set size of a process now, in bytes, from /proc (Linux); undefined elsewhere. */
+export function rssOf(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process's RSS every 250 ms until stopped; `peak()` is the highest reading (bytes). */
+export function watchRss(pid: number | undefined): { peak(): number | undefined; stop(): void } {
+  let peak: number | undefined;
+  const sample = () => {
+    const now = rssOf(pid);
+    if (now !== undefined && (peak === undefined || now > peak)) peak = now;
+  };
+  sample();
+  const timer = setInterval(sample, 250);
+  timer.unref();
+  return { peak: () => peak, stop: () => clearInterval(timer) };
+}
+
+export const mib = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${Math.round(bytes / 2 ** 20)} MB`);
+
+/** Switchyard's own round-trip counters (PostgreSQL statements, Redis commands) from one process's /metrics. */
+export async function roundTripCounters(baseUrl: string, metricsToken?: string): Promise<{ db: number; redis: number }> {
+  const res = await fetch(`${baseUrl}/metrics`, {
+    headers: metricsToken ? { authorization: `Bearer ${metricsToken}` } : {},
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) throw new Error(`GET /metrics: ${res.status}`);
+  const text = await res.text();
+  const sum = (name: string) =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(name))
+      .reduce((acc, line) => acc + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  return { db: sum('switchyard_db_queries_total'), redis: sum('switchyard_redis_commands_total') };
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTTP, and setup through Switchyard's API
 
