@@ -20,7 +20,7 @@ interface BotAnswer {
 }
 
 async function call(method: string, params: Record<string, unknown> = {}, opts: { token?: string; form?: boolean; signal?: AbortSignal } = {}) {
-  const body = opts.form ? new URLSearchParams(Object.entries(params).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)])).toString() : JSON.stringify(params);
+  const body = opts.form ? new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)])).toString() : JSON.stringify(params);
   const res = await fetch(`${emu.apiRoot}/bot${opts.token ?? emu.token}/${method}`, {
     method: 'POST',
     headers: { 'content-type': opts.form ? 'application/x-www-form-urlencoded' : 'application/json' },
