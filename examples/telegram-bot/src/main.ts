@@ -23,6 +23,9 @@ export interface RunningShop {
   stop(): Promise<void>;
 }
 
+/** How long to wait for Telegram's first answer before logging that it is still awaited. */
+const WAITING_NOTICE_MS = 10_000;
+
 export async function startShop(env: Record<string, string | undefined>, log: Log = consoleLog): Promise<RunningShop> {
   const config = loadConfig(env);
   const switchyard = new Switchyard({ baseUrl: config.switchyardUrl, apiKey: config.switchyardApiKey });
@@ -40,21 +43,43 @@ export async function startShop(env: Record<string, string | undefined>, log: Lo
   });
   log.info(`receiving Switchyard webhooks at ${receiver.url}`);
 
-  const polling = bot.start({ onStart: (me) => log.info(`polling Telegram (${config.telegramApiRoot}) as @${me.username}`) });
+  log.info(`connecting to Telegram at ${config.telegramApiRoot}`);
+  // grammY retries network errors until Telegram answers: say so rather than stay silent.
+  const waiting = setTimeout(() => log.info(`no answer from Telegram at ${config.telegramApiRoot} yet; still trying (check the network and TELEGRAM_API_ROOT)`), WAITING_NOTICE_MS);
+  waiting.unref();
+  const polling = bot.start({
+    onStart: (me) => {
+      clearTimeout(waiting);
+      log.info(`polling Telegram as @${me.username}: send it /start`);
+    },
+  });
   // Observed here so a failure before anyone awaits it is not an unhandled rejection.
-  polling.catch(() => {});
+  polling.catch(() => {}).finally(() => clearTimeout(waiting));
   return {
     config,
     bot,
     receiver,
     polling,
     async stop() {
-      if (bot.isRunning()) await bot.stop();
-      await polling.catch(() => {});
-      await receiver.close();
+      try {
+        // bot.stop() ends the pending getUpdates and confirms the updates handled so far.
+        const reachedTelegram = bot.isInited();
+        if (bot.isRunning()) {
+          await bot.stop().catch((err: unknown) => {
+            if (reachedTelegram) log.error('could not confirm the last updates to Telegram (they will be handled again on the next start)', err);
+          });
+        }
+        // Until Telegram first answers, grammY retries getMe and cannot be interrupted: no waiting for that.
+        if (reachedTelegram) await polling.catch(() => {});
+      } finally {
+        await receiver.close();
+      }
     },
   };
 }
+
+/** How long a signal waits for polling to stop and the receiver to close before exiting anyway. */
+const STOP_GRACE_MS = 5000;
 
 /** `node dist/main.js`: start, log where everything is, stop cleanly on a signal. */
 async function main(): Promise<void> {
@@ -66,17 +91,21 @@ async function main(): Promise<void> {
     consoleLog.error(err instanceof ConfigError ? `configuration: ${err.message}` : 'could not start', err instanceof ConfigError ? undefined : err);
     process.exit(1);
   }
-  const stop = async (why: string) => {
+  let stopping = false;
+  const stop = async (why: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
     consoleLog.info(`${why}: stopping`);
-    await shop.stop();
-    process.exit(process.exitCode ?? 0);
+    // Telegram unreachable can hold the last getUpdates: exit after a grace period regardless.
+    await Promise.race([shop.stop(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
+    process.exit(code);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT', 0));
+  process.once('SIGTERM', () => void stop('SIGTERM', 0));
   shop.polling.catch((err) => {
+    if (stopping) return;
     consoleLog.error('long polling Telegram failed (check TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, the network, and that no other instance polls with this token)', err);
-    process.exitCode = 1;
-    void stop('polling failed');
+    void stop('polling failed', 1);
   });
 }
 
