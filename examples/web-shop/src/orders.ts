@@ -48,8 +48,8 @@ export class OrderStore {
   private readonly orders = new Map<string, Order>();
 
   create(fields: Pick<Order, 'productName' | 'amount' | 'currency'>): Order {
-    // Random, not sequential: the order page is reachable by its id alone.
-    const order: Order = { id: `ord_${randomBytes(12).toString('hex')}`, status: 'awaiting_payment', invoiceId: null, checkoutUrl: null, payment: null, createdAt: new Date(), ...fields };
+    // Random (64 bits), not sequential: the order page is reachable by its id alone.
+    const order: Order = { id: `ord_${randomBytes(8).toString('hex')}`, status: 'awaiting_payment', invoiceId: null, checkoutUrl: null, payment: null, createdAt: new Date(), ...fields };
     this.orders.set(order.id, order);
     return order;
   }

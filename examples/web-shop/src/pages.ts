@@ -23,6 +23,13 @@ export function formatMoney(amount: string, currency: string): string {
   return `${amount} ${currency}`;
 }
 
+const TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+/** "30 Nov 2026, 10:03 UTC" */
+function formatTime(iso: string): string {
+  return `${TIME.format(new Date(iso))} UTC`;
+}
+
 function layout(shopName: string, title: string, main: Html, opts: { refreshSeconds?: number } = {}): string {
   return html`<!doctype html>
 <html lang="en">
@@ -81,7 +88,7 @@ function orderSummary(order: Order): Html {
 <div><dt>Order</dt><dd><code>${order.id}</code></dd></div>
 <div><dt>Item</dt><dd>${order.productName}</dd></div>
 <div><dt>${paid ? 'Amount paid' : 'Amount'}</dt><dd>${paid ? formatMoney(paid.amount, paid.currency) : formatMoney(order.amount, order.currency)}</dd></div>
-${paid ? html`<div><dt>Paid at</dt><dd>${new Date(paid.paidAt).toUTCString()}</dd></div>` : ''}
+${paid ? html`<div><dt>Paid at</dt><dd>${formatTime(paid.paidAt)}</dd></div>` : ''}
 </dl>`;
 }
 
@@ -104,7 +111,9 @@ ${order.checkoutUrl && order.status === 'awaiting_payment' ? html`<p><a href="${
     case 'refunded':
       return html`<p>The payment has been given back to you.</p>`;
     default:
-      return html`<p>Nothing was charged for this order.</p><p><a class="button" href="/">Order again</a></p>`;
+      // An invoice that expired after a partial payment still reports what arrived.
+      return html`<p>${order.payment ? 'Part of the amount arrived. We will be in touch about it.' : 'Nothing was charged for this order.'}</p>
+<p><a class="button" href="/">Order again</a></p>`;
   }
 }
 
