@@ -1,9 +1,9 @@
 /** What a verified Switchyard event does to the shop's orders. */
-import type { Invoice, WebhookEvent } from '@switchyard/client';
+import type { InvoiceEvent, InvoiceEventType, WebhookEvent } from '@switchyard/client';
 import type { OrderStatus, OrderStore } from './orders.js';
 
 /** The invoice events that move an order, and where to. */
-const ORDER_STATUS: Partial<Record<WebhookEvent['type'], OrderStatus>> = {
+const ORDER_STATUS: Partial<Record<InvoiceEventType, OrderStatus>> = {
   'invoice.processing': 'processing',
   'invoice.paid': 'paid',
   'invoice.expired': 'expired',
@@ -20,14 +20,19 @@ export type EventOutcome = 'moved' | 'unchanged' | 'ignored' | 'not-ours';
  * a later one, changes nothing (orders only move forward): `unchanged`.
  */
 export function applyWebhookEvent(orders: OrderStore, event: WebhookEvent): EventOutcome {
-  const to = ORDER_STATUS[event.type];
   // invoice.created, invoice.late_payment, webhook.test, …: nothing for the order page to show.
+  if (!isInvoiceEvent(event)) return 'ignored';
+  const to = ORDER_STATUS[event.type];
   if (!to) return 'ignored';
-  const invoice = event.data as Invoice;
+  const invoice = event.data;
   const order = invoice.external_id ? orders.get(invoice.external_id) : undefined;
   if (!order || (order.invoiceId !== null && order.invoiceId !== invoice.id)) return 'not-ours';
   const payment = invoice.paid
     ? { amount: invoice.paid.amount, currency: invoice.paid.currency, paidAt: invoice.paid.paid_at, exception: invoice.paid.exception ?? null }
     : undefined;
   return orders.move(order.id, to, payment) ? 'moved' : 'unchanged';
+}
+
+function isInvoiceEvent(event: WebhookEvent): event is InvoiceEvent {
+  return event.type.startsWith('invoice.');
 }
