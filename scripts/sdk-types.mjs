@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { load as loadYaml } from 'js-yaml';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC = join(ROOT, 'openapi', 'openapi.yaml');
@@ -18,12 +19,38 @@ const OUT = join(ROOT, 'sdk', 'src', 'generated', 'schema.ts');
 const PACKAGE = createRequire(join(ROOT, 'sdk', 'package.json')).resolve('openapi-typescript/package.json');
 const CLI = join(dirname(PACKAGE), JSON.parse(readFileSync(PACKAGE, 'utf8')).bin['openapi-typescript']);
 
+/**
+ * The document as openapi-typescript should see it: each discriminator with its `mapping` spelled
+ * out from the variants' own single-value enums (`connector: sandbox` → SandboxAccountCreate).
+ * Without a mapping, OpenAPI takes the schema names as the values, and the generated types would
+ * ask for `connector: "SandboxAccountCreate"`. The spec itself leaves the mapping out because
+ * the server's validator (Ajv) does not support one.
+ */
+function withDiscriminatorMappings(document) {
+  const schemas = document.components.schemas;
+  const target = (ref) => schemas[ref.replace('#/components/schemas/', '')];
+  for (const schema of Object.values(schemas)) {
+    const discriminator = schema.discriminator;
+    if (!discriminator || discriminator.mapping || !Array.isArray(schema.oneOf)) continue;
+    const mapping = {};
+    for (const { $ref } of schema.oneOf) {
+      const values = target($ref)?.properties?.[discriminator.propertyName]?.enum;
+      if (!$ref || values?.length !== 1) throw new Error(`${$ref}: no single ${discriminator.propertyName} value to map`);
+      mapping[values[0]] = $ref;
+    }
+    discriminator.mapping = mapping;
+  }
+  return document;
+}
+
 /** The generated file's text. Fields with a default stay optional: a request may leave them out. */
 function generate() {
   const dir = mkdtempSync(join(tmpdir(), 'sdk-types-'));
   try {
     const file = join(dir, 'schema.ts');
-    const run = spawnSync(process.execPath, [CLI, SPEC, '--output', file, '--default-non-nullable=false'], { encoding: 'utf8' });
+    const input = join(dir, 'openapi.json');
+    writeFileSync(input, JSON.stringify(withDiscriminatorMappings(loadYaml(readFileSync(SPEC, 'utf8')))));
+    const run = spawnSync(process.execPath, [CLI, input, '--output', file, '--default-non-nullable=false'], { encoding: 'utf8' });
     if (run.status !== 0) {
       process.stderr.write(run.stdout + run.stderr);
       throw new Error(`openapi-typescript failed (exit ${run.status})`);

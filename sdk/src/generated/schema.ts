@@ -1543,7 +1543,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            connector: "CryptoPayAccountCreate";
+            connector: "cryptopay";
             name?: components["schemas"]["GatewayAccountName"];
             credentials: components["schemas"]["GatewayAccountCredentials"];
             config?: components["schemas"]["CryptoPayConfig"];
@@ -1560,7 +1560,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            connector: "WalletPayAccountCreate";
+            connector: "walletpay";
             name?: components["schemas"]["GatewayAccountName"];
             credentials: components["schemas"]["GatewayAccountCredentials"];
             config?: components["schemas"]["WalletPayConfig"];
@@ -1577,7 +1577,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            connector: "BtcPayAccountCreate";
+            connector: "btcpay";
             name?: components["schemas"]["GatewayAccountName"];
             credentials: components["schemas"]["GatewayAccountCredentials"];
             config?: components["schemas"]["BtcPayConfig"];
@@ -1594,7 +1594,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            connector: "XthonPayAccountCreate";
+            connector: "xthonpay";
             name?: components["schemas"]["GatewayAccountName"];
             credentials: components["schemas"]["GatewayAccountCredentials"];
             config?: components["schemas"]["XthonPayConfig"];
@@ -1611,7 +1611,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            connector: "LnbitsAccountCreate";
+            connector: "lnbits";
             name?: components["schemas"]["GatewayAccountName"];
             credentials: components["schemas"]["GatewayAccountCredentials"];
             config?: components["schemas"]["LnbitsConfig"];
@@ -1628,7 +1628,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            connector: "PayStablecoinAccountCreate";
+            connector: "paystablecoin";
             name?: components["schemas"]["GatewayAccountName"];
             credentials: components["schemas"]["GatewayAccountCredentials"];
             config?: components["schemas"]["PayStablecoinConfig"];
@@ -1645,7 +1645,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            connector: "XRocketAccountCreate";
+            connector: "xrocket";
             name?: components["schemas"]["GatewayAccountName"];
             credentials: components["schemas"]["GatewayAccountCredentials"];
             config?: components["schemas"]["XRocketConfig"];
@@ -1662,7 +1662,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            connector: "ClnAccountCreate";
+            connector: "cln";
             name?: components["schemas"]["GatewayAccountName"];
             credentials: components["schemas"]["GatewayAccountCredentials"];
             config?: components["schemas"]["ClnConfig"];
@@ -1679,7 +1679,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            connector: "StarsAccountCreate";
+            connector: "stars";
             name?: components["schemas"]["GatewayAccountName"];
             credentials: components["schemas"]["GatewayAccountCredentials"];
             config?: components["schemas"]["StarsConfig"];
@@ -1696,7 +1696,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            connector: "SandboxAccountCreate";
+            connector: "sandbox";
             name?: components["schemas"]["GatewayAccountName"];
             credentials: components["schemas"]["GatewayAccountCredentials"];
             config?: components["schemas"]["SandboxConfig"];
