@@ -39,6 +39,7 @@ interface SwitchyardErrorInit {
  * failure to get one (`connection_error`, `timeout`). Branch on `code`, never on `title`/`detail`.
  */
 export class SwitchyardError extends Error {
+  // The optional fields are `declare`d: set only when present, so an error logs without `errors: undefined`.
   override readonly name = 'SwitchyardError';
   /** The HTTP status; 0 when there was no answer. */
   readonly status: number;
@@ -47,15 +48,15 @@ export class SwitchyardError extends Error {
   readonly title: string;
   /** The problem type URI (`about:blank` for the client's own codes). */
   readonly type: string;
-  readonly detail?: string;
+  declare readonly detail?: string;
   /** For `validation_failed`: every offending field. */
-  readonly errors?: FieldError[];
+  declare readonly errors?: FieldError[];
   /** The answer's `request_id` (or `X-Request-Id` header): quote it when asking the operator. */
-  readonly requestId?: string;
+  declare readonly requestId?: string;
   /** The answer's headers (empty when there was no answer). */
   readonly headers: Headers;
   /** The whole problem document as answered, with extras such as `invoice_id` of `duplicate_external_id`. */
-  readonly problem?: Problem;
+  declare readonly problem?: Problem;
 
   constructor(init: SwitchyardErrorInit) {
     super(init.detail ? `${init.title}: ${init.detail}` : init.title, init.cause === undefined ? undefined : { cause: init.cause });
