@@ -5,7 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -264,6 +264,29 @@ export function cpuSecondsOf(pid: number | undefined): number | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields[0] is field 3 (state); utime and stime are fields 14 and 15, in clock ticks (100/s on Linux).
     return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU seconds used so far by every PostgreSQL server process on this machine (postmaster and
+ * backends, from /proc; undefined elsewhere). Backends that exit in between are lost, so read
+ * it around a run whose connections stay open (pooled).
+ */
+export function postgresCpuSeconds(): number | undefined {
+  try {
+    let total = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+        total += cpuSecondsOf(Number(pid)) ?? 0;
+      } catch {
+        // gone between the listing and the read
+      }
+    }
+    return total;
   } catch {
     return undefined;
   }

@@ -40,6 +40,7 @@ import {
   migrateFreshDatabase,
   newBenchRun,
   pct,
+  postgresCpuSeconds,
   postgresVersion,
   printTable,
   REDIS_URL,
@@ -88,6 +89,10 @@ interface LoadOutcome {
   loaderCpu: number;
   /** The server's highest resident set size during the run (bytes; Linux only). */
   peakRss?: number;
+  /** CPU milliseconds the server process spent per request (Linux only). */
+  serverCpuMs?: number | undefined;
+  /** CPU milliseconds PostgreSQL's processes spent per request (Linux only). */
+  postgresCpuMs?: number;
   /** PostgreSQL statements and Redis commands per request (Switchyard only). */
   roundTrips?: { db: number; redis: number };
 }
@@ -107,6 +112,7 @@ async function load(t: Target, seconds: number): Promise<LoadOutcome> {
   let firstFailure: { status: number; body: string } | undefined;
   const serverPid = t.server.proc.pid;
   const serverCpuBefore = cpuSecondsOf(serverPid);
+  const pgCpuBefore = postgresCpuSeconds();
   const countersBefore = t.metricsBase ? await roundTripCounters(t.metricsBase) : undefined;
   const rss = watchRss(serverPid);
   const loaderCpuBefore = process.cpuUsage();
@@ -133,6 +139,7 @@ async function load(t: Target, seconds: number): Promise<LoadOutcome> {
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const loaderCpu = process.cpuUsage(loaderCpuBefore);
   const serverCpuAfter = cpuSecondsOf(serverPid);
+  const pgCpuAfter = postgresCpuSeconds();
   rss.stop();
   const countersAfter = t.metricsBase ? await roundTripCounters(t.metricsBase) : undefined;
   const statusCodes: Record<string, number> = {};
@@ -152,6 +159,8 @@ async function load(t: Target, seconds: number): Promise<LoadOutcome> {
     serverCpu: cpuShare(serverCpuBefore, serverCpuAfter, wall),
     loaderCpu: (loaderCpu.user + loaderCpu.system) / 1e6 / wall,
     peakRss: rss.peak(),
+    ...(pgCpuBefore !== undefined && pgCpuAfter !== undefined ? { postgresCpuMs: (1000 * (pgCpuAfter - pgCpuBefore)) / answered } : {}),
+    serverCpuMs: serverCpuBefore !== undefined && serverCpuAfter !== undefined ? (1000 * (serverCpuAfter - serverCpuBefore)) / answered : undefined,
     ...(countersBefore && countersAfter
       ? { roundTrips: { db: (countersAfter.db - countersBefore.db) / answered, redis: (countersAfter.redis - countersBefore.redis) / answered } }
       : {}),
@@ -174,7 +183,7 @@ async function bench(t: Target): Promise<{ warmup: LoadOutcome; measured: LoadOu
 const GOALS = { ratio: 0.5, ratioWithKey: 0.4, p99Factor: 3, rssBytes: 200 * 2 ** 20 };
 
 function printReport(rows: LoadOutcome[], machine: string, pgVersion: string): void {
-  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'PG stmts/req', 'Redis cmds/req', 'peak RSS', 'server CPU', 'loader CPU'];
+  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'PG stmts/req', 'Redis cmds/req', 'peak RSS', 'server CPU', 'server ms/req', 'PG ms/req', 'loader CPU'];
   const perRequest = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(2));
   const lines = rows.map((r) => [
     r.label,
@@ -188,6 +197,8 @@ function printReport(rows: LoadOutcome[], machine: string, pgVersion: string): v
     perRequest(r.roundTrips?.redis),
     mib(r.peakRss),
     pct(r.serverCpu),
+    r.serverCpuMs === undefined ? 'n/a' : r.serverCpuMs.toFixed(2),
+    r.postgresCpuMs === undefined ? 'n/a' : r.postgresCpuMs.toFixed(2),
     pct(r.loaderCpu),
   ]);
   printTable(
@@ -211,7 +222,8 @@ function printReport(rows: LoadOutcome[], machine: string, pgVersion: string): v
   console.log(`p99 Switchyard/baseline:                         ${(sy.p99 / Math.max(1, base.p99)).toFixed(1)}x  (goal <= ${GOALS.p99Factor}x: ${verdict(sy.p99 <= GOALS.p99Factor * base.p99)})`);
   console.log(`throughput with Idempotency-Key/baseline:        ${ratioKey.toFixed(2)}x  (goal >= ${GOALS.ratioWithKey}x: ${verdict(ratioKey >= GOALS.ratioWithKey)})`);
   console.log(`Switchyard peak RSS:                             ${mib(rssPeak)}  (goal < ${mib(GOALS.rssBytes)}: ${verdict(rssPeak > 0 && rssPeak < GOALS.rssBytes)})`);
-  console.log('(server CPU: share of one core used by the server process; 100% = one core busy)');
+  console.log('(server CPU: share of one core used by the server process, 100% = one core busy; server ms/req and PG ms/req:');
+  console.log(' CPU time per request of the server process and of all PostgreSQL processes, which share the same 2 cores)');
 }
 
 // ---------------------------------------------------------------------------------------------
