@@ -25,6 +25,13 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 export const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 
+/**
+ * V8 flags Switchyard's processes run with, here as in the Dockerfile (NODE_OPTIONS) and
+ * `npm start`: a 4 MB young generation keeps each process's RSS well under 200 MB under load
+ * (measured: peak 183–190 MB against 209–231 MB with Node's default) at the same CPU per request.
+ */
+export const SWITCHYARD_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 /** Node flags that write a CPU profile of a child into `dir`; none without one. */
 export const cpuProfArgs = (dir: string | undefined): string[] => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
 
@@ -366,7 +373,7 @@ export async function startSwitchyardApi(
 ): Promise<{ child: Child; base: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = startChild(opts.name, [...(opts.nodeArgs ?? []), MAIN_JS, 'api'], { ...opts.env, PORT: String(port) });
+  const child = startChild(opts.name, [...SWITCHYARD_NODE_FLAGS, ...(opts.nodeArgs ?? []), MAIN_JS, 'api'], { ...opts.env, PORT: String(port) });
   run.children.push(child);
   await waitUntil(`${opts.label} GET /readyz = 200`, child, 30_000, async () => (await request('GET', `${base}/readyz`, undefined)).status === 200);
   return { child, base };

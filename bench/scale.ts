@@ -36,6 +36,7 @@ import {
   intSetting,
   machineInfo,
   MAIN_JS,
+  SWITCHYARD_NODE_FLAGS,
   migrateFreshDatabase,
   newBenchRun,
   pct,
@@ -141,7 +142,7 @@ async function topology(n: number, db: pg.Client, receiver: { child: Child; url:
   const workers: Child[] = [];
   for (let i = 0; i < n; i++) {
     const port = await freePort();
-    const worker = startChild(`worker ${n}.${i + 1}`, [MAIN_JS, 'worker'], { ...env, PORT: String(port) });
+    const worker = startChild(`worker ${n}.${i + 1}`, [...SWITCHYARD_NODE_FLAGS, MAIN_JS, 'worker'], { ...env, PORT: String(port) });
     run.children.push(worker);
     workers.push(worker);
     await waitUntil(`worker ${n}.${i + 1} GET /readyz = 200`, worker, 30_000, async () => (await request('GET', `http://127.0.0.1:${port}/readyz`, undefined)).status === 200);

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
+import { SWITCHYARD_NODE_FLAGS } from '../bench/bench-lib.js';
 import { ENV_SCHEMA } from '../src/config.js';
 import { CHECKOUT_ASSETS_DIR, OPENAPI_PATH, packageRoot } from '../src/paths.js';
 
@@ -123,6 +124,13 @@ describe('the image', () => {
     expect(scripts['build:tools']).toMatch(/tsc -p tsconfig.tools.json$/);
     for (const name of ['bench', 'bench:webhooks', 'emulators']) expect(scripts[name]).toMatch(/^npm run -s build:tools && node dist\//);
     expect((JSON.parse(read('tsconfig.tools.json')) as { include: string[] }).include).toEqual(expect.arrayContaining(['src', 'migrations', 'bench', 'scripts']));
+  });
+
+  it('runs Switchyard with the same V8 flags in the image, npm start and the benchmarks', () => {
+    const flags = SWITCHYARD_NODE_FLAGS.join(' ');
+    expect(/^\s*NODE_OPTIONS=(.+?)\s*\\?$/m.exec(read('Dockerfile'))?.[1]).toBe(flags);
+    const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(scripts.start).toContain(`node ${flags} dist/src/main.js`);
   });
 
   it('names one Node line: package.json engines, the Dockerfile, the README, and the Node running this', () => {
