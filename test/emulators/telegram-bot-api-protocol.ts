@@ -118,6 +118,14 @@ export function jsonObject(params: Params, name: string): Record<string, unknown
   return v as Record<string, unknown>;
 }
 
+/** The envelope of every answer, as a client reads it. */
+export interface BotApiAnswer {
+  ok: boolean;
+  result?: unknown;
+  error_code?: number;
+  description?: string;
+}
+
 /** What every emulator records of a request; the server fills these in as it learns them. */
 export interface BotApiRecord {
   /** The method as the emulator knows it ('' when the path names none). */
@@ -190,10 +198,10 @@ export async function startBotApiServer<Bot, Rec extends BotApiRecord>(o: BotApi
         // A malformed value where a method expected another shape (a URL, an object) is the caller's mistake.
         throw e instanceof TypeError ? badRequest(e.message) : e;
       }
-      answer(200, { ok: true, result });
+      answer(200, { ok: true, result } satisfies BotApiAnswer);
     } catch (e) {
       if (!(e instanceof BotApiError)) throw e;
-      answer(e.code, { ok: false, error_code: e.code, description: e.description });
+      answer(e.code, { ok: false, error_code: e.code, description: e.description } satisfies BotApiAnswer);
     }
   }
 
