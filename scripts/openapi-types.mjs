@@ -6,12 +6,11 @@
 // has no JavaScript API) cannot give it; the typegen brings its own TypeScript 5.
 //
 // Plain JavaScript so that it runs without compiling the project, whose compile needs its output.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load as loadYaml } from 'js-yaml';
+import { writeOrCheck } from './generated-file.mjs';
 import { generateTypesForDocument } from 'openapi-client-axios-typegen';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -106,25 +105,4 @@ async function generate() {
 }
 
 const output = await generate();
-const shown = relative(process.cwd(), OUT) || OUT;
-if (process.argv.includes('--check')) {
-  let committed = '';
-  try {
-    committed = readFileSync(OUT, 'utf8');
-  } catch {
-    // a missing file is stale too
-  }
-  if (committed !== output) {
-    const dir = mkdtempSync(join(tmpdir(), 'openapi-types-'));
-    const fresh = join(dir, 'openapi.ts');
-    writeFileSync(fresh, output);
-    spawnSync('diff', ['-u', '--label', `${shown} (committed)`, '--label', `${shown} (from openapi/openapi.yaml)`, OUT, fresh], { stdio: 'inherit' });
-    rmSync(dir, { recursive: true, force: true });
-    console.error(`\n${shown} is stale: it does not match openapi/openapi.yaml. Run \`npm run openapi:types\` and commit the result.`);
-    process.exit(1);
-  }
-  console.log(`${shown} matches openapi/openapi.yaml`);
-} else {
-  writeFileSync(OUT, output);
-  console.log(`wrote ${shown}`);
-}
+writeOrCheck(OUT, output, { source: 'openapi/openapi.yaml', regenerate: 'npm run openapi:types' });

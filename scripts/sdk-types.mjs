@@ -1,6 +1,6 @@
 // Writes sdk/src/generated/schema.ts, the client's types of openapi/openapi.yaml, with
 // openapi-typescript (the client's own dev dependency; it brings the TypeScript 5 it needs).
-// `--check` writes nothing and fails when the committed file is stale, as openapi-types.mjs does
+// `--check` writes nothing and fails when the committed file is stale (generated-file.mjs), as
 // for the server's types.
 //
 // Plain JavaScript so that it runs without compiling anything.
@@ -8,9 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load as loadYaml } from 'js-yaml';
+import { writeOrCheck } from './generated-file.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC = join(ROOT, 'openapi', 'openapi.yaml');
@@ -62,25 +63,4 @@ function generate() {
 }
 
 const output = generate();
-const shown = relative(process.cwd(), OUT) || OUT;
-if (process.argv.includes('--check')) {
-  let committed = '';
-  try {
-    committed = readFileSync(OUT, 'utf8');
-  } catch {
-    // a missing file is stale too
-  }
-  if (committed !== output) {
-    const dir = mkdtempSync(join(tmpdir(), 'sdk-types-'));
-    const fresh = join(dir, 'schema.ts');
-    writeFileSync(fresh, output);
-    spawnSync('diff', ['-u', '--label', `${shown} (committed)`, '--label', `${shown} (from openapi/openapi.yaml)`, OUT, fresh], { stdio: 'inherit' });
-    rmSync(dir, { recursive: true, force: true });
-    console.error(`\n${shown} is stale: it does not match openapi/openapi.yaml. Run \`npm run sdk:generate\` and commit the result.`);
-    process.exit(1);
-  }
-  console.log(`${shown} matches openapi/openapi.yaml`);
-} else {
-  writeFileSync(OUT, output);
-  console.log(`wrote ${shown}`);
-}
+writeOrCheck(OUT, output, { source: 'openapi/openapi.yaml', regenerate: 'npm run sdk:generate' });

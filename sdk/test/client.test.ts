@@ -1,10 +1,11 @@
 // The client against the real app over real HTTP: every call, paging, and the errors it throws.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Switchyard, SwitchyardError, type Invoice } from '@switchyard/client';
+import { Switchyard, type Invoice } from '@switchyard/client';
 import { startHarness, type Harness } from '../../test/helpers/harness.js';
 import { createShop, type Shop } from '../../test/helpers/factories.js';
 import { startCryptoPayEmulator } from '../../test/emulators/cryptopay.js';
 import { specCheckedFetch } from './helpers/spec-fetch.js';
+import { failure } from './helpers/failure.js';
 
 let h: Harness;
 let baseUrl: string;
@@ -26,16 +27,6 @@ async function newClient(opts: { mode?: 'test' | 'live' } = {}): Promise<{ sy: S
   const shop = await createShop(h, 'SDK shop');
   const sy = new Switchyard({ apiKey: opts.mode === 'live' ? shop.liveKey : shop.testKey, baseUrl, fetch: checked.fetch });
   return { sy, shop };
-}
-
-/** The error a call rejects with (failing the test when it resolves). */
-async function failure(call: Promise<unknown>): Promise<SwitchyardError> {
-  const err = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SwitchyardError);
-  return err as SwitchyardError;
 }
 
 describe('invoices', () => {

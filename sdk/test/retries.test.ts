@@ -3,10 +3,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Switchyard, SwitchyardError, type SwitchyardOptions } from '@switchyard/client';
+import { Switchyard, type SwitchyardOptions } from '@switchyard/client';
 import { eventually, startHarness, type Harness } from '../../test/helpers/harness.js';
 import { createShop, type Shop } from '../../test/helpers/factories.js';
 import { problem, startFlakyProxy, type FlakyProxy } from './helpers/flaky-proxy.js';
+import { failure } from './helpers/failure.js';
 
 let h: Harness;
 let proxy: FlakyProxy;
@@ -27,15 +28,6 @@ afterEach(() => {
 async function newClient(opts: Partial<SwitchyardOptions> = {}): Promise<{ sy: Switchyard; shop: Shop }> {
   const shop = await createShop(h, 'Retry shop');
   return { sy: new Switchyard({ apiKey: shop.testKey, baseUrl: proxy.url, ...opts }), shop };
-}
-
-async function failure(call: Promise<unknown>): Promise<SwitchyardError> {
-  const err = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SwitchyardError);
-  return err as SwitchyardError;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

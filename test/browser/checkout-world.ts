@@ -4,10 +4,9 @@
  * worker, the upstream emulators the page is shown against, and a receiver that stands in for the
  * shop (its webhook endpoint and its return pages).
  */
-import http from 'node:http';
 import { expect } from 'vitest';
-import type { AddressInfo } from 'node:net';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { reservePort } from '../helpers/ports.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { addWebhookEndpoint, connectGatewayAccount, createShop, type GatewayAccount, type Invoice, type Shop } from '../helpers/factories.js';
 import { startWorker } from '../../src/jobs/worker.js';
@@ -50,24 +49,6 @@ export interface CheckoutWorld {
   /** A new shop showing buyers `SHOP_NAME`, with an account on each named upstream in the key's mode, and a webhook endpoint. */
   openShop(mode: 'test' | 'live', connectors: Array<'cryptopay' | 'paystablecoin' | 'btcpay'>): Promise<CheckoutShop>;
   close(): Promise<void>;
-}
-
-/**
- * A loopback server whose handler is given later: its port is known before Switchyard is
- * configured, so PUBLIC_BASE_URL can name it.
- */
-async function reservePort() {
-  let handler: http.RequestListener | undefined;
-  const server = http.createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    serve: (h: http.RequestListener) => void (handler = h),
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 export async function startCheckoutWorld(): Promise<CheckoutWorld> {

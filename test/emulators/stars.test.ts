@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStarsEmulator, type StarsEmulator } from './stars.js';
+import type { BotApiAnswer } from './telegram-bot-api-protocol.js';
 
 let emu: StarsEmulator;
 
@@ -12,16 +13,9 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-interface BotAnswer {
-  ok: boolean;
-  result?: unknown;
-  error_code?: number;
-  description?: string;
-}
-
-async function call(method: string, params: Record<string, unknown> = {}, token = emu.token, path?: string): Promise<{ status: number; json: BotAnswer }> {
+async function call(method: string, params: Record<string, unknown> = {}, token = emu.token, path?: string): Promise<{ status: number; json: BotApiAnswer }> {
   const res = await fetch(`${emu.baseUrl}${path ?? `/bot${token}/${method}`}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
-  return { status: res.status, json: (await res.json()) as BotAnswer };
+  return { status: res.status, json: (await res.json()) as BotApiAnswer };
 }
 
 const invoice = (over: Record<string, unknown> = {}) => ({

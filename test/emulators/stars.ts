@@ -3,10 +3,9 @@
  * documentation, and of Telegram itself delivering updates to a bot's webhook.
  *
  * The API: `POST ${baseUrl}/bot<token>/<method>` (and `/bot<token>/test/<method>`, Telegram's test
- * environment), like https://api.telegram.org. Parameters come as JSON, urlencoded or the query
- * string. Answers are `{"ok":true,"result":…}` or `{"ok":false,"error_code":N,"description":"…"}`
- * with HTTP status N: an unknown token is 401 `Unauthorized`, an unknown method or a path that
- * names no method 404 `Not Found`, a bad parameter 400 `Bad Request: …`.
+ * environment), like https://api.telegram.org, in the transport of telegram-bot-api-protocol.ts
+ * (parameters, the ok/result envelope, 404 for a path naming no known method). A token of the
+ * right shape that names no bot is 401 `Unauthorized`, any other 404 `Not Found`.
  *
  * Methods: getMe, createInvoiceLink (XTR: no provider token, exactly one price, whole stars),
  * answerPreCheckoutQuery (within 10 s of the query, once), setWebhook, deleteWebhook,
@@ -24,11 +23,10 @@
  * descriptions other than Unauthorized / Not Found / the expired-query one; the 10000-star price
  * ceiling (`maxStars`); charge ids shaped `stxAbc…`.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { request } from 'undici';
-import { createFailureQueue, readBody, stopServer, variantSwitches, type InvoiceLookup, type RecordedRequest, type UpstreamEmulator, type WebhookAnswer, type WebhookTarget } from './emulator-kit.js';
+import { BotApiError, URL_SAFE, badRequest, bool, integer, jsonArray, newBotToken, randomString, startBotApiServer, text, type BotApiFailure, type BotApiMethod, type BotApiRecord } from './telegram-bot-api-protocol.js';
+import { createFailureQueue, stopServer, variantSwitches, type InvoiceLookup, type RecordedRequest, type UpstreamEmulator, type WebhookAnswer, type WebhookTarget } from './emulator-kit.js';
 
 /** How long Telegram waits for answerPreCheckoutQuery. */
 export const PRE_CHECKOUT_WINDOW_MS = 10_000;
@@ -68,12 +66,9 @@ export interface StarsCharge {
   refundSeq: number | null;
 }
 
-export interface StarsRequest extends RecordedRequest {
-  apiMethod: string;
-  params: Record<string, unknown>;
+export interface StarsRequest extends RecordedRequest, BotApiRecord {
   /** The token in the path, when it named a bot. */
   botId: number | null;
-  status: number;
   /** When it arrived (Date.now()). */
   at: number;
 }
@@ -112,13 +107,6 @@ export interface SentUpdate extends WebhookAnswer {
   secret: string | undefined;
 }
 
-interface Failure {
-  status: number;
-  description?: string;
-  /** Answer only after this long (a slow Telegram). */
-  delayMs?: number;
-}
-
 export interface StarsEmulator extends UpstreamEmulator {
   /** 'http://127.0.0.1:<port>' — stands in for https://api.telegram.org. */
   baseUrl: string;
@@ -147,98 +135,17 @@ export interface StarsEmulator extends UpstreamEmulator {
 
 // ---------------------------------------------------------------------------------------------
 
-class BotApiError extends Error {
-  constructor(
-    readonly code: number,
-    readonly description: string,
-  ) {
-    super(description);
-  }
-}
-
-const badRequest = (what: string) => new BotApiError(400, `Bad Request: ${what}`);
 const TOKEN_SHAPE = /^\d{1,20}:[A-Za-z0-9_-]{30,80}$/;
 const SECRET_SHAPE = /^[A-Za-z0-9_-]{1,256}$/;
-const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const SLUG_LETTERS = `${LETTERS}_-`;
-
-function randomString(n: number, alphabet = LETTERS): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += alphabet[randomInt(alphabet.length)];
-  return s;
-}
 
 function newBot(): StarsBot {
-  const id = randomInt(1_000_000_000, 8_000_000_000);
-  const username = `sy_${randomString(8).toLowerCase()}_bot`;
-  return { token: `${id}:${randomString(35, SLUG_LETTERS)}`, id, username, firstName: 'Switchyard Test Shop', webhook: null };
+  const { id, token } = newBotToken();
+  return { token, id, username: `sy_${randomString(8).toLowerCase()}_bot`, firstName: 'Switchyard Test Shop', webhook: null };
 }
 
 /** The update type name of an update body (its one field besides update_id). */
 function updateType(update: Record<string, unknown>): string {
   return Object.keys(update).find((k) => k !== 'update_id') ?? 'unknown';
-}
-
-async function readParams(req: http.IncomingMessage, url: URL): Promise<Record<string, unknown>> {
-  const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
-  const raw = await readBody(req, () => new BotApiError(413, 'Request Entity Too Large'));
-  if (!raw.length) return params;
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/json') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw badRequest("can't parse JSON object"); // assumption: wording
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest("can't parse JSON object");
-    Object.assign(params, parsed);
-  } else if (type === 'application/x-www-form-urlencoded') {
-    Object.assign(params, Object.fromEntries(new URLSearchParams(raw.toString('utf8'))));
-  }
-  return params;
-}
-
-function text(params: Record<string, unknown>, name: string, opts: { required?: boolean } = {}): string | undefined {
-  const v = params[name];
-  if (v === undefined || v === null || v === '') {
-    if (opts.required) throw badRequest(`parameter "${name}" is required`);
-    return undefined;
-  }
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw badRequest(`parameter "${name}" must be a string`);
-}
-
-function integer(params: Record<string, unknown>, name: string, opts: { required?: boolean } = {}): number | undefined {
-  const v = params[name];
-  if (v === undefined || v === null || v === '') {
-    if (opts.required) throw badRequest(`parameter "${name}" is required`);
-    return undefined;
-  }
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n)) throw badRequest(`parameter "${name}" must be an integer`);
-  return n;
-}
-
-function bool(params: Record<string, unknown>, name: string): boolean {
-  const v = params[name];
-  return v === true || v === 'true' || v === 'True' || v === 1 || v === '1';
-}
-
-/** Arrays arrive as JSON values, or as JSON text in urlencoded bodies. */
-function jsonArray(params: Record<string, unknown>, name: string): unknown[] | undefined {
-  let v = params[name];
-  if (v === undefined) return undefined;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      throw badRequest(`can't parse ${name} JSON object`);
-    }
-  }
-  if (!Array.isArray(v)) throw badRequest(`field "${name}" must be an Array`);
-  return v;
 }
 
 /** A lone surrogate (half of a split pair) cannot be encoded in UTF-8. */
@@ -262,15 +169,14 @@ export async function startStarsEmulator(opts: { maxStars?: number } = {}): Prom
   const preCheckouts: PreCheckout[] = [];
   /** Resolves a pending pre-checkout's waiter when the bot answers. */
   const answerWaiters = new Map<string, () => void>();
-  const failures = createFailureQueue<Failure>();
+  const failures = createFailureQueue<BotApiFailure>();
   let updateId = randomInt(100_000_000, 900_000_000);
   let transactionSeq = 0;
   const nextUpdateId = () => updateId++;
 
   // ------------------------------------------------------------------------ API methods
 
-  type Method = (bot: StarsBot, p: Record<string, unknown>) => unknown;
-  const methods: Record<string, Method> = {
+  const methods: Record<string, BotApiMethod<StarsBot>> = {
     getMe: (bot) => ({ id: bot.id, is_bot: true, first_name: bot.firstName, username: bot.username, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }),
 
     createInvoiceLink(bot, p) {
@@ -291,7 +197,7 @@ export async function startStarsEmulator(opts: { maxStars?: number } = {}): Prom
       if (typeof price.amount !== 'number' || !Number.isSafeInteger(price.amount)) throw badRequest("Can't parse labeled price: Field \"amount\" must be of type Number");
       if (price.amount < 1 || price.amount > maxStars) throw badRequest('CURRENCY_TOTAL_AMOUNT_INVALID');
       let slug: string;
-      do slug = randomString(20, SLUG_LETTERS);
+      do slug = randomString(20, URL_SAFE);
       while (links.has(slug));
       const link: StarsLink = { slug, url: `https://t.me/$${slug}`, botId: bot.id, title, description, payload, amount: price.amount, paidUpdate: null };
       links.set(slug, link);
@@ -370,67 +276,23 @@ export async function startStarsEmulator(opts: { maxStars?: number } = {}): Prom
     return entries.sort((a, b) => a.seq - b.seq).map((e) => e.tx);
   }
 
-  // ------------------------------------------------------------------------ HTTP
-
-  function send(res: http.ServerResponse, status: number, body: unknown): void {
-    const json = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
-  }
-
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator');
-    const m = /^\/bot([^/]+)\/(?:test\/)?([A-Za-z]+)$/.exec(url.pathname);
-    const record: StarsRequest = { method: req.method ?? 'GET', path: url.pathname, headers: req.headers, authentic: false, apiMethod: m?.[2] ?? '', params: {}, botId: null, status: 0, at: Date.now() };
-    requests.push(record);
-    const answer = (status: number, body: unknown) => {
-      record.status = status;
-      send(res, status, body);
-    };
-    const fail = (e: BotApiError) => answer(e.code, { ok: false, error_code: e.code, description: e.description });
-    if (!m) return fail(new BotApiError(404, 'Not Found'));
-    const token = decodeURIComponent(m[1]!);
-    const bot = bots.get(token);
-    if (!bot) return fail(new BotApiError(TOKEN_SHAPE.test(token) ? 401 : 404, TOKEN_SHAPE.test(token) ? 'Unauthorized' : 'Not Found'));
-    record.authentic = true;
-    record.botId = bot.id;
-    // Method names are case-insensitive in the Bot API.
-    const name = Object.keys(methods).find((k) => k.toLowerCase() === m[2]!.toLowerCase());
-    try {
-      record.params = await readParams(req, url);
-    } catch (e) {
-      if (e instanceof BotApiError) return fail(e);
-      throw e;
-    }
-    if (!name) return fail(new BotApiError(404, 'Not Found'));
-    record.apiMethod = name;
-    const failure = failures.take(name);
-    if (failure?.delayMs) {
-      // Held back, unless the caller gives up first (then the answer goes nowhere).
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, failure.delayMs);
-        res.on('close', () => (clearTimeout(timer), resolve()));
-      });
-      if (res.destroyed) return;
-    }
-    if (failure && failure.status) return fail(new BotApiError(failure.status, failure.description ?? `Internal Server Error`));
-    try {
-      answer(200, { ok: true, result: methods[name]!(bot, record.params) });
-    } catch (e) {
-      if (e instanceof BotApiError) return fail(e);
-      if (e instanceof TypeError) return fail(badRequest(e.message));
-      throw e;
-    }
-  }
-
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' });
-      else res.destroy();
-    });
+  const { server, baseUrl } = await startBotApiServer({
+    methods,
+    testEnvironment: true,
+    failures,
+    record(req, url, apiMethod) {
+      const record: StarsRequest = { method: req.method ?? 'GET', path: url.pathname, headers: req.headers, authentic: false, apiMethod, params: {}, botId: null, status: 0, at: Date.now() };
+      requests.push(record);
+      return record;
+    },
+    authenticate(token, record) {
+      const bot = bots.get(token);
+      if (!bot) throw TOKEN_SHAPE.test(token) ? new BotApiError(401, 'Unauthorized') : new BotApiError(404, 'Not Found');
+      record.authentic = true;
+      record.botId = bot.id;
+      return bot;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
 
   // ------------------------------------------------------------------------ Telegram's side
 
@@ -450,7 +312,7 @@ export async function startStarsEmulator(opts: { maxStars?: number } = {}): Prom
       if (!sent) throw new Error(`Telegram would not send a ${type} update: the webhook allows ${allowed.join(', ')}`);
       secret = bot.webhook!.secret ?? undefined;
     }
-    if (o.forge) secret = randomString(43, SLUG_LETTERS);
+    if (o.forge) secret = randomString(43, URL_SAFE);
     const bytes = Buffer.from(JSON.stringify(update), 'utf8');
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (secret !== undefined && !o.unsigned) headers[SECRET_HEADER] = secret;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bot } from 'grammy';
 import { eventually } from '../helpers/harness.js';
 import { startTelegramBotApiEmulator, type TelegramBotApiEmulator } from './telegram-bot-api.js';
+import type { BotApiAnswer } from './telegram-bot-api-protocol.js';
 
 let emu: TelegramBotApiEmulator;
 
@@ -12,13 +13,6 @@ afterAll(async () => {
   await emu?.close();
 });
 
-interface BotAnswer {
-  ok: boolean;
-  result?: unknown;
-  error_code?: number;
-  description?: string;
-}
-
 async function call(method: string, params: Record<string, unknown> = {}, opts: { token?: string; form?: boolean; signal?: AbortSignal } = {}) {
   const body = opts.form ? new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)])).toString() : JSON.stringify(params);
   const res = await fetch(`${emu.apiRoot}/bot${opts.token ?? emu.token}/${method}`, {
@@ -27,7 +21,7 @@ async function call(method: string, params: Record<string, unknown> = {}, opts: 
     body,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  return { status: res.status, json: (await res.json()) as BotAnswer };
+  return { status: res.status, json: (await res.json()) as BotApiAnswer };
 }
 
 /** Confirms everything queued so far, so each test starts with an empty queue. */
@@ -41,7 +35,7 @@ describe('Telegram Bot API emulator: transport', () => {
     expect(await call('getMe')).toEqual({ status: 200, json: { ok: true, result: expect.objectContaining({ id: emu.bot.id, is_bot: true, username: emu.bot.username }) } });
     const res = await fetch(`${emu.apiRoot}/bot${emu.token}/getme`);
     expect(res.status).toBe(200);
-    expect(((await res.json()) as BotAnswer).result).toMatchObject({ id: emu.bot.id });
+    expect(((await res.json()) as BotApiAnswer).result).toMatchObject({ id: emu.bot.id });
   });
 
   it('a wrong token is 401 Unauthorized, an unknown method 404 Not Found', async () => {

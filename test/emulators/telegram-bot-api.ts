@@ -1,13 +1,9 @@
 /**
  * Loopback emulator of the Telegram Bot API's messaging side, for bots that poll with getUpdates
  * (the example bot in examples/telegram-bot). test/emulators/stars.ts covers the payment side and
- * webhook delivery of updates; this one is what a long-polling bot talks to.
- *
- * Protocol, after the Bot API documentation: `GET` or `POST ${apiRoot}/bot<token>/<method>`
- * (method names are case-insensitive), parameters as the query string, JSON or urlencoded form
- * (objects such as `reply_markup` as JSON text in forms). Answers are `{"ok":true,"result":…}` or
- * `{"ok":false,"error_code":N,"description":"…"}` with HTTP status N: a wrong token is 401
- * `Unauthorized`, an unknown method 404 `Not Found`, a bad parameter 400 `Bad Request: …`.
+ * webhook delivery of updates; this one is what a long-polling bot talks to. Both speak the
+ * transport in telegram-bot-api-protocol.ts (paths, parameters, the ok/result envelope); a wrong
+ * token is 401 `Unauthorized` here.
  *
  * Methods: getMe, getUpdates, deleteWebhook, sendMessage, answerCallbackQuery.
  *
@@ -24,10 +20,9 @@
  * Bad Request descriptions other than "chat not found" and "message text is empty"; the 50 s
  * ceiling on `timeout`.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomInt } from 'node:crypto';
-import { readBody, stopServer } from './emulator-kit.js';
+import { stopServer } from './emulator-kit.js';
+import { BotApiError, badRequest, integer, jsonObject, newBotToken, randomString, startBotApiServer, text, type BotApiMethod, type BotApiRecord } from './telegram-bot-api-protocol.js';
 
 export interface TelegramUser {
   id: number;
@@ -71,11 +66,8 @@ export interface Update {
   [type: string]: unknown;
 }
 
-export interface BotApiRequest {
+export interface BotApiRequest extends BotApiRecord {
   httpMethod: string;
-  apiMethod: string;
-  params: Record<string, unknown>;
-  status: number;
 }
 
 export interface TelegramBotApiEmulator {
@@ -99,78 +91,7 @@ export interface TelegramBotApiEmulator {
   close(): Promise<void>;
 }
 
-class BotApiError extends Error {
-  constructor(
-    readonly code: number,
-    readonly description: string,
-  ) {
-    super(description);
-  }
-}
-
-const badRequest = (what: string) => new BotApiError(400, `Bad Request: ${what}`);
-const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
 const MAX_TIMEOUT_SECONDS = 50; // assumption: Telegram does not document its ceiling
-
-function randomString(n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += LETTERS[randomInt(LETTERS.length)];
-  return s;
-}
-
-async function readParams(req: http.IncomingMessage, url: URL): Promise<Record<string, unknown>> {
-  const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
-  const raw = await readBody(req, () => new BotApiError(413, 'Request Entity Too Large'));
-  if (!raw.length) return params;
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/json') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw badRequest("can't parse JSON object"); // assumption: wording
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest("can't parse JSON object");
-    Object.assign(params, parsed);
-  } else if (type === 'application/x-www-form-urlencoded') {
-    Object.assign(params, Object.fromEntries(new URLSearchParams(raw.toString('utf8'))));
-  }
-  return params;
-}
-
-function integer(params: Record<string, unknown>, name: string, opts: { required?: boolean } = {}): number | undefined {
-  const v = params[name];
-  if (v === undefined || v === null || v === '') {
-    if (opts.required) throw badRequest(`parameter "${name}" is required`); // assumption: wording
-    return undefined;
-  }
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n)) throw badRequest(`parameter "${name}" must be an integer`); // assumption: wording
-  return n;
-}
-
-function text(params: Record<string, unknown>, name: string): string | undefined {
-  const v = params[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw badRequest(`parameter "${name}" must be a string`); // assumption: wording
-}
-
-/** Objects arrive as JSON values, or as JSON text in forms and query strings. */
-function jsonObject(params: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
-  let v = params[name];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      throw badRequest(`can't parse ${name} JSON object`); // assumption: wording
-    }
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw badRequest(`can't parse ${name} JSON object`);
-  return v as Record<string, unknown>;
-}
 
 /** Inline keyboards as Telegram checks them: rows of buttons, each with text and exactly one action. */
 function checkReplyMarkup(markup: Record<string, unknown>): ReplyMarkup {
@@ -196,9 +117,8 @@ function checkReplyMarkup(markup: Record<string, unknown>): ReplyMarkup {
 }
 
 export async function startTelegramBotApiEmulator(): Promise<TelegramBotApiEmulator> {
-  const botId = randomInt(1_000_000_000, 8_000_000_000);
-  const token = `${botId}:${randomString(35)}`;
-  const bot = { id: botId, is_bot: true, first_name: 'Switchyard Shop', username: `sy_${randomString(6).replace(/[_-]/g, 'x').toLowerCase()}_bot` };
+  const { id: botId, token } = newBotToken();
+  const bot = { id: botId, is_bot: true, first_name: 'Switchyard Shop', username: `sy_${randomString(6).toLowerCase()}_bot` };
   const requests: BotApiRequest[] = [];
   const queue: Update[] = [];
   const chats = new Map<number, { chat: TelegramChat; nextMessageId: number; sent: SentMessage[] }>();
@@ -232,16 +152,15 @@ export async function startTelegramBotApiEmulator(): Promise<TelegramBotApiEmula
 
   // ------------------------------------------------------------------------ API methods
 
-  type Method = (p: Record<string, unknown>, res: http.ServerResponse) => unknown;
-  const methods: Record<string, Method> = {
+  const methods: Record<string, BotApiMethod<typeof bot>> = {
     getMe: () => ({ ...bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }),
 
-    deleteWebhook(p) {
+    deleteWebhook(_bot, p) {
       if (p.drop_pending_updates === true || p.drop_pending_updates === 'true') queue.length = 0;
       return true;
     },
 
-    async getUpdates(p, res) {
+    async getUpdates(_bot, p, res) {
       const offset = integer(p, 'offset');
       const limit = integer(p, 'limit') ?? 100;
       const timeout = integer(p, 'timeout') ?? 0;
@@ -268,7 +187,7 @@ export async function startTelegramBotApiEmulator(): Promise<TelegramBotApiEmula
       return ready();
     },
 
-    sendMessage(p) {
+    sendMessage(_bot, p) {
       const chatId = integer(p, 'chat_id', { required: true })!;
       const body = text(p, 'text') ?? '';
       if (!body.trim()) throw badRequest('message text is empty');
@@ -289,55 +208,26 @@ export async function startTelegramBotApiEmulator(): Promise<TelegramBotApiEmula
       return message;
     },
 
-    answerCallbackQuery(p) {
-      const id = text(p, 'callback_query_id');
-      if (!id) throw badRequest('parameter "callback_query_id" is required'); // assumption: wording
+    answerCallbackQuery(_bot, p) {
+      const id = text(p, 'callback_query_id', { required: true })!;
       if (!callbackQueries.has(id) || callbackAnswers.has(id)) throw badRequest('query is too old and response timeout expired or query ID is invalid');
       callbackAnswers.set(id, p);
       return true;
     },
   };
 
-  // ------------------------------------------------------------------------ HTTP
-
-  function send(res: http.ServerResponse, status: number, body: unknown): void {
-    if (res.destroyed) return;
-    const json = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
-  }
-
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator');
-    const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
-    const record: BotApiRequest = { httpMethod: req.method ?? 'GET', apiMethod: m?.[2] ?? '', params: {}, status: 0 };
-    requests.push(record);
-    const answer = (status: number, body: unknown) => {
-      record.status = status;
-      send(res, status, body);
-    };
-    const fail = (e: BotApiError) => answer(e.code, { ok: false, error_code: e.code, description: e.description });
-    if (!m) return fail(new BotApiError(404, 'Not Found'));
-    if (decodeURIComponent(m[1]!) !== token) return fail(new BotApiError(401, 'Unauthorized'));
-    const name = Object.keys(methods).find((k) => k.toLowerCase() === m[2]!.toLowerCase());
-    try {
-      record.params = await readParams(req, url);
-      if (!name) return fail(new BotApiError(404, 'Not Found'));
-      record.apiMethod = name;
-      answer(200, { ok: true, result: await methods[name]!(record.params, res) });
-    } catch (e) {
-      if (e instanceof BotApiError) return fail(e);
-      throw e;
-    }
-  }
-
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' });
-      else res.destroy();
-    });
+  const { server, baseUrl: apiRoot } = await startBotApiServer({
+    methods,
+    record(req, _url, apiMethod) {
+      const record: BotApiRequest = { httpMethod: req.method ?? 'GET', apiMethod, params: {}, status: 0 };
+      requests.push(record);
+      return record;
+    },
+    authenticate(t) {
+      if (t !== token) throw new BotApiError(401, 'Unauthorized');
+      return bot;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const apiRoot = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   // ------------------------------------------------------------------------ the users' side
 

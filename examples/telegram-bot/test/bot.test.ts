@@ -6,38 +6,19 @@
  * (the page's own endpoints: state, choice, simulate), and gets the item in the chat once
  * Switchyard's invoice.paid webhook reached the bot.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes, randomInt } from 'node:crypto';
 import supertest from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertMatchesSpec, eventually, startHarness, type Harness } from '../../../test/helpers/harness.js';
 import { addWebhookEndpoint, createShop, type Invoice } from '../../../test/helpers/factories.js';
+import { reservePort, type ReservedPort } from '../../../test/helpers/ports.js';
 import { startTelegramBotApiEmulator, type SentMessage, type TelegramBotApiEmulator } from '../../../test/emulators/telegram-bot-api.js';
 import { startWorker, type RunningWorker } from '../../../src/jobs/worker.js';
 import { startShop, type RunningShop } from '../src/main.js';
 import { silentLog } from '../src/log.js';
 
-/**
- * A loopback server whose handler is given later: its port is known before Switchyard is
- * configured, so PUBLIC_BASE_URL can name it (as test/browser/checkout-world.ts does).
- */
-async function reservePort() {
-  let handler: http.RequestListener | undefined;
-  const server = http.createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    serve: (h: http.RequestListener) => void (handler = h),
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-let port: Awaited<ReturnType<typeof reservePort>>;
+let port: ReservedPort;
 let h: Harness;
 let worker: RunningWorker;
 let telegram: TelegramBotApiEmulator;

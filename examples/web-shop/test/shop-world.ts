@@ -5,12 +5,11 @@
  * (an emulator) so the buyer really has a choice, a webhook endpoint pointing at the shop, and the
  * shop itself on its own loopback port, talking to Switchyard through @switchyard/client.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { Switchyard } from '@switchyard/client';
 import { startHarness, type Harness } from '../../../test/helpers/harness.js';
+import { reservePort } from '../../../test/helpers/ports.js';
 import { addWebhookEndpoint, connectGatewayAccount } from '../../../test/helpers/factories.js';
 import { startBtcPayEmulator, type BtcPayEmulator } from '../../../test/emulators/btcpay/index.js';
 import { startWorker } from '../../../src/jobs/worker.js';
@@ -49,23 +48,8 @@ export interface ShopWorld {
   close(): Promise<void>;
 }
 
-/** A loopback server whose handler comes later: its URL is known before what it serves is built. */
-async function listenFirst() {
-  let handler: http.RequestListener | undefined;
-  const server = http.createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    serve: (h: http.RequestListener) => void (handler = h),
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 export async function startShopWorld(): Promise<ShopWorld> {
-  const [switchyardPort, shopPort] = await Promise.all([listenFirst(), listenFirst()]);
+  const [switchyardPort, shopPort] = await Promise.all([reservePort(), reservePort()]);
   const h = await startHarness({ PUBLIC_BASE_URL: switchyardPort.url, WEBHOOK_RETRY_SCHEDULE: '0,1,1', OUTBOX_POLL_MS: '200', DELIVERY_SWEEP_MS: '500' });
   switchyardPort.serve(h.app);
   let btcPay: BtcPayEmulator | undefined;
