@@ -228,7 +228,8 @@ describe('LNbits: webhooks are hints', () => {
       [false, 'unsigned_hint'],
     ]);
     expect(rows.map((r: { process_error: string }) => r.process_error)).toEqual([expect.stringContaining('unknown upstream invoice'), expect.stringContaining('unparseable')]);
-    expect(emu.requests.slice(before).filter((r) => r.path.startsWith('/payments/'))).toEqual([]);
+    // Nothing asked about the unknown payment (reconciliation of other tests' invoices may ask about theirs meanwhile).
+    expect(emu.requests.slice(before).filter((r) => r.path.startsWith(`/payments/${'ab'.repeat(32)}`))).toEqual([]);
   });
 
   it('a paid invoice whose webhook never comes (LNbits does not retry) is settled by reconciliation', async () => {
