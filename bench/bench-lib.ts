@@ -5,7 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -277,26 +277,31 @@ export function cpuSecondsOf(pid: number | undefined): number | undefined {
 }
 
 /**
- * CPU seconds used so far by every PostgreSQL server process on this machine (postmaster and
- * backends, from /proc; undefined elsewhere). Backends that exit in between are lost, so read
- * it around a run whose connections stay open (pooled).
+ * CPU seconds used so far by the PostgreSQL processes that serve one database: its backends and
+ * the server's own background processes (WAL writer, checkpointer, …), from pg_stat_activity and
+ * /proc. Other databases' backends on the same server are left out.
  */
-export function postgresCpuSeconds(): number | undefined {
+export async function postgresCpu(dbUrl: string): Promise<Map<number, number>> {
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
   try {
-    let total = 0;
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      try {
-        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
-        total += cpuSecondsOf(Number(pid)) ?? 0;
-      } catch {
-        // gone between the listing and the read
-      }
+    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() OR datname IS NULL');
+    const cpu = new Map<number, number>();
+    for (const { pid } of rows) {
+      const seconds = cpuSecondsOf(pid);
+      if (seconds !== undefined) cpu.set(pid, seconds);
     }
-    return total;
-  } catch {
-    return undefined;
+    return cpu;
+  } finally {
+    await client.end();
   }
+}
+
+/** CPU seconds PostgreSQL spent between two postgresCpu readings (a backend that exited in between is lost). */
+export function postgresCpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let spent = 0;
+  for (const [pid, seconds] of after) spent += seconds - (before.get(pid) ?? 0);
+  return spent;
 }
 
 /** Share of one core used between two cpuSecondsOf readings; undefined where /proc is missing. */

@@ -40,7 +40,8 @@ import {
   migrateFreshDatabase,
   newBenchRun,
   pct,
-  postgresCpuSeconds,
+  postgresCpu,
+  postgresCpuSpent,
   postgresVersion,
   printTable,
   REDIS_URL,
@@ -112,7 +113,7 @@ async function load(t: Target, seconds: number): Promise<LoadOutcome> {
   let firstFailure: { status: number; body: string } | undefined;
   const serverPid = t.server.proc.pid;
   const serverCpuBefore = cpuSecondsOf(serverPid);
-  const pgCpuBefore = postgresCpuSeconds();
+  const pgCpuBefore = await postgresCpu(run.dbUrl).catch(() => undefined);
   const countersBefore = t.metricsBase ? await roundTripCounters(t.metricsBase) : undefined;
   const rss = watchRss(serverPid);
   const loaderCpuBefore = process.cpuUsage();
@@ -139,7 +140,7 @@ async function load(t: Target, seconds: number): Promise<LoadOutcome> {
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const loaderCpu = process.cpuUsage(loaderCpuBefore);
   const serverCpuAfter = cpuSecondsOf(serverPid);
-  const pgCpuAfter = postgresCpuSeconds();
+  const pgCpuAfter = await postgresCpu(run.dbUrl).catch(() => undefined);
   rss.stop();
   const countersAfter = t.metricsBase ? await roundTripCounters(t.metricsBase) : undefined;
   const statusCodes: Record<string, number> = {};
@@ -159,7 +160,7 @@ async function load(t: Target, seconds: number): Promise<LoadOutcome> {
     serverCpu: cpuShare(serverCpuBefore, serverCpuAfter, wall),
     loaderCpu: (loaderCpu.user + loaderCpu.system) / 1e6 / wall,
     peakRss: rss.peak(),
-    ...(pgCpuBefore !== undefined && pgCpuAfter !== undefined ? { postgresCpuMs: (1000 * (pgCpuAfter - pgCpuBefore)) / answered } : {}),
+    ...(pgCpuBefore && pgCpuAfter ? { postgresCpuMs: (1000 * postgresCpuSpent(pgCpuBefore, pgCpuAfter)) / answered } : {}),
     serverCpuMs: serverCpuBefore !== undefined && serverCpuAfter !== undefined ? (1000 * (serverCpuAfter - serverCpuBefore)) / answered : undefined,
     ...(countersBefore && countersAfter
       ? { roundTrips: { db: (countersAfter.db - countersBefore.db) / answered, redis: (countersAfter.redis - countersBefore.redis) / answered } }
