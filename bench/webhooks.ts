@@ -24,6 +24,9 @@
  *   DATABASE_URL           only its server and credentials are used (default postgres://<OS user>@127.0.0.1:5432)
  *   REDIS_URL              default redis://127.0.0.1:6379
  *
+ * Switchyard's events are inserted here, one transaction per batch, each followed by the wake-up
+ * PUBLISH its own writers send after a commit (src/webhooks/outbound/outbox-wake.ts).
+ *
  * Latency of an event = when the receiver had its whole request − when its batch was committed
  * (Switchyard: Date after COMMIT of the INSERT into `events`) or enqueued (baseline: after addBulk
  * resolved). In the burst every event is produced up front, so this includes the time an event
@@ -50,6 +53,7 @@ import pg from 'pg';
 import { request as undiciRequest } from 'undici';
 import { newId } from '../src/domain/ids.js';
 import { QUEUES } from '../src/jobs/queues.js';
+import { outboxChannel } from '../src/webhooks/outbound/outbox-wake.js';
 import {
   CPU_PROF_DIR,
   cpuProfArgs,
@@ -593,6 +597,9 @@ async function main(): Promise<void> {
     `events: ${s.events.total} (${s.events.unrelayed} not relayed); deliveries: ${
       s.deliveries.map((d) => `${d.status} ${d.n} (${d.attempts} attempts, max ${d.max_attempts})`).join(', ') || 'none'
     }; attempt rows: ${s.attempts.n} (${s.attempts.ok} succeeded, status codes ${s.attempts.codes ?? '-'}${s.attempts.errors ? `, errors ${s.attempts.errors}` : ''})`;
+  // Like Switchyard's own writers: after each commit, a wake-up for the relays (not awaited).
+  const wake = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  run.closers.push(async () => wake.disconnect());
   const syTarget: Target = {
     label: 'Switchyard',
     worker: syWorker,
@@ -605,6 +612,7 @@ async function main(): Promise<void> {
         await db.query('ROLLBACK').catch(() => undefined);
         throw err;
       }
+      wake.publish(outboxChannel(run.queuePrefix), '').catch(() => undefined);
     },
     async settle(ids) {
       // The attempt is recorded just after the receiver answered: wait for every delivery to leave 'pending'.

@@ -12,6 +12,7 @@ import { delayBeforeAttempt } from './retry-schedule.js';
 import type { DeliveryJob, DeliveryQueue } from './delivery-queue.js';
 import { webhookBody } from './views.js';
 import { disableFailingEndpoint, disabledReason } from './endpoint-disabling.js';
+import type { OutboxWake } from './outbox-wake.js';
 
 export interface DeliveryProcessorDeps {
   db: Db;
@@ -21,6 +22,8 @@ export interface DeliveryProcessorDeps {
   metrics: Metrics;
   logger: Logger;
   dispatcher: Dispatcher;
+  /** Wakes the relays for the `webhook_endpoint.disabled` event an endpoint's disabling writes. */
+  outboxWake: OutboxWake;
 }
 
 interface Prepared {
@@ -95,6 +98,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     if (limitMs <= 0 || Date.now() - failingSince.getTime() < limitMs) return;
     const disabled = await db.transaction((trx) => disableFailingEndpoint(trx, endpointId, disabledReason(failingSince, lastError)));
     if (disabled) {
+      deps.outboxWake.afterCommit(db);
       await endpointCache.changed(endpointId);
       logger.warn({ endpoint: endpointId }, 'webhook endpoint disabled after failing too long');
     }
