@@ -10,13 +10,19 @@
  *   BENCH_WARMUP_SECONDS   unreported warm-up seconds per target (default 3)
  *   BENCH_CONNECTIONS      concurrent connections (default 20)
  *   BENCH_CPU_PROF         a directory: run the Switchyard child with --cpu-prof into it
+ *
+ * Switchyard is loaded twice: plain creates, then creates that each carry a new Idempotency-Key.
+ * Besides throughput and latency it prints the round trips per request (PostgreSQL statements and
+ * Redis commands, from Switchyard's own /metrics counters), each server's peak RSS, and whether
+ * the performance goals (README, "Benchmark") are met.
  *   DATABASE_URL           only its server and credentials are used (default postgres://<OS user>@127.0.0.1:5432)
  *   REDIS_URL              default redis://127.0.0.1:6379
  *
  * Needs PostgreSQL and Redis. Everything it creates (a switchyard_bench_<random> database,
  * Redis keys under bench:<random>:) is removed again at the end, also when the run fails.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import {
@@ -30,6 +36,7 @@ import {
   hasExited,
   intSetting,
   machineInfo,
+  mib,
   migrateFreshDatabase,
   newBenchRun,
   pct,
@@ -37,6 +44,7 @@ import {
   printTable,
   REDIS_URL,
   request,
+  roundTripCounters,
   runBenchmark,
   startChild,
   startSwitchyardApi,
@@ -44,6 +52,7 @@ import {
   switchyardEnv,
   tail,
   waitUntil,
+  watchRss,
   type Child,
 } from './bench-lib.js';
 
@@ -77,23 +86,44 @@ interface LoadOutcome {
   serverCpu?: number;
   /** Share of one core this process (autocannon) used during the measured run. */
   loaderCpu: number;
+  /** The server's highest resident set size during the run (bytes; Linux only). */
+  peakRss?: number;
+  /** PostgreSQL statements and Redis commands per request (Switchyard only). */
+  roundTrips?: { db: number; redis: number };
 }
 
-async function load(label: string, url: string, headers: Record<string, string>, seconds: number, serverPid?: number): Promise<LoadOutcome> {
+interface Target {
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+  server: Child;
+  /** A new Idempotency-Key on every request. */
+  idempotencyKeys?: boolean;
+  /** Where Switchyard's /metrics is (round trips are counted there). */
+  metricsBase?: string;
+}
+
+async function load(t: Target, seconds: number): Promise<LoadOutcome> {
   let firstFailure: { status: number; body: string } | undefined;
+  const serverPid = t.server.proc.pid;
   const serverCpuBefore = cpuSecondsOf(serverPid);
+  const countersBefore = t.metricsBase ? await roundTripCounters(t.metricsBase) : undefined;
+  const rss = watchRss(serverPid);
   const loaderCpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = await autocannon({
-    url,
+    url: t.url,
     connections: CONNECTIONS,
     pipelining: 1,
     duration: seconds,
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...t.headers },
         body: INVOICE_BODY,
+        ...(t.idempotencyKeys
+          ? { setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, 'idempotency-key': randomUUID() } }) }
+          : {}),
         onResponse: (status: number, body: string) => {
           if ((status < 200 || status > 299) && !firstFailure) firstFailure = { status, body };
         },
@@ -103,10 +133,13 @@ async function load(label: string, url: string, headers: Record<string, string>,
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const loaderCpu = process.cpuUsage(loaderCpuBefore);
   const serverCpuAfter = cpuSecondsOf(serverPid);
+  rss.stop();
+  const countersAfter = t.metricsBase ? await roundTripCounters(t.metricsBase) : undefined;
   const statusCodes: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stats?.count ?? 0;
+  const answered = Math.max(1, result.requests.total);
   return {
-    label,
+    label: t.label,
     reqPerSec: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -118,23 +151,31 @@ async function load(label: string, url: string, headers: Record<string, string>,
     firstFailure,
     serverCpu: cpuShare(serverCpuBefore, serverCpuAfter, wall),
     loaderCpu: (loaderCpu.user + loaderCpu.system) / 1e6 / wall,
+    peakRss: rss.peak(),
+    ...(countersBefore && countersAfter
+      ? { roundTrips: { db: (countersAfter.db - countersBefore.db) / answered, redis: (countersAfter.redis - countersBefore.redis) / answered } }
+      : {}),
   };
 }
 
 /** Warm-up (not reported), then the measured run. */
-async function bench(label: string, url: string, headers: Record<string, string>, server: Child): Promise<{ warmup: LoadOutcome; measured: LoadOutcome }> {
-  console.log(`${label}: warming up ${WARMUP_SECONDS} s, then measuring ${SECONDS} s …`);
-  const warmup = await load(label, url, headers, WARMUP_SECONDS, server.proc.pid);
-  const measured = await load(label, url, headers, SECONDS, server.proc.pid);
-  if (hasExited(server)) throw new Error(`${server.name} died during the load test:\n${tail(server)}`);
+async function bench(t: Target): Promise<{ warmup: LoadOutcome; measured: LoadOutcome }> {
+  console.log(`${t.label}: warming up ${WARMUP_SECONDS} s, then measuring ${SECONDS} s …`);
+  const warmup = await load(t, WARMUP_SECONDS);
+  const measured = await load(t, SECONDS);
+  if (hasExited(t.server)) throw new Error(`${t.server.name} died during the load test:\n${tail(t.server)}`);
   return { warmup, measured };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Report
 
+/** The goals the README's "Benchmark" section sets for invoice create. */
+const GOALS = { ratio: 0.5, ratioWithKey: 0.4, p99Factor: 3, rssBytes: 200 * 2 ** 20 };
+
 function printReport(rows: LoadOutcome[], machine: string, pgVersion: string): void {
-  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'server CPU', 'loader CPU'];
+  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'PG stmts/req', 'Redis cmds/req', 'peak RSS', 'server CPU', 'loader CPU'];
+  const perRequest = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(2));
   const lines = rows.map((r) => [
     r.label,
     fmt(r.reqPerSec, 1),
@@ -143,24 +184,33 @@ function printReport(rows: LoadOutcome[], machine: string, pgVersion: string): v
     fmt(r.total),
     fmt(r.non2xx),
     fmt(r.errors),
+    perRequest(r.roundTrips?.db),
+    perRequest(r.roundTrips?.redis),
+    mib(r.peakRss),
     pct(r.serverCpu),
     pct(r.loaderCpu),
   ]);
   printTable(
     [
       `machine: ${machine}`,
-      `         ${pgVersion}, Redis at ${REDIS_URL}; server, database and autocannon share the machine`,
+      `         ${pgVersion}, Redis at ${REDIS_URL}; server, database and autocannon share the machine (load average before: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`,
       `load:    autocannon, ${CONNECTIONS} connections, pipelining 1, ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up`,
       `body:    ${INVOICE_BODY}`,
     ],
     header,
     lines,
   );
-  const [sy, base] = rows;
-  if (sy && base && base.reqPerSec > 0) {
-    console.log('');
-    console.log(`throughput Switchyard/baseline: ${(sy.reqPerSec / base.reqPerSec).toFixed(2)}x`);
-  }
+  const [sy, syKey, base] = rows;
+  if (!sy || !syKey || !base || base.reqPerSec <= 0) return;
+  const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');
+  const ratio = sy.reqPerSec / base.reqPerSec;
+  const ratioKey = syKey.reqPerSec / base.reqPerSec;
+  const rssPeak = Math.max(sy.peakRss ?? 0, syKey.peakRss ?? 0);
+  console.log('');
+  console.log(`throughput Switchyard/baseline:                  ${ratio.toFixed(2)}x  (goal >= ${GOALS.ratio}x: ${verdict(ratio >= GOALS.ratio)})`);
+  console.log(`p99 Switchyard/baseline:                         ${(sy.p99 / Math.max(1, base.p99)).toFixed(1)}x  (goal <= ${GOALS.p99Factor}x: ${verdict(sy.p99 <= GOALS.p99Factor * base.p99)})`);
+  console.log(`throughput with Idempotency-Key/baseline:        ${ratioKey.toFixed(2)}x  (goal >= ${GOALS.ratioWithKey}x: ${verdict(ratioKey >= GOALS.ratioWithKey)})`);
+  console.log(`Switchyard peak RSS:                             ${mib(rssPeak)}  (goal < ${mib(GOALS.rssBytes)}: ${verdict(rssPeak > 0 && rssPeak < GOALS.rssBytes)})`);
   console.log('(server CPU: share of one core used by the server process; 100% = one core busy)');
 }
 
@@ -190,7 +240,9 @@ async function main(): Promise<void> {
   const probe = await request('POST', `${syBase}/v1/invoices`, apiKey, INVOICE_BODY);
   if (probe.status !== 201) throw new Error(`Switchyard POST /v1/invoices answered ${probe.status} before the load test:\n${probe.text}`);
 
-  const sy = await bench('Switchyard', `${syBase}/v1/invoices`, { authorization: `Bearer ${apiKey}` }, switchyard);
+  const syTarget: Target = { label: 'Switchyard', url: `${syBase}/v1/invoices`, headers: { authorization: `Bearer ${apiKey}` }, server: switchyard, metricsBase: syBase };
+  const sy = await bench(syTarget);
+  const syKey = await bench({ ...syTarget, label: 'Switchyard + Idempotency-Key', idempotencyKeys: true });
   await stopChild(switchyard);
 
   // 4. Baseline: bare express + pg INSERT, same database, same load.
@@ -199,13 +251,13 @@ async function main(): Promise<void> {
   const baseline = startChild('baseline', [BASELINE_JS], { ...process.env, NODE_ENV: 'production', DATABASE_URL: run.dbUrl, PORT: String(basePort) });
   run.children.push(baseline);
   await waitUntil('the baseline server to answer POST /invoices = 201', baseline, 30_000, async () => (await request('POST', `${baseUrl}/invoices`, undefined, INVOICE_BODY)).status === 201);
-  const base = await bench('baseline', `${baseUrl}/invoices`, {}, baseline);
+  const base = await bench({ label: 'baseline', url: `${baseUrl}/invoices`, headers: {}, server: baseline });
   await stopChild(baseline);
 
   // 5. Report; any non-2xx answer or socket error makes the run fail.
-  printReport([sy.measured, base.measured], machine, pgVersion);
+  printReport([sy.measured, syKey.measured, base.measured], machine, pgVersion);
   const problems: string[] = [];
-  for (const [phase, r] of [['warm-up', sy.warmup], ['measured', sy.measured], ['warm-up', base.warmup], ['measured', base.measured]] as const) {
+  for (const [phase, r] of [['warm-up', sy.warmup], ['measured', sy.measured], ['warm-up', syKey.warmup], ['measured', syKey.measured], ['warm-up', base.warmup], ['measured', base.measured]] as const) {
     if (r.non2xx === 0 && r.errors === 0) continue;
     let line = `${r.label} ${phase}: ${r.non2xx} non-2xx answer(s), ${r.errors} socket error(s) (${r.timeouts} timeouts); status codes ${JSON.stringify(r.statusCodes)}`;
     if (r.firstFailure) line += `\n  first failing answer: ${r.firstFailure.status} ${r.firstFailure.body}`;

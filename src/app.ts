@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Document } from 'openapi-backend';
 import type { Core } from './wiring.js';
 import { ApiError, isProblem, sendProblem } from './http/problem.js';
 import { bodyParserError, jsonBody } from './http/json-body.js';
 import { checkRequestUrl } from './http/request-url.js';
+import { requestLogging } from './http/request-log.js';
 import { createOpenApiRouter, loadOpenApiDocument } from './http/openapi.js';
 import { invoiceHandlers } from './api/invoices.js';
 import { connectorHandlers } from './api/connectors.js';
@@ -22,8 +21,6 @@ import { gatewayAccountHandlers } from './api/gateway-accounts.js';
 import { upstreamWebhookHandlers } from './api/upstream-webhooks.js';
 import type { Handlers } from './api/handler.js';
 import { metricsAuthorized } from './security/metrics-token.js';
-
-const REQUEST_ID = /^[\w.-]{1,128}$/;
 
 /** Builds the HTTP app: helmet, logging, metrics, body parsing, docs, then openapi-backend for every API route. */
 export async function createApp(core: Core, document: Document = loadOpenApiDocument()) {
@@ -73,18 +70,9 @@ export async function createApp(core: Core, document: Document = loadOpenApiDocu
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : `req_${randomUUID().replaceAll('-', '')}`;
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-    }),
-  );
+  app.use(requestLogging(app, logger));
+  // ETags for API answers would cost a SHA-1 of every body; no client here revalidates them.
+  app.set('etag', false);
   app.use(helmet());
   app.use((req: Request, res: Response, next: NextFunction) => {
     const end = metrics.httpRequestDuration.startTimer();

@@ -103,7 +103,7 @@ describe('the image', () => {
     }
   });
 
-  it('ships no benchmark or test-emulator code: the build compiles src/ and migrations/ only, and they import nothing else', () => {
+  it('ships no benchmark, test-emulator, client or example code: the build compiles src/ and migrations/ only, and they import nothing else', () => {
     expect((JSON.parse(read('tsconfig.build.json')) as { include: string[] }).include.sort()).toEqual(['migrations', 'src']);
     const files = ['src', 'migrations'].flatMap((dir) =>
       (readdirSync(path.join(root, dir), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => path.join(root, dir, f)),
@@ -115,7 +115,7 @@ describe('the image', () => {
       }
     }
     const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
-    for (const dir of ['test', 'bench', 'scripts']) expect(ignored, `.dockerignore must leave out ${dir}/`).toContain(dir);
+    for (const dir of ['test', 'bench', 'scripts', 'sdk', 'examples']) expect(ignored, `.dockerignore must leave out ${dir}/`).toContain(dir);
   });
 
   it('the benchmarks and the emulators build with their own config, so their commands keep working', () => {

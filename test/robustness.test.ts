@@ -22,12 +22,14 @@ describe('logs never carry credentials', () => {
   });
   afterAll(() => h?.close());
 
-  it('redacts Authorization headers, API key secrets and operator tokens', async () => {
+  it('request lines carry no headers, and no API key secret or operator token appears anywhere', async () => {
     const shop = await h.createTenant('Logged shop');
     await h.client.get('/v1/invoices', { auth: shop.testKey });
     await h.client.get('/v1/invoices', { auth: 'sy_test_' + 'A'.repeat(43) });
     const log = lines.join('\n');
-    expect(log).toContain('"authorization":"[redacted]"');
+    // Each request is logged (debug level here) by method, path, status and duration only.
+    expect(log).toMatch(/"req":\{"id":"req_[0-9a-f]{32}","method":"GET","url":"\/v1\/invoices"\},"res":\{"statusCode":401\}/);
+    expect(log).not.toMatch(/authorization/i);
     expect(log).not.toContain(shop.testKey);
     expect(log).not.toContain(shop.liveKey);
     expect(log).not.toContain(h.operatorToken);

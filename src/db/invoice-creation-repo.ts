@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DbOrTx } from './knex.js';
 import { newId } from '../domain/ids.js';
 import { invoiceToDb, type InvoiceRow } from './invoices-repo.js';
@@ -39,6 +40,21 @@ const KEY_IS_LIVE = `EXISTS (SELECT 1 FROM api_keys k JOIN tenants t ON t.id = k
 const INVOICE_WRITTEN = 'EXISTS (SELECT 1 FROM inv)';
 /** With an Idempotency-Key: this request still holds the key (locked, so a retry taking it over waits for this statement). */
 const CLAIM_HELD = 'EXISTS (SELECT 1 FROM claim)';
+
+/**
+ * The statement has a handful of shapes (with or without an Idempotency-Key, an upstream row, a
+ * connector's own row), each sent as a named prepared statement: after its first use on a
+ * connection PostgreSQL neither receives its text again nor parses and plans it anew.
+ */
+const preparedNames = new Map<string, string>();
+function preparedName(sql: string): string {
+  let name = preparedNames.get(sql);
+  if (name === undefined) {
+    name = `invoice_create_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+    preparedNames.set(sql, name);
+  }
+  return name;
+}
 
 /** What became of the statement: written, or nothing because the key was revoked or the Idempotency-Key's claim was lost. */
 export type CreationOutcome = 'written' | 'key_revoked' | 'claim_lost';
@@ -101,10 +117,8 @@ export async function insertCreatedInvoice(db: DbOrTx, c: InvoiceCreation): Prom
       bindings: [status, JSON.stringify(sealedBody), scope.tenant_id, scope.livemode, scope.key, token],
     });
   }
-  const result = await db.raw(
-    `WITH ${parts.map((p) => p.sql).join(',\n')}\nSELECT ${INVOICE_WRITTEN} AS written, ${c.idempotency ? CLAIM_HELD : 'TRUE'} AS claim_held`,
-    parts.flatMap((p) => p.bindings) as never,
-  );
+  const sql = `WITH ${parts.map((p) => p.sql).join(',\n')}\nSELECT ${INVOICE_WRITTEN} AS written, ${c.idempotency ? CLAIM_HELD : 'TRUE'} AS claim_held`;
+  const result = await db.raw(sql, parts.flatMap((p) => p.bindings) as never).options({ name: preparedName(sql) });
   const [row] = (result as { rows: Array<{ written: boolean; claim_held: boolean }> }).rows;
   return row!.written ? 'written' : row!.claim_held ? 'key_revoked' : 'claim_lost';
 }

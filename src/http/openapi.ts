@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { load as loadYaml } from 'js-yaml';
-import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
+import { OpenAPIBackend, OpenAPIValidator, type Context, type Document } from 'openapi-backend';
 import type { Request, Response } from 'express';
 import addFormats from 'ajv-formats';
 import formats from 'ajv-formats/dist/formats.js';
@@ -56,17 +56,22 @@ export async function createOpenApiRouter(opts: {
   handlers: Record<string, OperationHandler>;
   security: Record<string, (c: Context, req: Request, res: Response) => Promise<unknown>>;
 }): Promise<OpenAPIBackend> {
+  // The gateway account create body is one schema per connector, chosen by `connector`: ajv then
+  // checks only that connector's schema and reports its errors, not every variant's.
+  // `verbose`: each error brings its schema (example, description, enum) for a message that says what is allowed.
+  const ajvOpts = { discriminator: true, verbose: true };
   const api = new OpenAPIBackend({
     definition: opts.document,
     strict: true,
     quick: false,
+    // Its own validator would also compile a validator for every response of every operation,
+    // which the app never uses (the tests check answers with their own): seconds of start-up
+    // and tens of MB of heap. Requests are validated by the one installed below.
+    validate: false,
     coerceTypes: true,
     ignoreTrailingSlashes: false,
     customizeAjv: withFormats,
-    // The gateway account create body is one schema per connector, chosen by `connector`: ajv then
-    // checks only that connector's schema and reports its errors, not every variant's.
-    // `verbose`: each error brings its schema (example, description, enum) for a message that says what is allowed.
-    ajvOpts: { discriminator: true, verbose: true },
+    ajvOpts,
   });
   api.register(opts.handlers as never);
   for (const [name, handler] of Object.entries(opts.security)) api.registerSecurityHandler(name, handler as never);
@@ -100,5 +105,9 @@ export async function createOpenApiRouter(opts: {
   });
   await api.init();
   cacheRouteTable(api);
+  api.validator = new OpenAPIValidator({ definition: api.definition, ajvOpts, customizeAjv: withFormats, router: api.router, lazyCompileValidators: true, coerceTypes: true });
+  // Every request validator up front, so that no request waits for a compilation.
+  api.validator.preCompileRequestValidators();
+  api.validate = true;
   return api;
 }
