@@ -577,7 +577,7 @@ async function main(): Promise<void> {
     FROM unnest($1::text[], $3::text[]) AS t(id, data)`;
   const syState = async (ids: string[]) => {
     const ev = await db.query<{ total: string; unrelayed: string }>(
-      'SELECT count(*) AS total, count(*) FILTER (WHERE relayed_at IS NULL) AS unrelayed FROM events WHERE id = ANY($1)',
+      'SELECT count(*) AS total, count(o.event_id) AS unrelayed FROM events e LEFT JOIN event_outbox o ON o.event_id = e.id WHERE e.id = ANY($1)',
       [ids],
     );
     const del = await db.query<{ status: string; n: string; attempts: string; max_attempts: number }>(
@@ -630,7 +630,7 @@ async function main(): Promise<void> {
   };
   type TableStats = { relname: string; n_tup_ins: string; n_tup_upd: string; n_tup_hot_upd: string; n_tup_del: string };
   const tableStats = async () =>
-    (await db.query<TableStats>(`SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del FROM pg_stat_user_tables WHERE relname IN ('events', 'deliveries') ORDER BY relname`)).rows;
+    (await db.query<TableStats>(`SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del FROM pg_stat_user_tables WHERE relname IN ('events', 'event_outbox', 'deliveries') ORDER BY relname`)).rows;
   const statsBefore = await tableStats();
   console.log(`Switchyard: warming up with ${WARMUP} events …`);
   await warmUp(syTarget, receiver.child, gatewayAccountId);

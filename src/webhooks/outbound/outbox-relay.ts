@@ -1,14 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/knex.js';
-import { deliveriesRepo, type DeliveryRow } from '../../db/deliveries-repo.js';
-import { webhookEndpointsRepo, type WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
-import { eventsRepo } from '../../db/events-repo.js';
+import { deliveriesRepo } from '../../db/deliveries-repo.js';
+import { outboxRepo } from '../../db/outbox-repo.js';
 import type { Metrics } from '../../metrics.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { outboxChannel } from './outbox-wake.js';
 
-const BATCH = 200;
+/** Events per relay statement. */
+const BATCH = 500;
 
 export interface OutboxRelay {
   /** Turns every committed, not yet relayed event into deliveries; returns how many events. */
@@ -28,24 +28,12 @@ export function startOutboxRelay(deps: { db: Db; redis: Redis; keyPrefix: string
   let running: Promise<number> | undefined;
   let again = false;
 
+  /** One statement (claim, fan out, insert the deliveries), then one addBulk. */
   async function relayBatch(): Promise<number> {
-    const created = await db.transaction(async (trx) => {
-      const events = await eventsRepo.lockUnrelayed(trx, BATCH);
-      if (!events.length) return { count: 0, deliveries: [] as Array<Pick<DeliveryRow, 'id' | 'event_id' | 'endpoint_id'>> };
-      const subscribers = new Map<string, Promise<WebhookEndpointRow[]>>();
-      const rows = [];
-      for (const event of events) {
-        const key = `${event.tenant_id}:${event.livemode}:${event.type}`;
-        if (!subscribers.has(key)) subscribers.set(key, webhookEndpointsRepo.listSubscribed(trx, event.tenant_id, event.livemode, event.type));
-        for (const endpoint of await subscribers.get(key)!) rows.push({ event_id: event.id, endpoint_id: endpoint.id, tenant_id: event.tenant_id, origin: 'relay' as const });
-      }
-      const deliveries = await deliveriesRepo.insertMany(trx, rows);
-      await eventsRepo.markRelayed(trx, events.map((e) => e.id));
-      return { count: events.length, deliveries };
-    });
+    const relayed = await outboxRepo.relayBatch(db, BATCH);
     // After commit: a crash here leaves committed pending deliveries, which the sweeper queues.
-    await deliveryQueue.enqueueMany(created.deliveries.map((d) => ({ deliveryId: d.id, eventId: d.event_id, endpointId: d.endpoint_id, attempt: 1 })));
-    return created.count;
+    await deliveryQueue.enqueueMany(relayed.deliveries.map((d) => ({ deliveryId: d.id, eventId: d.event_id, endpointId: d.endpoint_id, attempt: 1 })));
+    return relayed.events;
   }
 
   async function drainLoop(): Promise<number> {
