@@ -20,7 +20,7 @@
  *   BENCH_WARMUP_EVENTS    unreported events through each target first; also proves it is up (default 200)
  *   BENCH_TIMEOUT_SECONDS  deadline for all events of a phase to arrive, per target (default 300)
  *   BENCH_CPU_PROF         a directory: run the Switchyard worker with --cpu-prof into it
- *   BENCH_NODE_OPTIONS     extra node flags for both workers (e.g. V8 heap flags), split on spaces
+ *   BENCH_NODE_OPTIONS     extra node flags for the Switchyard worker (e.g. V8 heap flags), split on spaces
  *   DATABASE_URL           only its server and credentials are used (default postgres://<OS user>@127.0.0.1:5432)
  *   REDIS_URL              default redis://127.0.0.1:6379
  *
@@ -528,7 +528,7 @@ async function main(): Promise<void> {
   run.closers.push(() => baseQueue.close());
   const baseWorker = startChild(
     'baseline worker',
-    [...NODE_FLAGS, '--import', REDIS_COUNTER_JS, SELF_JS, 'baseline-worker'],
+    ['--import', REDIS_COUNTER_JS, SELF_JS, 'baseline-worker'],
     { ...process.env, NODE_ENV: 'production', REDIS_URL, BASE_PREFIX, RECEIVER_URL: `${receiver.url}/baseline`, CONCURRENCY: String(CONCURRENCY) },
     true,
   );
@@ -634,7 +634,7 @@ async function main(): Promise<void> {
   const statsBefore = await tableStats();
   console.log(`Switchyard: warming up with ${WARMUP} events …`);
   await warmUp(syTarget, receiver.child, gatewayAccountId);
-  type Lag = { p50: number; p99: number; last_relayed: Date; last_event: Date };
+  type Lag = { p50: number; p99: number; last_relayed: Date; last_event: Date; attempt_p50: number; attempt_p99: number };
   const syChecks: Array<{ phase: Phase; state: Awaited<ReturnType<typeof syState>>; lag: Lag }> = [];
   for (const [i, phase] of PHASES.entries()) {
     const events = makeEvents(phase.events, gatewayAccountId);
@@ -643,8 +643,10 @@ async function main(): Promise<void> {
     const lag = await db.query<Lag>(
       `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d.created_at - e.created_at) * 1000) AS p50,
               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM d.created_at - e.created_at) * 1000) AS p99,
-              max(d.created_at) AS last_relayed, max(e.created_at) AS last_event
-       FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.id = ANY($1)`,
+              max(d.created_at) AS last_relayed, max(e.created_at) AS last_event,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.attempted_at - d.created_at) * 1000) AS attempt_p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM a.attempted_at - d.created_at) * 1000) AS attempt_p99
+       FROM deliveries d JOIN events e ON e.id = d.event_id JOIN delivery_attempts a ON a.delivery_id = d.id WHERE e.id = ANY($1)`,
       [ids],
     );
     syChecks.push({ phase, state: await syState(ids), lag: lag.rows[0]! });
@@ -666,11 +668,11 @@ async function main(): Promise<void> {
     `machine: ${machine}`,
     `         load average before the run ${loadBefore}, after ${os.loadavg().map((n) => n.toFixed(2)).join(' ')} (other processes on the machine skew the figures)`,
     `         PostgreSQL ${versionRows[0]?.server_version ?? '?'}, Redis ${redisVersion}; workers, receiver, database, Redis and this process share the machine`,
-    `run:     ${PHASES.map(phaseWords).join(', then ')}, per target; delivery concurrency ${CONCURRENCY}; ${WARMUP} warm-up events each${NODE_FLAGS.length ? `; worker node flags ${NODE_FLAGS.join(' ')}` : ''}`,
+    `run:     ${PHASES.map(phaseWords).join(', then ')}, per target; delivery concurrency ${CONCURRENCY}; ${WARMUP} warm-up events each${NODE_FLAGS.length ? `; Switchyard worker node flags ${NODE_FLAGS.join(' ')}` : ''}`,
     `payload: invoice.created, data ~${Math.round(dataBytes)} B, webhook body ~${Math.round(bodyBytes)} B; endpoint ${String(endpoint.id)}`,
     ...syChecks.map(
       (c) =>
-        `Switchyard relay, ${c.phase.name}: delivery row created p50 ${fmt(c.lag.p50, 1)} ms / p99 ${fmt(c.lag.p99, 1)} ms after its event row; all relayed ${fmt((c.lag.last_relayed.getTime() - c.lag.last_event.getTime()) / 1000, 2)} s after the last event`,
+        `Switchyard, ${c.phase.name}: delivery row created p50 ${fmt(c.lag.p50, 1)} / p99 ${fmt(c.lag.p99, 1)} ms after its event row (all relayed ${fmt((c.lag.last_relayed.getTime() - c.lag.last_event.getTime()) / 1000, 2)} s after the last event); attempt recorded p50 ${fmt(c.lag.attempt_p50, 1)} / p99 ${fmt(c.lag.attempt_p99, 1)} ms after the delivery row`,
     ),
     `Switchyard row writes over its whole run (warm-up included): ${tableLines.join('; ')}`,
   ]);
