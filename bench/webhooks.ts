@@ -236,6 +236,8 @@ interface Target {
   settle(ids: string[]): Promise<void>;
   /** PostgreSQL statements the worker has sent so far (0 for the baseline). */
   statements(): Promise<number>;
+  /** Where the worker's memory is now (Switchyard only: from its /metrics). */
+  memory?(): Promise<string>;
   /** Counts from the target's own bookkeeping, for the failure message on a timeout. */
   diagnose(ids: string[]): Promise<string>;
 }
@@ -261,6 +263,7 @@ interface Outcome {
   workerCpu?: number;
   receiverCpu?: number;
   peakRss?: number;
+  memory?: string;
   /** Per delivery. */
   statements: number;
   redisCommands: number;
@@ -350,6 +353,7 @@ async function measure(target: Target, receiver: Child, phase: Phase, events: Be
   rss.stop();
   const statementsAfter = await target.statements();
   const redisAfter = await redisCount(target.worker);
+  const memory = await target.memory?.();
   if (last) await stopChild(target.worker);
   const dump = await ask<ReceiverDump>(receiver, 'dump', 60_000);
 
@@ -392,6 +396,7 @@ async function measure(target: Target, receiver: Child, phase: Phase, events: Be
     workerCpu: cpuShare(workerCpuBefore, workerCpuAfter, cpuWall),
     receiverCpu: cpuShare(receiverCpuBefore, receiverCpuAfter, cpuWall),
     peakRss: rss.peak(),
+    memory,
     statements: (statementsAfter - statementsBefore) / events.length,
     redisCommands: (redisAfter.commands - redisBefore.commands) / events.length,
     redisRoundTrips: (redisAfter.roundTrips - redisBefore.roundTrips) / events.length,
@@ -624,6 +629,13 @@ async function main(): Promise<void> {
       }
     },
     statements: async () => (await roundTripCounters(workerBase, metricsToken)).db,
+    async memory() {
+      const res = await fetch(`${workerBase}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+      const text = await res.text();
+      const read = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+      const heapUsed = read('nodejs_heap_size_used_bytes');
+      return `RSS ${mib(read('process_resident_memory_bytes'))}: V8 heap ${mib(read('nodejs_heap_size_total_bytes'))} (${mib(heapUsed)} used), external ${mib(read('nodejs_external_memory_bytes'))}`;
+    },
     async diagnose(ids) {
       return `${describeState(await syState(ids))}\nSwitchyard delivery queue: ${JSON.stringify(await syQueue.getJobCounts('waiting', 'active', 'delayed', 'failed'))}`;
     },
@@ -675,6 +687,7 @@ async function main(): Promise<void> {
         `Switchyard, ${c.phase.name}: delivery row created p50 ${fmt(c.lag.p50, 1)} / p99 ${fmt(c.lag.p99, 1)} ms after its event row (all relayed ${fmt((c.lag.last_relayed.getTime() - c.lag.last_event.getTime()) / 1000, 2)} s after the last event); attempt recorded p50 ${fmt(c.lag.attempt_p50, 1)} / p99 ${fmt(c.lag.attempt_p99, 1)} ms after the delivery row`,
     ),
     `Switchyard row writes over its whole run (warm-up included): ${tableLines.join('; ')}`,
+    ...results.filter((r) => r.memory).map((r) => `Switchyard worker memory after the ${r.phase.name} phase: ${r.memory}`),
   ]);
   printGoals(results);
   if (CPU_PROF_DIR) console.log(`\nSwitchyard worker CPU profile written to ${CPU_PROF_DIR}`);
