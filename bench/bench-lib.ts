@@ -25,6 +25,13 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 export const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 
+/**
+ * The node flags every Switchyard process starts with, as in the Dockerfile's ENTRYPOINT and
+ * `npm start`: a 128 MB old generation makes V8 collect before it grows the heap (its default lets
+ * a busy worker's RSS reach 250 MB of mostly garbage; the live heap is ~40 MB).
+ */
+export const SWITCHYARD_NODE_FLAGS = ['--max-old-space-size=128'];
+
 /** Node flags that write a CPU profile of a child into `dir`; none without one. */
 export const cpuProfArgs = (dir: string | undefined): string[] => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
 
@@ -336,14 +343,14 @@ export async function mustCreate(what: string, url: string, token: string, body:
   return JSON.parse(res.text) as Record<string, unknown>;
 }
 
-/** Starts `node main.js api` on a free port (tracked for cleanup) and waits until GET /readyz answers 200. */
+/** Starts `node <SWITCHYARD_NODE_FLAGS> main.js api` on a free port (tracked for cleanup) and waits until GET /readyz answers 200. */
 export async function startSwitchyardApi(
   run: BenchRun,
   opts: { name: string; label: string; env: NodeJS.ProcessEnv; nodeArgs?: string[] },
 ): Promise<{ child: Child; base: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = startChild(opts.name, [...(opts.nodeArgs ?? []), MAIN_JS, 'api'], { ...opts.env, PORT: String(port) });
+  const child = startChild(opts.name, [...SWITCHYARD_NODE_FLAGS, ...(opts.nodeArgs ?? []), MAIN_JS, 'api'], { ...opts.env, PORT: String(port) });
   run.children.push(child);
   await waitUntil(`${opts.label} GET /readyz = 200`, child, 30_000, async () => (await request('GET', `${base}/readyz`, undefined)).status === 200);
   return { child, base };

@@ -20,7 +20,7 @@
  *   BENCH_WARMUP_EVENTS    unreported events through each target first; also proves it is up (default 200)
  *   BENCH_TIMEOUT_SECONDS  deadline for all events of a phase to arrive, per target (default 300)
  *   BENCH_CPU_PROF         a directory: run the Switchyard worker with --cpu-prof into it
- *   BENCH_NODE_OPTIONS     extra node flags for the Switchyard worker (e.g. V8 heap flags), split on spaces
+ *   BENCH_NODE_OPTIONS     more node flags for the Switchyard worker, after SWITCHYARD_NODE_FLAGS (bench-lib.ts), split on spaces
  *   DATABASE_URL           only its server and credentials are used (default postgres://<OS user>@127.0.0.1:5432)
  *   REDIS_URL              default redis://127.0.0.1:6379
  *
@@ -79,6 +79,7 @@ import {
   startChild,
   startSwitchyardApi,
   stopChild,
+  SWITCHYARD_NODE_FLAGS,
   switchyardEnv,
   tail,
   waitUntil,
@@ -570,7 +571,7 @@ async function main(): Promise<void> {
   const workerBase = `http://127.0.0.1:${workerPort}`;
   const syWorker = startChild(
     'switchyard worker',
-    [...NODE_FLAGS, '--import', REDIS_COUNTER_JS, ...cpuProfArgs(CPU_PROF_DIR), MAIN_JS, 'worker'],
+    [...SWITCHYARD_NODE_FLAGS, ...NODE_FLAGS, '--import', REDIS_COUNTER_JS, ...cpuProfArgs(CPU_PROF_DIR), MAIN_JS, 'worker'],
     { ...syEnv, PORT: String(workerPort) },
     true,
   );
@@ -680,7 +681,7 @@ async function main(): Promise<void> {
     `machine: ${machine}`,
     `         load average before the run ${loadBefore}, after ${os.loadavg().map((n) => n.toFixed(2)).join(' ')} (other processes on the machine skew the figures)`,
     `         PostgreSQL ${versionRows[0]?.server_version ?? '?'}, Redis ${redisVersion}; workers, receiver, database, Redis and this process share the machine`,
-    `run:     ${PHASES.map(phaseWords).join(', then ')}, per target; delivery concurrency ${CONCURRENCY}; ${WARMUP} warm-up events each${NODE_FLAGS.length ? `; Switchyard worker node flags ${NODE_FLAGS.join(' ')}` : ''}`,
+    `run:     ${PHASES.map(phaseWords).join(', then ')}, per target; delivery concurrency ${CONCURRENCY}; ${WARMUP} warm-up events each; Switchyard worker node flags ${[...SWITCHYARD_NODE_FLAGS, ...NODE_FLAGS].join(' ')}`,
     `payload: invoice.created, data ~${Math.round(dataBytes)} B, webhook body ~${Math.round(bodyBytes)} B; endpoint ${String(endpoint.id)}`,
     ...syChecks.map(
       (c) =>
