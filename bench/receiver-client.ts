@@ -1,6 +1,7 @@
 /**
  * Driving bench/webhook-receiver.ts (a child process with an IPC channel) from a benchmark:
- * start it, then ask it to reset, count or dump what it received.
+ * start it, then ask it to reset, count or dump what it received. A worker preloaded with
+ * bench/redis-counter.ts answers `redis-count` the same way.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,7 @@ export interface ReceiverDump {
 }
 
 let askSeq = 0;
-export function ask<T>(c: Child, cmd: 'reset' | 'count' | 'dump', timeoutMs = 15_000): Promise<T> {
+export function ask<T>(c: Child, cmd: 'reset' | 'count' | 'dump' | 'redis-count', timeoutMs = 15_000): Promise<T> {
   const seq = ++askSeq;
   return new Promise<T>((resolve, reject) => {
     const onMessage = (m: { seq?: number }) => {

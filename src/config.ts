@@ -114,7 +114,7 @@ export interface Config {
     /** Hosts and CIDR ranges tenant URLs may reach even though they are not public. */
     allowedHosts: string[];
     concurrency: number;
-    /** Outbox relay poll, in case a LISTEN/NOTIFY wake-up is missed. */
+    /** Outbox relay poll, in case a wake-up (Redis, after each commit) is lost. */
     outboxPollMs: number;
     /** How often deliveries due but absent from the queue (Redis was down, a job was lost) are re-enqueued. */
     sweepMs: number;

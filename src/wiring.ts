@@ -22,6 +22,7 @@ import { createGatewayAccountService } from './gateway-accounts/gateway-account-
 import { createCircuitBreaker } from './routing/circuit-breaker.js';
 import { createSharedCache } from './security/shared-cache.js';
 import { createEndpointCache, type CachedEndpoint } from './webhooks/outbound/endpoint-cache.js';
+import { createOutboxWake } from './webhooks/outbound/outbox-wake.js';
 import type { ApiKeyWithTenant } from './db/api-keys-repo.js';
 import type { GatewayAccountRow } from './db/gateway-accounts-repo.js';
 
@@ -53,7 +54,9 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
   const keyCache = createSharedCache<ApiKeyWithTenant>(redis, { name: 'api-keys', keyPrefix: config.queuePrefix, ttlMs: 30_000, max: 10_000, logger });
   const accountsCache = createSharedCache<{ rows: GatewayAccountRow[] }>(redis, { name: 'gateway-accounts', keyPrefix: config.queuePrefix, ttlMs: 30_000, max: 10_000, logger });
   const breaker = createCircuitBreaker(redis, { keyPrefix: config.queuePrefix, ...config.circuitBreaker, logger });
-  const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl, breaker, accountsCache });
+  // Writers of events wake the outbox relays by Redis pub/sub after their commit; the relays also poll.
+  const outboxWake = createOutboxWake(redis, { keyPrefix: config.queuePrefix, logger });
+  const invoices = createInvoiceService({ db, connectors, secretBox, metrics, logger, publicBaseUrl: config.publicBaseUrl, breaker, accountsCache, outboxWake });
   const deliveryQueue = createDeliveryQueue(config, logger);
   // The delivery worker's endpoints, secrets opened; any change to one drops it in every process.
   const endpointsCache = createSharedCache<CachedEndpoint>(redis, { name: 'webhook-endpoints', keyPrefix: config.queuePrefix, ttlMs: 30_000, max: 10_000, logger });
@@ -85,6 +88,7 @@ export function createCore(config: Config, logger: Logger, overrides: { db?: Db;
     checkout,
     deliveryQueue,
     endpointCache,
+    outboxWake,
     upstreamWebhookQueue,
     ingress: createWebhookIngress({ db, connectors, secretBox, publicBaseUrl: config.publicBaseUrl, upstreamWebhookQueue, logger }),
     breaker,

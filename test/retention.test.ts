@@ -66,7 +66,7 @@ async function eventKey(ageDays: number): Promise<string> {
 
 /** A delivery in `status` with one attempt made `ageDays` ago; resolves the delivery id. */
 async function deliveryWithAttempt(ageDays: number, status: 'pending' | 'succeeded' | 'failed'): Promise<string> {
-  const event = await eventsRepo.insert(h.core.db, { tenant_id: shop.id, livemode: false, type: 'invoice.created', invoice_id: null, data: {}, relayed_at: new Date() });
+  const event = await eventsRepo.insert(h.core.db, { tenant_id: shop.id, livemode: false, type: 'invoice.created', invoice_id: null, data: {} }, { relay: false });
   const [delivery] = await deliveriesRepo.insertMany(h.core.db, [{ event_id: event.id, endpoint_id: endpointId, tenant_id: shop.id, origin: 'relay' }]);
   await deliveriesRepo.update(h.core.db, delivery!.id, { status, attempts: 1 });
   await deliveriesRepo.recordAttempt(h.core.db, {

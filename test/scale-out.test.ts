@@ -159,7 +159,7 @@ async function workload(name: string) {
       const statuses = await db('invoices').where({ tenant_id: t.tenantId }).select('status');
       expect(statuses.filter((s) => s.status === 'pending' || s.status === 'processing')).toEqual([]);
       expect(await db('upstream_webhooks').where({ verified: true }).whereNull('processed_at')).toEqual([]);
-      expect(await db('events').where({ tenant_id: t.tenantId }).whereNull('relayed_at')).toEqual([]);
+      expect(await db('event_outbox').join('events', 'events.id', 'event_outbox.event_id').where({ 'events.tenant_id': t.tenantId })).toEqual([]);
       expect(await db('deliveries').where({ tenant_id: t.tenantId, status: 'pending' })).toEqual([]);
       const events = await db('events').where({ tenant_id: t.tenantId }).count('* as n');
       expect(new Set(receiver.on(t.path).map((r) => r.headers['webhook-id'])).size).toBe(Number(events[0]!.n));

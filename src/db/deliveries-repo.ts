@@ -32,6 +32,15 @@ export interface DeliveryAttemptRow {
   response_body: string | null;
 }
 
+/** What the worker reads before an attempt: the delivery's state and its event. */
+export interface DeliveryWithEvent {
+  delivery: Pick<DeliveryRow, 'id' | 'status' | 'attempts' | 'endpoint_id'>;
+  event: EventRow;
+}
+
+/** One attempt to record: its outcome and the delivery's next state. */
+export type AttemptOutcome = Omit<DeliveryAttemptRow, 'id' | 'attempted_at' | 'event_id' | 'endpoint_id'> & { next: { status: DeliveryStatus; at: Date | null } };
+
 export const deliveriesRepo = {
   /** Relay deliveries are unique per event and endpoint: a second relay pass adds nothing. */
   insertMany: async (db: DbOrTx, rows: Array<Pick<DeliveryRow, 'event_id' | 'endpoint_id' | 'tenant_id' | 'origin'>>): Promise<DeliveryRow[]> => {
@@ -43,18 +52,19 @@ export const deliveriesRepo = {
       .returning('*')) as DeliveryRow[];
   },
   find: async (db: DbOrTx, id: string): Promise<DeliveryRow | undefined> => db('deliveries').where({ id }).first(),
-  /** A delivery's state and its event, in one read (the worker's only one per attempt). */
-  findWithEvent: async (db: DbOrTx, id: string): Promise<{ delivery: Pick<DeliveryRow, 'id' | 'status' | 'attempts' | 'endpoint_id'>; event: EventRow } | undefined> => {
-    const result = (await db.raw(
-      `SELECT d.status AS d_status, d.attempts AS d_attempts, d.endpoint_id AS d_endpoint_id, e.*
-         FROM deliveries d JOIN events e ON e.id = d.event_id
-        WHERE d.id = ?`,
-      [id],
-    )) as { rows: Array<EventRow & { d_status: DeliveryStatus; d_attempts: number; d_endpoint_id: string }> };
-    const row = result.rows[0];
-    if (!row) return undefined;
-    const { d_status, d_attempts, d_endpoint_id, ...event } = row;
-    return { delivery: { id, status: d_status, attempts: d_attempts, endpoint_id: d_endpoint_id }, event };
+  /** Many deliveries' state with their events in one read (the worker batches its jobs' reads); keyed by delivery id. */
+  findManyWithEvents: async (db: DbOrTx, ids: string[]): Promise<Map<string, DeliveryWithEvent>> => {
+    const result = (await db
+      .raw(
+        `SELECT d.id AS d_id, d.status AS d_status, d.attempts AS d_attempts, d.endpoint_id AS d_endpoint_id, e.*
+           FROM deliveries d JOIN events e ON e.id = d.event_id
+          WHERE d.id = ANY(?::text[])`,
+        [ids],
+      )
+      .options({ name: 'sy_deliveries_with_events' })) as { rows: Array<EventRow & { d_id: string; d_status: DeliveryStatus; d_attempts: number; d_endpoint_id: string }> };
+    return new Map(
+      result.rows.map(({ d_id, d_status, d_attempts, d_endpoint_id, ...event }) => [d_id, { delivery: { id: d_id, status: d_status, attempts: d_attempts, endpoint_id: d_endpoint_id }, event }]),
+    );
   },
   listForEvent: async (db: DbOrTx, eventId: string): Promise<Array<DeliveryRow & { endpoint_url: string }>> =>
     db('deliveries')
@@ -87,50 +97,59 @@ export const deliveriesRepo = {
     await db('delivery_attempts').insert(row);
   },
   /**
-   * One statement for one attempt: counts it on the delivery and sets its next state (unless another
-   * runner already moved it past that attempt), logs the attempt, and keeps the endpoint's failure
-   * streak (a success ends it; a failure starts one unless one is running; the row is written only
-   * when that changes it). Resolves whether this call recorded it and, after a failure, when the
+   * Records attempts in one statement (the worker batches its jobs' records): each one counts on its
+   * delivery and sets the delivery's next state, unless another runner already moved it past that
+   * attempt (of two entries for the same attempt, one is recorded); each recorded one is logged; and
+   * each endpoint's failure streak follows the batch's outcomes in order (a success ends it, a
+   * failure starts one unless one is running; the row is written only when that changes it).
+   * Resolves, per attempt in order, whether it was recorded and, after a failure, when its
    * endpoint's streak began.
    */
-  recordOutcome: async (
-    db: DbOrTx,
-    a: Omit<DeliveryAttemptRow, 'id' | 'attempted_at' | 'event_id' | 'endpoint_id'> & { next: { status: DeliveryStatus; at: Date | null } },
-  ): Promise<{ recorded: boolean; failingSince: Date | null }> => {
-    const result = (await db.raw(
-      `WITH moved AS (
-         UPDATE deliveries
-            SET attempts = CAST(:attempt AS int), status = :status, last_attempt_at = now(), updated_at = now(),
-                next_attempt_at = COALESCE(CAST(:at AS timestamptz), next_attempt_at)
-          WHERE id = :id AND attempts = :attempt - 1 AND status = 'pending'
-          RETURNING id, event_id, endpoint_id
-       ), logged AS (
-         INSERT INTO delivery_attempts (delivery_id, event_id, endpoint_id, attempt, succeeded, status_code, duration_ms, error, response_body)
-         SELECT id, event_id, endpoint_id, CAST(:attempt AS int), CAST(:ok AS boolean), CAST(:statusCode AS int), CAST(:durationMs AS int), CAST(:error AS text), CAST(:responseBody AS text) FROM moved
-       ), streak AS (
-         UPDATE webhook_endpoints w
-            SET failing_since = CASE WHEN CAST(:ok AS boolean) THEN NULL ELSE now() END
-           FROM moved
-          WHERE w.id = moved.endpoint_id AND (CASE WHEN CAST(:ok AS boolean) THEN w.failing_since IS NOT NULL ELSE w.failing_since IS NULL END)
-          RETURNING w.failing_since
-       )
-       SELECT EXISTS (SELECT 1 FROM moved) AS recorded,
-              CASE WHEN CAST(:ok AS boolean) THEN NULL
-                   ELSE COALESCE((SELECT failing_since FROM streak), (SELECT w.failing_since FROM webhook_endpoints w JOIN moved ON w.id = moved.endpoint_id)) END AS failing_since`,
-      {
-        id: a.delivery_id,
-        attempt: a.attempt,
-        status: a.next.status,
-        at: a.next.at,
-        ok: a.succeeded,
-        statusCode: a.status_code,
-        durationMs: a.duration_ms,
-        error: a.error,
-        responseBody: a.response_body,
-      },
-    )) as { rows: Array<{ recorded: boolean; failing_since: Date | null }> };
-    const row = result.rows[0]!;
-    return { recorded: row.recorded, failingSince: row.failing_since };
+  recordOutcomes: async (db: DbOrTx, attempts: AttemptOutcome[]): Promise<Array<{ recorded: boolean; failingSince: Date | null }>> => {
+    const column = <T>(pick: (a: AttemptOutcome) => T) => attempts.map(pick);
+    const result = (await db
+      .raw(
+        `WITH input AS (
+           SELECT * FROM unnest(:ids::text[], :attempts::int[], :statuses::text[], :ats::timestamptz[], :oks::boolean[], :codes::int[], :durations::int[], :errors::text[], :bodies::text[])
+             WITH ORDINALITY AS i(id, attempt, status, at, ok, status_code, duration_ms, error, response_body, seq)
+         ), moved AS (
+           UPDATE deliveries d
+              SET attempts = i.attempt, status = i.status, last_attempt_at = now(), updated_at = now(), next_attempt_at = COALESCE(i.at, d.next_attempt_at)
+             FROM input i
+            WHERE d.id = i.id AND d.attempts = i.attempt - 1 AND d.status = 'pending'
+            RETURNING d.id, d.event_id, d.endpoint_id, i.attempt, i.ok, i.status_code, i.duration_ms, i.error, i.response_body, i.seq
+         ), logged AS (
+           INSERT INTO delivery_attempts (delivery_id, event_id, endpoint_id, attempt, succeeded, status_code, duration_ms, error, response_body)
+           SELECT id, event_id, endpoint_id, attempt, ok, status_code, duration_ms, error, response_body FROM moved ORDER BY seq
+         ), outcomes AS (
+           SELECT endpoint_id, bool_or(ok) AS any_ok, (array_agg(ok ORDER BY seq DESC))[1] AS last_ok FROM moved GROUP BY endpoint_id
+         ), streak AS (
+           UPDATE webhook_endpoints w
+              SET failing_since = CASE WHEN o.last_ok THEN NULL WHEN o.any_ok THEN now() ELSE COALESCE(w.failing_since, now()) END
+             FROM outcomes o
+            WHERE w.id = o.endpoint_id
+              AND CASE WHEN o.last_ok THEN w.failing_since IS NOT NULL WHEN o.any_ok THEN true ELSE w.failing_since IS NULL END
+            RETURNING w.id, w.failing_since
+         )
+         SELECT m.seq, CASE WHEN m.ok THEN NULL WHEN s.id IS NOT NULL THEN s.failing_since ELSE w.failing_since END AS failing_since
+           FROM moved m
+           LEFT JOIN streak s ON s.id = m.endpoint_id
+           LEFT JOIN webhook_endpoints w ON w.id = m.endpoint_id`,
+        {
+          ids: column((a) => a.delivery_id),
+          attempts: column((a) => a.attempt),
+          statuses: column((a) => a.next.status),
+          ats: column((a) => a.next.at),
+          oks: column((a) => a.succeeded),
+          codes: column((a) => a.status_code),
+          durations: column((a) => a.duration_ms),
+          errors: column((a) => a.error),
+          bodies: column((a) => a.response_body),
+        },
+      )
+      .options({ name: 'sy_record_outcomes' })) as { rows: Array<{ seq: string; failing_since: Date | null }> };
+    const bySeq = new Map(result.rows.map((r) => [Number(r.seq), r.failing_since]));
+    return attempts.map((_, i) => ({ recorded: bySeq.has(i + 1), failingSince: bySeq.get(i + 1) ?? null }));
   },
   /**
    * Counts attempt `attempt` and sets the delivery's next state, unless another runner already

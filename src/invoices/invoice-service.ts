@@ -19,6 +19,7 @@ import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 import type { Metrics } from '../metrics.js';
 import { checkInvoiceSemantics, DEFAULT_EXPIRES_IN, type InvoiceCreateBody } from './invoice-input.js';
 import { toInvoiceObject } from './invoice-view.js';
+import type { OutboxWake } from '../webhooks/outbound/outbox-wake.js';
 import { createInvoiceWrites, type NewInvoiceRow } from './invoice-writes.js';
 import { ownRowsRepo } from '../db/invoice-creation-repo.js';
 import type { IdempotencyFinish } from '../db/idempotency-repo.js';
@@ -40,6 +41,8 @@ export interface InvoiceServiceDeps {
   logger: Logger;
   publicBaseUrl: string;
   breaker: CircuitBreaker;
+  /** Wakes the outbox relays after a write that added an event commits. */
+  outboxWake: OutboxWake;
 }
 
 /** What an upstream told us about an invoice, from a verified webhook, a sync or a simulation. */
@@ -70,7 +73,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   const { db, connectors, metrics, logger, publicBaseUrl } = deps;
 
   const accountContext = createAccountContexts(deps);
-  const { insertWithCreatedEvent, updateWithEvent } = createInvoiceWrites(publicBaseUrl);
+  const { insertWithCreatedEvent, updateWithEvent } = createInvoiceWrites(publicBaseUrl, deps.outboxWake);
   const view = (row: InvoiceRow) => toInvoiceObject(row, publicBaseUrl);
 
   /** The tenant's enabled accounts of a mode (read on every create: cached, see InvoiceServiceDeps). */

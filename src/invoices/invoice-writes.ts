@@ -11,12 +11,16 @@ import { insertCreatedInvoice, type IdempotencyCompletion, type OwnUpstreamRow }
 import { IdempotencyClaimLost } from '../db/idempotency-repo.js';
 import type { InvoiceEventType } from '../domain/invoice-status.js';
 import { toInvoiceObject } from './invoice-view.js';
+import type { OutboxWake } from '../webhooks/outbound/outbox-wake.js';
 
 /** A new invoice's row, as the service builds it (timestamps and reconcile bookkeeping come from the database). */
 export type NewInvoiceRow = Omit<InvoiceRow, 'created_at' | 'updated_at' | 'reconcile_attempts' | 'next_reconcile_at'>;
 
-/** Writes invoices with their events; the public base URL is what events' checkout links are built from. */
-export function createInvoiceWrites(publicBaseUrl: string) {
+/**
+ * Writes invoices with their events; the public base URL is what events' checkout links are built
+ * from. Every write that adds an event wakes the outbox relays once it has committed.
+ */
+export function createInvoiceWrites(publicBaseUrl: string, outboxWake: OutboxWake) {
   return {
     /**
      * Stores a new invoice with everything that goes with it (its upstream invoice, the sandbox's
@@ -45,6 +49,7 @@ export function createInvoiceWrites(publicBaseUrl: string) {
       });
       if (written === 'claim_lost') throw new IdempotencyClaimLost();
       if (written === 'key_revoked') throw new AuthError('unauthorized', 'This API key has been revoked (or its tenant suspended); nothing was created');
+      outboxWake.afterCommit(db);
       return invoice;
     },
 
@@ -52,6 +57,7 @@ export function createInvoiceWrites(publicBaseUrl: string) {
     async updateWithEvent(trx: DbOrTx, row: InvoiceRow, patch: Partial<InvoiceRow>, type: InvoiceEventType): Promise<InvoiceRow> {
       const updated = await invoicesRepo.update(trx, row.id, patch);
       await eventsRepo.insert(trx, { tenant_id: row.tenant_id, livemode: row.livemode, type, invoice_id: row.id, data: toInvoiceObject(updated, publicBaseUrl) });
+      outboxWake.afterCommit(trx);
       return updated;
     },
   };

@@ -144,7 +144,7 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
   }, config.webhook.sweepMs);
   forwardSweep.unref();
 
-  const relay = startOutboxRelay({ db: core.db, databaseUrl: config.databaseUrl, deliveryQueue: core.deliveryQueue, logger, pollMs: config.webhook.outboxPollMs });
+  const relay = startOutboxRelay({ db: core.db, redis: core.redis, keyPrefix: config.queuePrefix, deliveryQueue: core.deliveryQueue, logger, pollMs: config.webhook.outboxPollMs });
   const sweeper = startDeliverySweeper({
     db: core.db,
     deliveryQueue: core.deliveryQueue,

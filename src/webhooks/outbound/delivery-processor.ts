@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/knex.js';
-import { deliveriesRepo, type DeliveryRow } from '../../db/deliveries-repo.js';
+import { deliveriesRepo, type AttemptOutcome, type DeliveryRow } from '../../db/deliveries-repo.js';
 import type { EventRow } from '../../db/events-repo.js';
 import type { Metrics } from '../../metrics.js';
 import { cachedSecrets, type CachedEndpoint, type EndpointCache } from './endpoint-cache.js';
@@ -12,6 +12,11 @@ import { delayBeforeAttempt } from './retry-schedule.js';
 import type { DeliveryJob, DeliveryQueue } from './delivery-queue.js';
 import { webhookBody } from './views.js';
 import { disableFailingEndpoint, disabledReason } from './endpoint-disabling.js';
+import type { OutboxWake } from './outbox-wake.js';
+import { microBatch } from './micro-batch.js';
+
+/** Jobs per batched read or record, and batches of each kind running at once (the pool has 10 connections). */
+const BATCH = { max: 100, inFlight: 2 };
 
 export interface DeliveryProcessorDeps {
   db: Db;
@@ -21,6 +26,8 @@ export interface DeliveryProcessorDeps {
   metrics: Metrics;
   logger: Logger;
   dispatcher: Dispatcher;
+  /** Wakes the relays for the `webhook_endpoint.disabled` event an endpoint's disabling writes. */
+  outboxWake: OutboxWake;
 }
 
 interface Prepared {
@@ -33,15 +40,22 @@ export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'skipped';
 
 /**
  * One delivery attempt as svix's short pipeline: prepare → call → handle success or failure.
- * Two statements per attempt: one read (the delivery's state and its event; the endpoint and its
- * opened secrets come from the process cache) and one write recording it. The next attempt is
- * scheduled in the database first and queued second, so a lost job is found again by the sweeper.
+ * Two statements per attempt at most: one read (the delivery's state and its event; the endpoint
+ * and its opened secrets come from the process cache) and one write recording it, each shared
+ * with the other jobs running at that moment (micro-batched: one statement for all of them). The
+ * next attempt is scheduled in the database first and queued second, so a lost job is found
+ * again by the sweeper.
  */
 export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
   const { db, config, endpointCache, metrics, logger } = deps;
+  const read = microBatch(async (ids: string[]) => {
+    const found = await deliveriesRepo.findManyWithEvents(db, ids);
+    return ids.map((id) => found.get(id));
+  }, BATCH);
+  const recordOne = microBatch((attempts: AttemptOutcome[]) => deliveriesRepo.recordOutcomes(db, attempts), BATCH);
 
   async function prepare(job: DeliveryJob): Promise<Prepared | undefined> {
-    const [found, cached] = await Promise.all([deliveriesRepo.findWithEvent(db, job.deliveryId), job.endpointId ? endpointCache.get(job.endpointId) : undefined]);
+    const [found, cached] = await Promise.all([read(job.deliveryId), job.endpointId ? endpointCache.get(job.endpointId) : undefined]);
     // A stale job: this attempt was already made (or the delivery is over).
     if (!found || found.delivery.status !== 'pending' || found.delivery.attempts !== job.attempt - 1) return undefined;
     const endpoint = cached ?? (job.endpointId ? undefined : await endpointCache.get(found.delivery.endpoint_id));
@@ -67,11 +81,12 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
 
   /**
    * Records the attempt and moves the delivery on, unless another runner already did (at-least-once,
-   * never twice recorded): one statement. The job finishes only after it, so a worker dying between
-   * the POST and this record leaves the attempt to be made again.
+   * never twice recorded): one statement, shared with the other jobs recording at that moment. The
+   * job finishes only after that statement has committed, so a worker dying between the POST and
+   * this record leaves the attempt to be made again.
    */
   async function record(p: Prepared, attempt: number, result: SendResult, next: { status: DeliveryRow['status']; at: Date | null }): Promise<boolean> {
-    const { recorded, failingSince } = await deliveriesRepo.recordOutcome(db, {
+    const { recorded, failingSince } = await recordOne({
       delivery_id: p.delivery.id,
       attempt,
       succeeded: result.ok,
@@ -95,6 +110,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     if (limitMs <= 0 || Date.now() - failingSince.getTime() < limitMs) return;
     const disabled = await db.transaction((trx) => disableFailingEndpoint(trx, endpointId, disabledReason(failingSince, lastError)));
     if (disabled) {
+      deps.outboxWake.afterCommit(db);
       await endpointCache.changed(endpointId);
       logger.warn({ endpoint: endpointId }, 'webhook endpoint disabled after failing too long');
     }

@@ -36,10 +36,19 @@ export const deliveryJobId = (job: DeliveryJob) => `${job.deliveryId}-a${job.att
 
 const ENQUEUE_TIMEOUT_MS = 2000;
 
-/** While Redis is away a command waits in ioredis' offline queue; don't hold the caller. */
+/**
+ * While Redis is away a command waits in ioredis' offline queue; don't hold the caller. The timer
+ * goes as soon as the work settles: left running, it would keep the work's result (addBulk's jobs)
+ * alive until it fired.
+ */
 function withTimeout<T>(work: Promise<T>, ms = ENQUEUE_TIMEOUT_MS): Promise<T> {
   work.catch(() => undefined);
-  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('queue timeout')), ms).unref())]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('queue timeout')), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function createDeliveryQueue(config: Config, logger: Logger): DeliveryQueue {

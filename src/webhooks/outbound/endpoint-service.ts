@@ -107,14 +107,11 @@ export function createEndpointService(deps: EndpointServiceDeps) {
       const endpoint = await find(scope, id);
       if (!endpoint.enabled) throw new WebhookEndpointError('endpoint_disabled', `Webhook endpoint ${id} is disabled; enable it first`);
       const { event, deliveryId } = await db.transaction(async (trx) => {
-        const event: EventRow = await eventsRepo.insert(trx, {
-          tenant_id: scope.tenantId,
-          livemode: scope.livemode,
-          type: 'webhook.test',
-          invoice_id: null,
-          data: { object: 'webhook_test', endpoint_id: id },
-          relayed_at: new Date(),
-        });
+        const event: EventRow = await eventsRepo.insert(
+          trx,
+          { tenant_id: scope.tenantId, livemode: scope.livemode, type: 'webhook.test', invoice_id: null, data: { object: 'webhook_test', endpoint_id: id } },
+          { relay: false },
+        );
         const [delivery] = await deliveriesRepo.insertMany(trx, [{ event_id: event.id, endpoint_id: id, tenant_id: scope.tenantId, origin: 'manual' }]);
         return { event, deliveryId: delivery!.id };
       });

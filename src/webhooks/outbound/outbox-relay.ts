@@ -1,13 +1,14 @@
-import pg from 'pg';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/knex.js';
-import { deliveriesRepo, type DeliveryRow } from '../../db/deliveries-repo.js';
-import { webhookEndpointsRepo, type WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
-import { eventsRepo } from '../../db/events-repo.js';
+import { deliveriesRepo } from '../../db/deliveries-repo.js';
+import { outboxRepo } from '../../db/outbox-repo.js';
 import type { Metrics } from '../../metrics.js';
 import type { DeliveryQueue } from './delivery-queue.js';
+import { outboxChannel } from './outbox-wake.js';
 
-const BATCH = 200;
+/** Events per relay statement. */
+const BATCH = 500;
 
 export interface OutboxRelay {
   /** Turns every committed, not yet relayed event into deliveries; returns how many events. */
@@ -16,34 +17,23 @@ export interface OutboxRelay {
 }
 
 /**
- * The outbox relay: woken by LISTEN/NOTIFY the moment an event commits (and by a short poll in
- * case a notification is missed), it fans each event out to one delivery per subscribed
- * endpoint and queues them. Rows are claimed with SKIP LOCKED, so any number of workers can run it.
+ * The outbox relay: woken by a Redis message the moment a writer has committed events (see
+ * outbox-wake.ts), and by a short poll in case a wake-up is lost, it fans each event out to one
+ * delivery per subscribed endpoint and queues them. Rows are claimed with SKIP LOCKED, so any
+ * number of workers can run it.
  */
-export function startOutboxRelay(deps: { db: Db; databaseUrl: string; deliveryQueue: DeliveryQueue; logger: Logger; pollMs: number }): OutboxRelay {
+export function startOutboxRelay(deps: { db: Db; redis: Redis; keyPrefix: string; deliveryQueue: DeliveryQueue; logger: Logger; pollMs: number }): OutboxRelay {
   const { db, deliveryQueue, logger } = deps;
   let closed = false;
   let running: Promise<number> | undefined;
   let again = false;
 
+  /** One statement (claim, fan out, insert the deliveries), then one addBulk. */
   async function relayBatch(): Promise<number> {
-    const created = await db.transaction(async (trx) => {
-      const events = await eventsRepo.lockUnrelayed(trx, BATCH);
-      if (!events.length) return { count: 0, deliveries: [] as Array<Pick<DeliveryRow, 'id' | 'event_id' | 'endpoint_id'>> };
-      const subscribers = new Map<string, Promise<WebhookEndpointRow[]>>();
-      const rows = [];
-      for (const event of events) {
-        const key = `${event.tenant_id}:${event.livemode}:${event.type}`;
-        if (!subscribers.has(key)) subscribers.set(key, webhookEndpointsRepo.listSubscribed(trx, event.tenant_id, event.livemode, event.type));
-        for (const endpoint of await subscribers.get(key)!) rows.push({ event_id: event.id, endpoint_id: endpoint.id, tenant_id: event.tenant_id, origin: 'relay' as const });
-      }
-      const deliveries = await deliveriesRepo.insertMany(trx, rows);
-      await eventsRepo.markRelayed(trx, events.map((e) => e.id));
-      return { count: events.length, deliveries };
-    });
+    const relayed = await outboxRepo.relayBatch(db, BATCH);
     // After commit: a crash here leaves committed pending deliveries, which the sweeper queues.
-    await deliveryQueue.enqueueMany(created.deliveries.map((d) => ({ deliveryId: d.id, eventId: d.event_id, endpointId: d.endpoint_id, attempt: 1 })));
-    return created.count;
+    await deliveryQueue.enqueueMany(relayed.deliveries.map((d) => ({ deliveryId: d.id, eventId: d.event_id, endpointId: d.endpoint_id, attempt: 1 })));
+    return relayed.events;
   }
 
   async function drainLoop(): Promise<number> {
@@ -70,29 +60,13 @@ export function startOutboxRelay(deps: { db: Db; databaseUrl: string; deliveryQu
     return running;
   }
 
-  let listener: pg.Client | undefined;
-  async function listen(): Promise<void> {
-    if (closed) return;
-    const client = new pg.Client({ connectionString: deps.databaseUrl });
-    client.on('notification', () => void drain());
-    client.on('error', (err) => {
-      logger.warn({ err: err.message }, 'outbox LISTEN connection lost; reconnecting');
-      client.end().catch(() => undefined);
-      if (listener === client) listener = undefined;
-      setTimeout(() => void listen().catch(() => undefined), 1000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query('LISTEN switchyard_events');
-      listener = client;
-      void drain();
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'could not LISTEN for events; polling only until it works');
-      client.end().catch(() => undefined);
-      setTimeout(() => void listen().catch(() => undefined), 1000).unref();
-    }
-  }
-  void listen();
+  // Its own connection (a subscribed one can do nothing else); ioredis subscribes again after a
+  // reconnect, and every (re)connect drains once for the wake-ups missed meanwhile.
+  const subscriber = deps.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+  subscriber.on('error', (err: Error) => logger.debug({ err: err.message }, 'outbox wake-up subscription error; polling meanwhile'));
+  subscriber.on('message', () => void drain());
+  subscriber.on('ready', () => void drain());
+  subscriber.subscribe(outboxChannel(deps.keyPrefix)).catch((err: Error) => logger.warn({ err: err.message }, 'could not subscribe to outbox wake-ups; polling only'));
   const poll = setInterval(() => void drain(), deps.pollMs);
   poll.unref();
 
@@ -101,8 +75,8 @@ export function startOutboxRelay(deps: { db: Db; databaseUrl: string; deliveryQu
     async close() {
       closed = true;
       clearInterval(poll);
+      subscriber.disconnect();
       await running;
-      await listener?.end().catch(() => undefined);
     },
   };
 }
