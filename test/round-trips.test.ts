@@ -19,7 +19,7 @@ const counter = async (name: string) => Number((await h.core.metrics.registry.ge
 const counts = async () => ({ pg: await counter('switchyard_db_queries_total'), redis: await counter('switchyard_redis_commands_total') });
 
 describe('round trips per invoice create (sandbox, warm caches)', () => {
-  it('without an Idempotency-Key: 1 statement, 1 Redis command; with one: 2 statements', async () => {
+  it('without an Idempotency-Key: 1 statement, 1 Redis command (the wake-up); with one: 2 statements', async () => {
     const shop = await h.createTenant('Round trips');
     const create = (headers?: Record<string, string>) =>
       h.client.post('/v1/invoices', { auth: shop.testKey, body: { amount: '1', currency: 'USD' }, ...(headers ? { headers } : {}) });

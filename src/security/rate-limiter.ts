@@ -52,7 +52,9 @@ interface LeaseCommand {
 export function createRateLimiter(redis: Redis, opts: { max: number; windowSeconds: number; keyPrefix: string }): RateLimiter {
   const windowMs = opts.windowSeconds * 1000;
   const leaseSize = Math.min(100, Math.max(1, Math.floor(opts.max / 50)));
-  const leases = new LRUCache<string, Lease>({ max: 100_000, ttl: windowMs, ttlAutopurge: false });
+  // The most recent subjects' leases (lru-cache allocates for `max` up front); an evicted lease's
+  // unspent requests are simply lost: that can refuse early, never admit more.
+  const leases = new LRUCache<string, Lease>({ max: 10_000, ttl: windowMs, ttlAutopurge: false });
   // While Redis is unreachable each process limits on its own, at once, instead of waiting for it.
   const insurance = new RateLimiterMemory({ points: opts.max, duration: opts.windowSeconds });
   const withLease = redis as unknown as LeaseCommand;
