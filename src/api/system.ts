@@ -2,9 +2,7 @@ import type { Core } from '../wiring.js';
 import { pingDatabase } from '../db/knex.js';
 import type { Handlers } from './handler.js';
 import { packageVersion } from '../version.js';
-
-const withTimeout = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+import { withTimeout } from '../with-timeout.js';
 
 export function systemHandlers(core: Pick<Core, 'db' | 'redis' | 'metrics' | 'config'>): Handlers<'getIndex' | 'getHealth' | 'getReadiness' | 'getMetrics'> {
   return {

@@ -51,7 +51,6 @@ export const deliveriesRepo = {
       .ignore()
       .returning('*')) as DeliveryRow[];
   },
-  find: async (db: DbOrTx, id: string): Promise<DeliveryRow | undefined> => db('deliveries').where({ id }).first(),
   /** Many deliveries' state with their events in one read (the worker batches its jobs' reads); keyed by delivery id. */
   findManyWithEvents: async (db: DbOrTx, ids: string[]): Promise<Map<string, DeliveryWithEvent>> => {
     const result = (await db
@@ -150,16 +149,6 @@ export const deliveriesRepo = {
       .options({ name: 'sy_record_outcomes' })) as { rows: Array<{ seq: string; failing_since: Date | null }> };
     const bySeq = new Map(result.rows.map((r) => [Number(r.seq), r.failing_since]));
     return attempts.map((_, i) => ({ recorded: bySeq.has(i + 1), failingSince: bySeq.get(i + 1) ?? null }));
-  },
-  /**
-   * Counts attempt `attempt` and sets the delivery's next state, unless another runner already
-   * moved it past that attempt; resolves whether this call did.
-   */
-  advance: async (db: DbOrTx, id: string, attempt: number, next: { status: DeliveryStatus; at: Date | null }): Promise<boolean> => {
-    const moved = await db('deliveries')
-      .where({ id, attempts: attempt - 1, status: 'pending' })
-      .update({ attempts: attempt, status: next.status, last_attempt_at: db.fn.now(), updated_at: db.fn.now(), ...(next.at ? { next_attempt_at: next.at } : {}) });
-    return moved > 0;
   },
   update: async (db: DbOrTx, id: string, patch: Partial<DeliveryRow>): Promise<void> => {
     await db('deliveries').where({ id }).update({ ...patch, updated_at: db.fn.now() });

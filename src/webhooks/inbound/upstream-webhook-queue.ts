@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { QUEUES, bullConnection } from '../../jobs/queues.js';
+import { withTimeout } from '../../with-timeout.js';
 
 export interface UpstreamWebhookJob {
   webhookId: string;
@@ -19,10 +20,8 @@ export function createUpstreamWebhookQueue(config: Config, logger: Logger) {
   queue.on('error', (err) => logger.warn({ err: err.message }, 'upstream webhook queue connection error'));
   return {
     async enqueue(webhookId: string): Promise<boolean> {
-      const added = queue.add('process', { webhookId }, { jobId: webhookId });
-      added.catch(() => undefined);
       try {
-        await Promise.race([added, new Promise((_, reject) => setTimeout(() => reject(new Error('queue timeout')), ENQUEUE_TIMEOUT_MS).unref())]);
+        await withTimeout(queue.add('process', { webhookId }, { jobId: webhookId }), ENQUEUE_TIMEOUT_MS, 'queue timeout');
         return true;
       } catch (err) {
         logger.warn({ err: (err as Error).message, webhookId }, 'could not queue upstream webhook; the sweeper will');

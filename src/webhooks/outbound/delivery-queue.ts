@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { QUEUES, bullConnection } from '../../jobs/queues.js';
+import { withTimeout } from '../../with-timeout.js';
 
 /** What the worker needs to make one attempt (never secrets: ids only). */
 export interface DeliveryJob {
@@ -34,22 +35,8 @@ export interface DeliveryQueue {
 /** One job id per delivery attempt: queuing the same attempt twice (relay + sweeper) is a no-op. */
 export const deliveryJobId = (job: DeliveryJob) => `${job.deliveryId}-a${job.attempt}`;
 
+/** While Redis is away a command waits in ioredis' offline queue: the caller is not held longer than this. */
 const ENQUEUE_TIMEOUT_MS = 2000;
-
-/**
- * While Redis is away a command waits in ioredis' offline queue; don't hold the caller. The timer
- * goes as soon as the work settles: left running, it would keep the work's result (addBulk's jobs)
- * alive until it fired.
- */
-function withTimeout<T>(work: Promise<T>, ms = ENQUEUE_TIMEOUT_MS): Promise<T> {
-  work.catch(() => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('queue timeout')), ms);
-    timer.unref();
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 export function createDeliveryQueue(config: Config, logger: Logger): DeliveryQueue {
   const queue = new Queue<DeliveryJob>(QUEUES.deliveries, {
@@ -66,7 +53,7 @@ export function createDeliveryQueue(config: Config, logger: Logger): DeliveryQue
   return {
     async enqueue(job, delayMs = 0) {
       try {
-        await withTimeout(queue.add('deliver', job, { jobId: deliveryJobId(job), delay: Math.max(0, Math.round(delayMs)) }));
+        await withTimeout(queue.add('deliver', job, { jobId: deliveryJobId(job), delay: Math.max(0, Math.round(delayMs)) }), ENQUEUE_TIMEOUT_MS, 'queue timeout');
         return true;
       } catch (err) {
         logger.warn({ err: (err as Error).message, delivery: job.deliveryId }, 'could not queue delivery; the sweeper will');
@@ -76,7 +63,7 @@ export function createDeliveryQueue(config: Config, logger: Logger): DeliveryQue
     async enqueueMany(jobs) {
       if (!jobs.length) return true;
       try {
-        await withTimeout(queue.addBulk(jobs.map((job) => ({ name: 'deliver', data: job, opts: { jobId: deliveryJobId(job) } }))));
+        await withTimeout(queue.addBulk(jobs.map((job) => ({ name: 'deliver', data: job, opts: { jobId: deliveryJobId(job) } }))), ENQUEUE_TIMEOUT_MS, 'queue timeout');
         return true;
       } catch (err) {
         logger.warn({ err: (err as Error).message, deliveries: jobs.length }, 'could not queue deliveries; the sweeper will');
@@ -87,7 +74,7 @@ export function createDeliveryQueue(config: Config, logger: Logger): DeliveryQue
       if (!jobs.length) return [];
       const pipeline = probe.pipeline();
       for (const job of jobs) pipeline.exists(queue.toKey(deliveryJobId(job)));
-      const replies = (await withTimeout(pipeline.exec())) ?? [];
+      const replies = (await withTimeout(pipeline.exec(), ENQUEUE_TIMEOUT_MS, 'queue timeout')) ?? [];
       return jobs.filter((_, i) => {
         const [err, exists] = replies[i] ?? [new Error('no reply'), 1];
         if (err) throw err;
