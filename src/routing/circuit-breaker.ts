@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { followChannel } from '../redis-channel.js';
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
 
@@ -53,22 +54,21 @@ export function createCircuitBreaker(redis: Redis, opts: { keyPrefix: string; fa
 
   // Other processes' failures and resets. A missed message only means this copy is stale until
   // the next change or the account's next failure here; the probe lock stays in Redis.
-  let subscriber: Redis | undefined;
+  let subscription: { close(): void } | undefined;
   function follow(): void {
-    if (subscriber) return;
-    // Its own connection (a subscribed one can do nothing else); queued until connected, re-subscribed after a reconnect.
-    subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
-    subscriber.on('error', (err: Error) => opts.logger.debug({ err: err.message }, 'circuit breaker subscription error'));
-    subscriber.on('message', (_channel: string, message: string) => {
-      try {
-        const change = JSON.parse(message) as Change;
-        if (change.failures === 0 && change.openUntil === 0) known.set(change.account, { failures: 0, openUntil: 0 });
-        else known.set(change.account, { failures: change.failures, openUntil: change.openUntil });
-      } catch {
-        // not ours
-      }
+    subscription ??= followChannel(redis, channel, {
+      subject: 'other processes\' circuit breaker changes',
+      logger: opts.logger,
+      onMessage: (message) => {
+        try {
+          const change = JSON.parse(message) as Change;
+          if (change.failures === 0 && change.openUntil === 0) known.set(change.account, { failures: 0, openUntil: 0 });
+          else known.set(change.account, { failures: change.failures, openUntil: change.openUntil });
+        } catch {
+          // not ours
+        }
+      },
     });
-    subscriber.subscribe(channel).catch((err: Error) => opts.logger.warn({ err: err.message }, 'circuit breaker cannot follow other processes'));
   }
 
   /** This process's copy of an account's circuit, read from Redis the first time. */
@@ -133,7 +133,7 @@ export function createCircuitBreaker(redis: Redis, opts: { keyPrefix: string; fa
       return openUntil > Date.now();
     },
     async close(): Promise<void> {
-      subscriber?.disconnect();
+      subscription?.close();
     },
   };
 }

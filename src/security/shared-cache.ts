@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { LRUCache } from 'lru-cache';
+import { followChannel } from '../redis-channel.js';
 
 /**
  * A per-process cache of database reads that every process drops at once when the data changes:
@@ -36,14 +37,13 @@ export function createSharedCache<V extends object>(
     for (const [id, entry] of entries.entries()) if (entry.tags.some((t) => wanted.has(t))) entries.delete(id);
   };
 
-  let subscriber: Redis | undefined;
+  let subscription: { close(): void } | undefined;
   function follow(): void {
-    if (subscriber) return;
-    // Its own connection (a subscribed one can do nothing else); queued until connected, re-subscribed after a reconnect.
-    subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
-    subscriber.on('error', (err: Error) => opts.logger.debug({ err: err.message, cache: opts.name }, 'cache invalidation subscription error'));
-    subscriber.on('message', (_channel: string, message: string) => dropTagged(message.split('\n')));
-    subscriber.subscribe(channel).catch((err: Error) => opts.logger.warn({ err: err.message, cache: opts.name }, 'cache cannot follow invalidations'));
+    subscription ??= followChannel(redis, channel, {
+      subject: `${opts.name} cache invalidations`,
+      logger: opts.logger,
+      onMessage: (message) => dropTagged(message.split('\n')),
+    });
   }
 
   return {
@@ -65,7 +65,7 @@ export function createSharedCache<V extends object>(
       }
     },
     close() {
-      subscriber?.disconnect();
+      subscription?.close();
     },
   };
 }

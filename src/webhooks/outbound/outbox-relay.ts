@@ -6,6 +6,7 @@ import { outboxRepo } from '../../db/outbox-repo.js';
 import type { Metrics } from '../../metrics.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { outboxChannel } from './outbox-wake.js';
+import { followChannel } from '../../redis-channel.js';
 
 /** Events per relay statement. */
 const BATCH = 500;
@@ -60,13 +61,13 @@ export function startOutboxRelay(deps: { db: Db; redis: Redis; keyPrefix: string
     return running;
   }
 
-  // Its own connection (a subscribed one can do nothing else); ioredis subscribes again after a
-  // reconnect, and every (re)connect drains once for the wake-ups missed meanwhile.
-  const subscriber = deps.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
-  subscriber.on('error', (err: Error) => logger.debug({ err: err.message }, 'outbox wake-up subscription error; polling meanwhile'));
-  subscriber.on('message', () => void drain());
-  subscriber.on('ready', () => void drain());
-  subscriber.subscribe(outboxChannel(deps.keyPrefix)).catch((err: Error) => logger.warn({ err: err.message }, 'could not subscribe to outbox wake-ups; polling only'));
+  // Every (re)connect drains once, for the wake-ups missed meanwhile; the poll covers the rest.
+  const wakeUps = followChannel(deps.redis, outboxChannel(deps.keyPrefix), {
+    subject: 'outbox wake-ups (polling meanwhile)',
+    logger,
+    onMessage: () => void drain(),
+    onReady: () => void drain(),
+  });
   const poll = setInterval(() => void drain(), deps.pollMs);
   poll.unref();
 
@@ -75,7 +76,7 @@ export function startOutboxRelay(deps: { db: Db; redis: Redis; keyPrefix: string
     async close() {
       closed = true;
       clearInterval(poll);
-      subscriber.disconnect();
+      wakeUps.close();
       await running;
     },
   };
