@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { eventually } from './harness.js';
 
@@ -8,16 +9,39 @@ import { eventually } from './harness.js';
  * killed with SIGKILL can be started again where clients and upstreams already send to.
  */
 
-/** A port that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** The range the OS hands out for port 0 and outgoing connections (Linux; its usual default elsewhere). */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high) return [low, high];
+  } catch {
+    // not Linux
+  }
+  return [32768, 60999];
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A port that was free a moment ago, for a child process to listen on later. Taken below the
+ * ephemeral range: a port the OS picked for us would be released until the child binds it, and
+ * any server listening on port 0 (other test files run alongside) or outgoing connection could
+ * get it meanwhile.
+ */
+export async function freePort(): Promise<number> {
+  const [ephemeralLow] = ephemeralRange();
+  const low = Math.max(1024, ephemeralLow - 12_000);
+  for (let tries = 0; tries < 100; tries++) {
+    const port = low + Math.floor(Math.random() * (ephemeralLow - low));
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`no free port found between ${low} and ${ephemeralLow - 1}`);
 }
 
 export interface SwitchyardProcess {
