@@ -20,7 +20,7 @@ import type { Metrics } from '../metrics.js';
 import { checkInvoiceSemantics, DEFAULT_EXPIRES_IN, type InvoiceCreateBody } from './invoice-input.js';
 import { toInvoiceObject } from './invoice-view.js';
 import type { OutboxWake } from '../webhooks/outbound/outbox-wake.js';
-import { createInvoiceWrites, type NewInvoiceRow } from './invoice-writes.js';
+import { createInvoiceWrites, creationStoredNothing, type NewInvoiceRow } from './invoice-writes.js';
 import { ownRowsRepo } from '../db/invoice-creation-repo.js';
 import type { IdempotencyFinish } from '../db/idempotency-repo.js';
 import { accountCacheTags, type SharedCache } from '../security/shared-cache.js';
@@ -424,8 +424,9 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       metrics.invoicesCreated.inc({ connector: row.connector ?? 'buyer_choice', status: row.status });
       return view(row);
     } catch (err) {
-      // Nothing was stored (a lost race on external_id, a key revoked meanwhile…): withdraw the upstream invoice nobody will be shown.
-      if (opened) await connectors.get(opened.account.connector)?.cancelInvoice?.(accountContext(opened.account), opened.upstream.upstreamId).catch(() => undefined);
+      // Certainly nothing was stored (a lost race on external_id, a key revoked meanwhile…): withdraw the upstream invoice nobody will
+      // be shown. Not when the answer was merely lost (a cut connection): the invoice may be stored, and a retry will be shown it.
+      if (opened && creationStoredNothing(err)) await connectors.get(opened.account.connector)?.cancelInvoice?.(accountContext(opened.account), opened.upstream.upstreamId).catch(() => undefined);
       if (body.external_id && isDuplicateExternalId(err)) {
         const existing = await invoicesRepo.findByExternalId(db, scope, body.external_id);
         throw duplicateExternalId(existing?.id ?? 'unknown', body.external_id);

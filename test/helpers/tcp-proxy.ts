@@ -13,8 +13,18 @@ export interface TcpProxy {
   /** Resets every piped connection and, until `restore()`, resets each new one the moment it arrives. */
   cut(): Promise<void>;
   restore(): void;
+  /**
+   * PostgreSQL only: the next statement whose bytes contain `marker` (its text, or its prepared
+   * statement's name) reaches the server and runs to the end (its ReadyForQuery, sent after the
+   * commit), but its answer is withheld and the connection reset: the client sees a lost
+   * connection for a statement that committed. Resolves once that has happened.
+   */
+  loseAnswerTo(marker: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** PostgreSQL's ReadyForQuery message ('Z', length 5), minus the status byte: the server is done with the statement. */
+const READY_FOR_QUERY = Buffer.from([0x5a, 0, 0, 0, 5]);
 
 /**
  * A loopback TCP proxy in front of a real server (Redis in the fault tests), so a test can cut the
@@ -26,6 +36,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let isCut = false;
   let accepted = 0;
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
+  let armed: { marker: Buffer; done: () => void } | undefined;
 
   const server = net.createServer((client) => {
     if (isCut) {
@@ -44,8 +55,24 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    // Piped by hand (not .pipe) so that loseAnswerTo can see the statement and withhold its answer.
+    let losing: { done: () => void; tail: Buffer } | undefined;
+    client.on('data', (chunk: Buffer) => {
+      if (armed && chunk.includes(armed.marker)) {
+        losing = { done: armed.done, tail: Buffer.alloc(0) };
+        armed = undefined;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!losing) return void client.write(chunk);
+      const seen = Buffer.concat([losing.tail, chunk]);
+      losing.tail = seen.subarray(-READY_FOR_QUERY.length);
+      if (!seen.includes(READY_FOR_QUERY)) return;
+      client.resetAndDestroy();
+      upstream.destroy();
+      losing.done();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -78,6 +105,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     restore() {
       isCut = false;
     },
+    loseAnswerTo: (marker) => new Promise<void>((done) => (armed = { marker: Buffer.from(marker), done })),
     async close() {
       isCut = true;
       await dropAll();

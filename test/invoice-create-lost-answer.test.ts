@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '../src/db/knex.js';
+import { createDatabaseFromTemplate, databaseUrl, dropDatabase, TEST_SERVER_URL } from './helpers/databases.js';
+import { startHarness, type Harness } from './helpers/harness.js';
+import { connectGatewayAccount, createShop, type Shop } from './helpers/factories.js';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import { startCryptoPayEmulator, type CryptoPayEmulator } from './emulators/cryptopay.js';
+
+/**
+ * An invoice create whose one write committed but whose answer from PostgreSQL was lost (the
+ * connection cut after the commit). The invoice may be stored, so the upstream invoice it points
+ * at must stay open: a retry with the same Idempotency-Key is shown that invoice, and the buyer
+ * must be able to pay it. (A fault test once caught the create withdrawing it upstream here.)
+ */
+
+let h: Harness;
+let db: Db;
+let dbName: string;
+let proxy: TcpProxy;
+let emu: CryptoPayEmulator;
+let shop: Shop;
+
+beforeAll(async () => {
+  dbName = await createDatabaseFromTemplate();
+  db = createDb(databaseUrl(dbName));
+  const server = new URL(TEST_SERVER_URL);
+  proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  const viaProxy = new URL(databaseUrl(dbName));
+  viaProxy.port = String(proxy.port);
+  h = await startHarness({ DATABASE_URL: viaProxy.toString() });
+  emu = await startCryptoPayEmulator();
+  shop = await createShop(h, 'Lost answers');
+  await connectGatewayAccount(h, shop.testKey, { connector: 'cryptopay', ...emu.account });
+});
+
+afterAll(async () => {
+  await h?.close();
+  await emu?.stop();
+  await proxy?.close();
+  await db?.destroy();
+  if (dbName) await dropDatabase(dbName);
+});
+
+describe('an invoice create whose commit answer is lost', () => {
+  it('keeps the upstream invoice open; the retry with the same key replays the stored invoice, which can be paid', async () => {
+    const body = { amount: '7', currency: 'USDT', external_id: 'lost-answer-1' };
+    const headers = { 'Idempotency-Key': 'lost-answer-key' };
+    // The create's one statement is a named prepared statement; its name is in every execution's bytes.
+    const lost = proxy.loseAnswerTo('invoice_create_');
+    const first = await h.client.post('/v1/invoices', { auth: shop.testKey, body, headers });
+    await lost;
+    expect(first.status, JSON.stringify(first.body)).toBeGreaterThanOrEqual(500);
+
+    // It committed: one invoice, pointing at an upstream invoice that was not withdrawn.
+    const stored = (await db('invoices').where({ tenant_id: shop.id })) as Array<{ id: string; upstream_id: string }>;
+    expect(stored).toHaveLength(1);
+    expect(emu.requests.filter((r) => r.apiMethod === 'deleteInvoice')).toEqual([]);
+    expect(emu.invoices.has(Number(stored[0]!.upstream_id))).toBe(true);
+
+    const retry = await h.client.post('/v1/invoices', { auth: shop.testKey, body, headers });
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toMatchObject({ id: stored[0]!.id, gateway: { connector: 'cryptopay', upstream_id: stored[0]!.upstream_id } });
+    expect(emu.pay(Number(stored[0]!.upstream_id)).status).toBe('paid');
+    expect(await db('invoices').where({ tenant_id: shop.id }).count('* as n')).toEqual([{ n: '1' }]);
+  });
+
+  it('still withdraws the upstream invoice when PostgreSQL refused the write: nothing was stored', async () => {
+    // A trigger in this test's database refuses one external_id, as a lost race or a constraint would.
+    await db.raw(`CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.external_id = 'refused-1' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await db.raw('CREATE TRIGGER refuse_one BEFORE INSERT ON invoices FOR EACH ROW EXECUTE FUNCTION refuse_one()');
+    const upstreamBefore = [...emu.invoices.keys()];
+    const deletesBefore = emu.requests.filter((r) => r.apiMethod === 'deleteInvoice').length;
+    const before = (await db('invoices').where({ tenant_id: shop.id }).count('* as n'))[0]!.n;
+    const res = await h.client.post('/v1/invoices', { auth: shop.testKey, body: { amount: '2', currency: 'USDT', external_id: 'refused-1' } });
+    expect(res.status).toBe(500);
+    expect((await db('invoices').where({ tenant_id: shop.id }).count('* as n'))[0]!.n).toBe(before);
+    // The upstream invoice opened for it was deleted again: upstream holds what it held before.
+    const deleted = emu.requests.filter((r) => r.apiMethod === 'deleteInvoice').slice(deletesBefore);
+    expect(deleted).toHaveLength(1);
+    expect(upstreamBefore).not.toContain(deleted[0]!.params.invoice_id);
+    expect([...emu.invoices.keys()]).toEqual(upstreamBefore);
+  });
+});
