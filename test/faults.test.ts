@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../src/db/knex.js';
 import { signOperatorToken } from '../src/security/operator-token.js';
-import { createDatabaseFromTemplate, databaseUrl, dropDatabase, TEST_SERVER_URL } from './helpers/databases.js';
+import { createProxiedDatabase, dropDatabase } from './helpers/databases.js';
 import { deleteRedisKeys, eventually } from './helpers/harness.js';
 import { callSwitchyard, freePort, startSwitchyard, type HttpCall, type SwitchyardProcess } from './helpers/processes.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { startRestartableRedis, type RestartableRedis } from './helpers/restartable-redis.js';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import type { TcpProxy } from './helpers/tcp-proxy.js';
 import { startCryptoPayEmulator, type CryptoPayEmulator } from './emulators/cryptopay.js';
 
 /**
@@ -70,12 +70,9 @@ async function must(method: string, path: string, opts: Parameters<typeof call>[
 }
 
 beforeAll(async () => {
-  dbName = await createDatabaseFromTemplate();
-  db = createDb(databaseUrl(dbName));
-  const server = new URL(TEST_SERVER_URL);
-  pgProxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
-  const viaProxy = new URL(databaseUrl(dbName));
-  viaProxy.port = String(pgProxy.port);
+  const database = await createProxiedDatabase();
+  ({ name: dbName, proxy: pgProxy } = database);
+  db = createDb(database.directUrl);
   redis = await startRestartableRedis();
   emu = await startCryptoPayEmulator();
   receiver = await startReceiver();
@@ -84,7 +81,7 @@ beforeAll(async () => {
   const operatorSecret = randomBytes(24).toString('hex');
   const env = {
     NODE_ENV: 'test',
-    DATABASE_URL: viaProxy.toString(),
+    DATABASE_URL: database.proxiedUrl,
     REDIS_URL: redis.url,
     QUEUE_PREFIX: queuePrefix,
     LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn',

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../src/db/knex.js';
-import { createDatabaseFromTemplate, databaseUrl, dropDatabase, TEST_SERVER_URL } from './helpers/databases.js';
+import { createProxiedDatabase, dropDatabase } from './helpers/databases.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 import { connectGatewayAccount, createShop, type Shop } from './helpers/factories.js';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import type { TcpProxy } from './helpers/tcp-proxy.js';
 import { startCryptoPayEmulator, type CryptoPayEmulator } from './emulators/cryptopay.js';
 
 /**
@@ -21,13 +21,10 @@ let emu: CryptoPayEmulator;
 let shop: Shop;
 
 beforeAll(async () => {
-  dbName = await createDatabaseFromTemplate();
-  db = createDb(databaseUrl(dbName));
-  const server = new URL(TEST_SERVER_URL);
-  proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
-  const viaProxy = new URL(databaseUrl(dbName));
-  viaProxy.port = String(proxy.port);
-  h = await startHarness({ DATABASE_URL: viaProxy.toString() });
+  const database = await createProxiedDatabase();
+  ({ name: dbName, proxy } = database);
+  db = createDb(database.directUrl);
+  h = await startHarness({ DATABASE_URL: database.proxiedUrl });
   emu = await startCryptoPayEmulator();
   shop = await createShop(h, 'Lost answers');
   await connectGatewayAccount(h, shop.testKey, { connector: 'cryptopay', ...emu.account });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 /** The server tests use; override with TEST_DATABASE_URL (its database part is ignored). */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? `postgres://${userInfo().username}@127.0.0.1:5432/postgres`;
@@ -34,4 +35,14 @@ export async function createDatabaseFromTemplate(): Promise<string> {
 
 export async function dropDatabase(name: string): Promise<void> {
   await withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+/** A fresh database reached through a TCP proxy (so a test can cut it, or lose an answer), and directly. */
+export async function createProxiedDatabase(): Promise<{ name: string; directUrl: string; proxiedUrl: string; proxy: TcpProxy }> {
+  const name = await createDatabaseFromTemplate();
+  const server = new URL(TEST_SERVER_URL);
+  const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  const proxied = new URL(databaseUrl(name));
+  proxied.port = String(proxy.port);
+  return { name, directUrl: databaseUrl(name), proxiedUrl: proxied.toString(), proxy };
 }
