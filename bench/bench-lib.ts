@@ -305,6 +305,16 @@ export function postgresCpuSpent(before: Map<number, number>, after: Map<number,
   return spent;
 }
 
+/**
+ * CPU seconds the whole machine has been busy (all cores, every process: server, database, Redis,
+ * load generator). On a machine they share, this bounds throughput more than any one process does.
+ */
+export function machineBusySeconds(): number {
+  let ms = 0;
+  for (const { times } of os.cpus()) ms += times.user + times.nice + times.sys + times.irq;
+  return ms / 1000;
+}
+
 /** Share of one core used between two cpuSecondsOf readings; undefined where /proc is missing. */
 export const cpuShare = (before: number | undefined, after: number | undefined, wallSeconds: number) =>
   before !== undefined && after !== undefined ? (after - before) / wallSeconds : undefined;

@@ -30,6 +30,7 @@ import {
   cpuProfArgs,
   cpuSecondsOf,
   cpuShare,
+  machineBusySeconds,
   createTenantAndKey,
   formatNumber as fmt,
   freePort,
@@ -94,6 +95,8 @@ interface LoadOutcome {
   serverCpuMs?: number | undefined;
   /** CPU milliseconds PostgreSQL's processes spent per request (Linux only). */
   postgresCpuMs?: number;
+  /** Busy CPU milliseconds of the whole machine per request (every process, load generator included). */
+  machineCpuMs: number;
   /** PostgreSQL statements and Redis commands per request (Switchyard only). */
   roundTrips?: { db: number; redis: number };
 }
@@ -117,6 +120,7 @@ async function load(t: Target, seconds: number): Promise<LoadOutcome> {
   const countersBefore = t.metricsBase ? await roundTripCounters(t.metricsBase) : undefined;
   const rss = watchRss(serverPid);
   const loaderCpuBefore = process.cpuUsage();
+  const machineBefore = machineBusySeconds();
   const started = process.hrtime.bigint();
   const result = await autocannon({
     url: t.url,
@@ -139,6 +143,7 @@ async function load(t: Target, seconds: number): Promise<LoadOutcome> {
   });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const loaderCpu = process.cpuUsage(loaderCpuBefore);
+  const machineAfter = machineBusySeconds();
   const serverCpuAfter = cpuSecondsOf(serverPid);
   const pgCpuAfter = await postgresCpu(run.dbUrl).catch(() => undefined);
   rss.stop();
@@ -159,6 +164,7 @@ async function load(t: Target, seconds: number): Promise<LoadOutcome> {
     firstFailure,
     serverCpu: cpuShare(serverCpuBefore, serverCpuAfter, wall),
     loaderCpu: (loaderCpu.user + loaderCpu.system) / 1e6 / wall,
+    machineCpuMs: (1000 * (machineAfter - machineBefore)) / answered,
     peakRss: rss.peak(),
     ...(pgCpuBefore && pgCpuAfter ? { postgresCpuMs: (1000 * postgresCpuSpent(pgCpuBefore, pgCpuAfter)) / answered } : {}),
     serverCpuMs: serverCpuBefore !== undefined && serverCpuAfter !== undefined ? (1000 * (serverCpuAfter - serverCpuBefore)) / answered : undefined,
@@ -184,7 +190,7 @@ async function bench(t: Target): Promise<{ warmup: LoadOutcome; measured: LoadOu
 const GOALS = { ratio: 0.5, ratioWithKey: 0.4, p99Factor: 3, rssBytes: 200 * 2 ** 20 };
 
 function printReport(rows: LoadOutcome[], machine: string, pgVersion: string): void {
-  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'PG stmts/req', 'Redis cmds/req', 'peak RSS', 'server CPU', 'server ms/req', 'PG ms/req', 'loader CPU'];
+  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'PG stmts/req', 'Redis cmds/req', 'peak RSS', 'server CPU', 'server ms/req', 'PG ms/req', 'loader CPU', 'machine ms/req'];
   const perRequest = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(2));
   const lines = rows.map((r) => [
     r.label,
@@ -201,6 +207,7 @@ function printReport(rows: LoadOutcome[], machine: string, pgVersion: string): v
     r.serverCpuMs === undefined ? 'n/a' : r.serverCpuMs.toFixed(2),
     r.postgresCpuMs === undefined ? 'n/a' : r.postgresCpuMs.toFixed(2),
     pct(r.loaderCpu),
+    r.machineCpuMs.toFixed(2),
   ]);
   printTable(
     [
@@ -224,7 +231,8 @@ function printReport(rows: LoadOutcome[], machine: string, pgVersion: string): v
   console.log(`throughput with Idempotency-Key/baseline:        ${ratioKey.toFixed(2)}x  (goal >= ${GOALS.ratioWithKey}x: ${verdict(ratioKey >= GOALS.ratioWithKey)})`);
   console.log(`Switchyard peak RSS:                             ${mib(rssPeak)}  (goal < ${mib(GOALS.rssBytes)}: ${verdict(rssPeak > 0 && rssPeak < GOALS.rssBytes)})`);
   console.log('(server CPU: share of one core used by the server process, 100% = one core busy; server ms/req and PG ms/req:');
-  console.log(' CPU time per request of the server process and of all PostgreSQL processes, which share the same 2 cores)');
+  console.log(' CPU time per request of the server process and of all PostgreSQL processes, which share the same 2 cores;');
+  console.log(' machine ms/req: busy CPU time of every process on the machine per request, autocannon and Redis included)');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -59,6 +59,9 @@ import {
   cpuProfArgs,
   cpuSecondsOf,
   cpuShare,
+  machineBusySeconds,
+  postgresCpu,
+  postgresCpuSpent,
   createTenantAndKey,
   formatNumber,
   freePort,
@@ -237,6 +240,8 @@ interface Target {
   settle(ids: string[]): Promise<void>;
   /** PostgreSQL statements the worker has sent so far (0 for the baseline). */
   statements(): Promise<number>;
+  /** CPU seconds per PostgreSQL process of the target's database (Switchyard only). */
+  postgresCpu?(): Promise<Map<number, number>>;
   /** Where the worker's memory is now (Switchyard only: from its /metrics). */
   memory?(): Promise<string>;
   /** Counts from the target's own bookkeeping, for the failure message on a timeout. */
@@ -263,6 +268,10 @@ interface Outcome {
   unidentified: number;
   workerCpu?: number;
   receiverCpu?: number;
+  /** Busy CPU of the whole machine per delivery, ms. */
+  machineMs: number;
+  /** CPU of PostgreSQL per delivery, ms (Switchyard only). */
+  postgresMs?: number;
   peakRss?: number;
   memory?: string;
   /** Per delivery. */
@@ -336,6 +345,8 @@ async function measure(target: Target, receiver: Child, phase: Phase, events: Be
   const pid = target.worker.proc.pid;
   const workerCpuBefore = cpuSecondsOf(pid);
   const receiverCpuBefore = cpuSecondsOf(receiver.proc.pid);
+  const machineBefore = machineBusySeconds();
+  const pgBefore = await target.postgresCpu?.();
   const statementsBefore = await target.statements();
   const redisBefore = await redisCount(target.worker);
   const rss = watchRss(pid);
@@ -348,6 +359,8 @@ async function measure(target: Target, receiver: Child, phase: Phase, events: Be
   const cpuWall = (nowMs() - t0) / 1000;
   const workerCpuAfter = cpuSecondsOf(pid);
   const receiverCpuAfter = cpuSecondsOf(receiver.proc.pid);
+  const machineAfter = machineBusySeconds();
+  const pgAfter = await target.postgresCpu?.();
 
   // Let the target finish its bookkeeping, then count its round trips; read what the receiver saw.
   await target.settle(ids);
@@ -396,6 +409,8 @@ async function measure(target: Target, receiver: Child, phase: Phase, events: Be
     unidentified: dump.unidentified,
     workerCpu: cpuShare(workerCpuBefore, workerCpuAfter, cpuWall),
     receiverCpu: cpuShare(receiverCpuBefore, receiverCpuAfter, cpuWall),
+    machineMs: (1000 * (machineAfter - machineBefore)) / events.length,
+    ...(pgBefore && pgAfter ? { postgresMs: (1000 * postgresCpuSpent(pgBefore, pgAfter)) / events.length } : {}),
     peakRss: rss.peak(),
     memory,
     statements: (statementsAfter - statementsBefore) / events.length,
@@ -411,7 +426,7 @@ async function measure(target: Target, receiver: Child, phase: Phase, events: Be
 const fmt = (n: number | undefined, digits = 0) => (n !== undefined && Number.isFinite(n) ? formatNumber(n, digits) : 'n/a');
 
 function printReport(rows: Outcome[], lines: string[]): void {
-  const header = ['target', 'phase', 'deliveries/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'produced/s', 'last arrival s', 'dups', 'PG stmts/d', 'Redis cmds/d', 'Redis RTs/d', 'worker CPU', 'peak RSS'];
+  const header = ['target', 'phase', 'deliveries/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'produced/s', 'last arrival s', 'dups', 'PG stmts/d', 'Redis cmds/d', 'Redis RTs/d', 'worker CPU', 'PG CPU ms/d', 'machine CPU ms/d', 'peak RSS'];
   const cells = rows.map((r) => [
     r.label,
     r.phase.rate ? `${r.phase.rate}/s` : 'burst',
@@ -427,6 +442,8 @@ function printReport(rows: Outcome[], lines: string[]): void {
     fmt(r.redisCommands, 2),
     fmt(r.redisRoundTrips, 2),
     pct(r.workerCpu),
+    r.postgresMs === undefined ? '-' : fmt(r.postgresMs, 2),
+    fmt(r.machineMs, 2),
     mib(r.peakRss),
   ]);
   printTable(lines, header, cells);
@@ -441,7 +458,9 @@ function printReport(rows: Outcome[], lines: string[]): void {
   }
   console.log("(latency: receiver arrival − commit/enqueue of the event's batch; deliveries/s: N / (last arrival − start of production);");
   console.log(' /d = per delivery: PostgreSQL statements of the Switchyard worker (relay + attempts), Redis commands and round trips of each');
-  console.log(' worker process on all its connections; worker CPU: share of one core, 100% = one core busy; peak RSS of the worker process)');
+  console.log(' worker process on all its connections; worker CPU: share of one core, 100% = one core busy; machine CPU: busy CPU time of');
+  console.log(' every process on the machine (database, Redis, producer and receiver included) per delivery, PG CPU: that of PostgreSQL');
+  console.log(" (the producer's commits included); peak RSS of the worker process)");
 }
 
 function printGoals(rows: Outcome[]): void {
@@ -609,6 +628,7 @@ async function main(): Promise<void> {
   const syTarget: Target = {
     label: 'Switchyard',
     worker: syWorker,
+    postgresCpu: () => postgresCpu(run.dbUrl),
     async produce(batch) {
       await db.query('BEGIN');
       try {
