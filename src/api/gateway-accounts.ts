@@ -18,7 +18,7 @@ export function gatewayAccountHandlers(deps: { db: Db; secretBox: SecretBox; gat
     async createGatewayAccount(c, req, res) {
       const scope = tenantScope(res);
       const body = c.request.requestBody;
-      await createIdempotently(deps, req, res, scope, body, () => gatewayAccounts.create(scope, body));
+      await createIdempotently(deps, req, res, scope, body, (finish) => gatewayAccounts.create(scope, body, finish));
     },
     async listGatewayAccounts(c, _req, res) {
       res.json(await gatewayAccounts.list(tenantScope(res), pageRequest(c), c.request.query.connector));

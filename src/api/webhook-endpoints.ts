@@ -21,7 +21,7 @@ export function webhookEndpointHandlers(deps: { db: Db; secretBox: SecretBox; en
       const scope = tenantScope(res);
       const body = c.request.requestBody;
       noStore(res);
-      await createIdempotently(deps, req, res, scope, body, () => endpoints.create(scope, body));
+      await createIdempotently(deps, req, res, scope, body, (finish) => endpoints.create(scope, body, finish));
     },
     async listWebhookEndpoints(c, _req, res) {
       res.json(await endpoints.list(tenantScope(res), pageRequest(c)));

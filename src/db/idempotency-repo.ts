@@ -1,4 +1,5 @@
-import type { DbOrTx } from './knex.js';
+import type { Knex } from 'knex';
+import type { Db, DbOrTx } from './knex.js';
 
 export interface IdempotencyRow {
   tenant_id: string;
@@ -18,8 +19,10 @@ export interface IdempotencyRow {
 export type IdempotencyScope = { tenant_id: string; livemode: boolean; key: string };
 
 /**
- * A claimed key handed to a service that writes its answer itself, in the same statement as what it
- * creates (invoice create): a crash can then never leave the object without its completed key.
+ * A claimed key handed to a service that writes its answer itself, in the same statement or
+ * transaction as what it creates (invoice create: one statement; see writeWithAnswer for the
+ * others): a crash can then never leave the object without its completed key, which a retry after
+ * the claim's lease would otherwise take as never written, and write again.
  */
 export interface IdempotencyFinish {
   scope: IdempotencyScope;
@@ -87,3 +90,26 @@ export const idempotencyRepo = {
   },
   find: async (db: DbOrTx, scope: IdempotencyScope): Promise<IdempotencyRow | undefined> => db('idempotency_keys').where(scope).first(),
 };
+
+/**
+ * Runs a create's write and resolves with the answer it yields; with an Idempotency-Key, the key
+ * is completed with that answer in the same transaction as the write: a commit whose answer is
+ * lost (or a crash right after it) leaves the key completed, so the client's retry is replayed the
+ * object rather than writing a second one. Throws IdempotencyClaimLost, writing nothing, when a
+ * retry took the key over meanwhile.
+ */
+export async function writeWithAnswer<T, A>(
+  db: Db,
+  finish: IdempotencyFinish | undefined,
+  write: (trx: DbOrTx) => Promise<T>,
+  answer: { status: number; of: (written: T) => A | Promise<A> },
+): Promise<A> {
+  if (!finish) return answer.of(await write(db));
+  const shown = await db.transaction(async (trx: Knex.Transaction) => {
+    const body = await answer.of(await write(trx));
+    if (!(await idempotencyRepo.complete(trx, finish.scope, finish.token, answer.status, finish.seal(body)))) throw new IdempotencyClaimLost();
+    return body;
+  });
+  finish.done();
+  return shown;
+}

@@ -1,6 +1,7 @@
 import { accountCacheTags } from '../security/shared-cache.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
+import { writeWithAnswer, type IdempotencyFinish } from '../db/idempotency-repo.js';
 import type { TenantScope } from '../db/invoices-repo.js';
 import type { PageRequest } from '../db/pagination.js';
 import { gatewayAccountsRepo, type GatewayAccountRow } from '../db/gateway-accounts-repo.js';
@@ -123,7 +124,8 @@ export function createGatewayAccountService(deps: {
   return {
     find,
     toObject,
-    async create(scope: TenantScope, input: GatewayAccountInput & { connector: string; credentials: Record<string, unknown> }) {
+    /** With an Idempotency-Key (`finish`), the account and the key's kept answer commit together. */
+    async create(scope: TenantScope, input: GatewayAccountInput & { connector: string; credentials: Record<string, unknown> }, finish?: IdempotencyFinish) {
       const connector = connectors.get(input.connector);
       if (!connector) throw new ValidationError([{ field: '/body/connector', message: `${input.connector} is not available in this build` }]);
       if (input.connector === 'sandbox') throw new ValidationError([{ field: '/body/connector', message: 'the sandbox account is built in (test mode)' }]);
@@ -153,9 +155,9 @@ export function createGatewayAccountService(deps: {
       if (row.name === null && identity.name) row.name = identity.name.slice(0, 100);
       const connected = await connectUpstream(connector, row, null);
       const { created_at: _c, updated_at: _u, deleted_at: _d, ...insertable } = connected;
-      const inserted = await gatewayAccountsRepo.insert(db, insertable);
+      const shown = await writeWithAnswer(db, finish, (trx) => gatewayAccountsRepo.insert(trx, insertable), { status: 201, of: toObject });
       await changed(scope.tenantId);
-      return toObject(inserted);
+      return shown;
     },
     async list(scope: TenantScope, page: PageRequest, connector?: string) {
       const result = await gatewayAccountsRepo.list(db, scope.tenantId, scope.livemode, page, connector);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/knex.js';
+import type { Db, DbOrTx } from '../../db/knex.js';
+import { writeWithAnswer, type IdempotencyFinish } from '../../db/idempotency-repo.js';
 import type { TenantScope } from '../../db/invoices-repo.js';
 import type { PageRequest } from '../../db/pagination.js';
 import { webhookEndpointsRepo, type WebhookEndpointRow } from '../../db/webhook-endpoints-repo.js';
@@ -47,11 +48,12 @@ export function createEndpointService(deps: EndpointServiceDeps) {
 
   return {
     find,
-    async create(scope: TenantScope, body: Components.Schemas.WebhookEndpointCreate) {
+    /** With an Idempotency-Key (`finish`), the endpoint and the key's kept answer commit together. */
+    async create(scope: TenantScope, body: Components.Schemas.WebhookEndpointCreate, finish?: IdempotencyFinish) {
       await checkUrl(body.url);
       const id = newId('we');
       const secret = generateEndpointSecret();
-      const row = await webhookEndpointsRepo.insert(db, {
+      const insert = (trx: DbOrTx) => webhookEndpointsRepo.insert(trx, {
         id,
         tenant_id: scope.tenantId,
         livemode: scope.livemode,
@@ -62,7 +64,7 @@ export function createEndpointService(deps: EndpointServiceDeps) {
         disabled_at: body.enabled === false ? new Date() : null,
         secret_encrypted: secretBox.seal(secret, id),
       });
-      return { ...toEndpointObject(row), secret };
+      return writeWithAnswer(db, finish, insert, { status: 201, of: (row) => ({ ...toEndpointObject(row), secret }) });
     },
     async list(scope: TenantScope, page: PageRequest) {
       const result = await webhookEndpointsRepo.list(db, scope, page);

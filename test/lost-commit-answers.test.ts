@@ -7,10 +7,11 @@ import type { TcpProxy } from './helpers/tcp-proxy.js';
 import { startCryptoPayEmulator, type CryptoPayEmulator } from './emulators/cryptopay.js';
 
 /**
- * An invoice create whose one write committed but whose answer from PostgreSQL was lost (the
- * connection cut after the commit). The invoice may be stored, so the upstream invoice it points
- * at must stay open: a retry with the same Idempotency-Key is shown that invoice, and the buyer
- * must be able to pay it. (A fault test once caught the create withdrawing it upstream here.)
+ * Creates whose write committed but whose answer from PostgreSQL was lost (the connection cut
+ * right after the commit). The object is stored, and so is its Idempotency-Key's answer (they
+ * commit together): a retry with the same key is shown that object and writes no second one. For
+ * an invoice the upstream invoice it points at must stay open, for the buyer to pay. (A fault test
+ * once caught the create withdrawing it upstream here.)
  */
 
 let h: Harness;
@@ -78,5 +79,33 @@ describe('an invoice create whose commit answer is lost', () => {
     expect(deleted).toHaveLength(1);
     expect(upstreamBefore).not.toContain(deleted[0]!.params.invoice_id);
     expect([...emu.invoices.keys()]).toEqual(upstreamBefore);
+  });
+});
+
+describe('a create inside a transaction whose COMMIT answer is lost', () => {
+  const lostCommit = async (path: string, body: Record<string, unknown>, key: string) => {
+    const headers = { 'Idempotency-Key': key };
+    const lost = proxy.loseAnswerTo('COMMIT');
+    const first = await h.client.post(path, { auth: shop.testKey, body, headers });
+    expect(first.status, JSON.stringify(first.body)).toBeGreaterThanOrEqual(500);
+    await lost;
+    const retry = await h.client.post(path, { auth: shop.testKey, body, headers });
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    return retry.body as { id: string; secret?: string };
+  };
+
+  it('a webhook endpoint: the retry replays the one stored endpoint, its secret included', async () => {
+    const url = 'https://shop.example/hooks/lost-commit';
+    const replayed = await lostCommit('/v1/webhook-endpoints', { url }, 'lost-commit-endpoint');
+    const rows = (await db('webhook_endpoints').where({ tenant_id: shop.id, url })) as Array<{ id: string }>;
+    expect(rows.map((r) => r.id)).toEqual([replayed.id]);
+    expect(replayed.secret).toMatch(/^whsec_/);
+  });
+
+  it('a gateway account: the retry replays the one stored account', async () => {
+    const replayed = await lostCommit('/v1/gateway-accounts', { connector: 'cryptopay', name: 'lost commit', ...emu.account }, 'lost-commit-account');
+    const rows = (await db('gateway_accounts').where({ tenant_id: shop.id, name: 'lost commit' })) as Array<{ id: string }>;
+    expect(rows.map((r) => r.id)).toEqual([replayed.id]);
   });
 });
