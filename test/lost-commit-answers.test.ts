@@ -83,14 +83,14 @@ describe('an invoice create whose commit answer is lost', () => {
 });
 
 describe('a create inside a transaction whose COMMIT answer is lost', () => {
-  const lostCommit = async (path: string, body: Record<string, unknown>, key: string) => {
+  const lostCommit = async (path: string, body: Record<string, unknown>, key: string, status = 201) => {
     const headers = { 'Idempotency-Key': key };
     const lost = proxy.loseAnswerTo('COMMIT');
     const first = await h.client.post(path, { auth: shop.testKey, body, headers });
     expect(first.status, JSON.stringify(first.body)).toBeGreaterThanOrEqual(500);
     await lost;
     const retry = await h.client.post(path, { auth: shop.testKey, body, headers });
-    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(retry.status, JSON.stringify(retry.body)).toBe(status);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     return retry.body as { id: string; secret?: string };
   };
@@ -107,5 +107,17 @@ describe('a create inside a transaction whose COMMIT answer is lost', () => {
     const replayed = await lostCommit('/v1/gateway-accounts', { connector: 'cryptopay', name: 'lost commit', ...emu.account }, 'lost-commit-account');
     const rows = (await db('gateway_accounts').where({ tenant_id: shop.id, name: 'lost commit' })) as Array<{ id: string }>;
     expect(rows.map((r) => r.id)).toEqual([replayed.id]);
+  });
+
+  it('a refund: the retry replays it, and the money went back once', async () => {
+    const created = await h.client.post('/v1/invoices', { auth: shop.testKey, body: { amount: '3', currency: 'USD', gateway: 'sandbox' } });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await h.client.post(`/v1/invoices/${id}/simulate`, { auth: shop.testKey, body: { status: 'paid' } })).status).toBe(200);
+    const replayed = await lostCommit(`/v1/invoices/${id}/refund`, {}, 'lost-commit-refund', 200);
+    expect(replayed).toMatchObject({ id, status: 'refunded' });
+    const [row] = (await db('invoices').where({ id })) as Array<{ status: string; refunds: unknown[] }>;
+    expect(row!.status).toBe('refunded');
+    expect(row!.refunds).toHaveLength(1);
   });
 });

@@ -32,7 +32,7 @@ export function invoiceHandlers(deps: { db: Db; secretBox: SecretBox; invoices: 
     async refundInvoice(c, req, res) {
       const scope = tenantScope(res);
       const body = c.request.requestBody ?? {};
-      await createIdempotently(deps, req, res, scope, body, async () => invoices.refund(scope, pathId(c), body), 200);
+      await createIdempotently(deps, req, res, scope, body, (finish) => invoices.refund(scope, pathId(c), body, finish), 200);
     },
     async syncInvoice(c, _req, res) {
       res.json(await invoices.sync(tenantScope(res), pathId(c)));

@@ -22,7 +22,7 @@ import { toInvoiceObject } from './invoice-view.js';
 import type { OutboxWake } from '../webhooks/outbound/outbox-wake.js';
 import { createInvoiceWrites, creationStoredNothing, type NewInvoiceRow } from './invoice-writes.js';
 import { ownRowsRepo } from '../db/invoice-creation-repo.js';
-import type { IdempotencyFinish } from '../db/idempotency-repo.js';
+import { idempotencyRepo, type IdempotencyFinish } from '../db/idempotency-repo.js';
 import { accountCacheTags, type SharedCache } from '../security/shared-cache.js';
 import { upstreamInvoicesRepo, type UpstreamInvoiceRow } from '../db/upstream-invoices-repo.js';
 import { randomBytes } from 'node:crypto';
@@ -544,7 +544,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
    * The invoice stays locked while the upstream is asked, so two refunds of one invoice can never
    * both reach the upstream; the invoice becomes `refunded` (with its event) only if it agreed.
    */
-  async function refund(scope: TenantScope, id: string, body: { reason?: string }) {
+  async function refund(scope: TenantScope, id: string, body: { reason?: string }, finish?: IdempotencyFinish) {
     const found = await find(scope, id);
     assertRefundable(found);
     const { account, connector } = await loadAccountAndConnector(found);
@@ -552,6 +552,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       throw new InvoiceError('refund_not_supported', `${connector.manifest.name} cannot refund; give the money back there by hand`, { connector: connector.manifest.id });
     }
     const refundFlow = connector.refund;
+    let keyCompleted = false;
     const updated = await db.transaction(async (trx) => {
       const row = (await invoicesRepo.findForUpdate(trx, id))!;
       assertRefundable(row);
@@ -583,8 +584,13 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         source: 'api',
         created_at: new Date().toISOString(),
       };
-      return transition(trx, row, 'refunded', { refunds: [...row.refunds, record], upstream_data: { ...(row.upstream_data ?? {}), refund: result.raw } });
+      const refunded = await transition(trx, row, 'refunded', { refunds: [...row.refunds, record], upstream_data: { ...(row.upstream_data ?? {}), refund: result.raw } });
+      // The Idempotency-Key's answer commits with the refund, so a retry after a lost answer is replayed it. The upstream
+      // has refunded: should a retry have taken the key over meanwhile, the refund is still recorded (that retry is refused).
+      keyCompleted = !!finish && (await idempotencyRepo.complete(trx, finish.scope, finish.token, 200, finish.seal(view(refunded))));
+      return refunded;
     });
+    if (keyCompleted) finish!.done();
     return view(updated);
   }
 
