@@ -70,6 +70,7 @@ export const ENV_SCHEMA = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
   DELIVERY_SWEEP_MS: z.coerce.number().int().min(100).default(5000),
   DELIVERY_SWEEP_GRACE_MS: z.coerce.number().int().min(100).default(60_000),
+  WEBHOOK_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
   CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
   CIRCUIT_BREAKER_OPEN_SECONDS: z.coerce.number().min(0.1).default(30),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
@@ -120,6 +121,8 @@ export interface Config {
     sweepMs: number;
     /** A delivery is swept only once its attempt is this overdue: far above the queue's normal delay under a burst. */
     sweepGraceMs: number;
+    /** A delivery job's lock in the queue, renewed every half of it while its worker runs: a dead worker's jobs go to another after about twice this. */
+    jobLockMs: number;
   };
   /** Consecutive retryable failures that open an account's circuit, and how long it stays open. */
   circuitBreaker: { failures: number; openSeconds: number };
@@ -195,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outboxPollMs: e.OUTBOX_POLL_MS,
       sweepMs: e.DELIVERY_SWEEP_MS,
       sweepGraceMs: e.DELIVERY_SWEEP_GRACE_MS,
+      jobLockMs: e.WEBHOOK_JOB_LOCK_MS ?? e.WEBHOOK_TIMEOUT_MS + 15_000,
     },
     circuitBreaker: { failures: e.CIRCUIT_BREAKER_FAILURES, openSeconds: e.CIRCUIT_BREAKER_OPEN_SECONDS },
     rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },

@@ -76,6 +76,12 @@ describe('loadConfig defaults', () => {
     expect(configError({ UPSTREAM_TIMEOUT_MS: '5' }).message).toContain('UPSTREAM_TIMEOUT_MS');
   });
 
+  it("a delivery job's queue lock: the HTTP timeout + 15 s unless set", () => {
+    expect(loadConfig({}).webhook.jobLockMs).toBe(30_000);
+    expect(loadConfig({ WEBHOOK_TIMEOUT_MS: '2000' }).webhook.jobLockMs).toBe(17_000);
+    expect(loadConfig({ WEBHOOK_TIMEOUT_MS: '2000', WEBHOOK_JOB_LOCK_MS: '4000' }).webhook.jobLockMs).toBe(4000);
+  });
+
   it('reports the secrets that fell back to insecure development defaults', () => {
     expect(loadConfig({}).insecureDefaults).toEqual(['MASTER_KEY', 'OPERATOR_JWT_SECRET']);
     expect(loadConfig({ MASTER_KEY: GOOD_MASTER_KEY, OPERATOR_JWT_SECRET: GOOD_JWT_SECRET }).insecureDefaults).toEqual([]);
@@ -184,6 +190,8 @@ describe('loadConfig refuses bad values, naming the variable', () => {
     ['METRICS_TOKEN', 'short'],
     ['METRICS_TOKEN', 'has a space in the middle'],
     ['METRICS_PORT', 'abc'],
+    ['WEBHOOK_JOB_LOCK_MS', '500'],
+    ['WEBHOOK_JOB_LOCK_MS', '1h'],
   ])('%s=%s stops with a ConfigError naming %s', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.message).toContain(name);

@@ -15,8 +15,9 @@ import { startWorker, type RunningWorker } from '../src/jobs/worker.js';
 /** Short schedule and timings so retries, sweeps and relays happen within a test. */
 const TIMINGS = {
   WEBHOOK_RETRY_SCHEDULE: '0,1,1,1,1',
-  // BullMQ's lockDuration and stalledInterval are this + 15 s (src/jobs/worker.ts): 17 s.
   WEBHOOK_TIMEOUT_MS: '2000',
+  // BullMQ's lockDuration and stalledInterval for delivery jobs (src/jobs/worker.ts); by default 2 s + 15 s.
+  WEBHOOK_JOB_LOCK_MS: '4000',
   OUTBOX_POLL_MS: '200',
   DELIVERY_SWEEP_MS: '500',
   DELIVERY_SWEEP_GRACE_MS: '1000',
@@ -189,11 +190,11 @@ describe('webhook delivery under faults', () => {
         const second = spawnWorker('second', h.env);
         await second.port();
         // The sweeper cannot help here (the attempt's job id still exists, active, in the queue): BullMQ
-        // hands the dead worker's job on once its lock (17 s) has expired and a stalled check has seen
-        // it twice. Checks run every 17 s, but at most once per 17 s across all workers (a key with that
-        // TTL): the new worker's first check is skipped (the dead one checked < 17 s ago), the next one
-        // marks the job, the one after moves it, unless it loses the race against its own key's expiry
-        // and is skipped too. So ~35 s after the kill, sometimes ~52 s.
+        // hands the dead worker's job on once its lock (WEBHOOK_JOB_LOCK_MS, 4 s) has expired and a
+        // stalled check has seen it twice. Checks run every 4 s, but at most once per 4 s across all
+        // workers (a key with that TTL): the new worker's first check may be skipped (the dead one
+        // checked < 4 s ago), the next one marks the job, the one after moves it, unless it loses the
+        // race against its own key's expiry and is skipped too. So ~8 s after the kill, sometimes ~12 s.
         const delivery = await eventually(
           async () => {
             const res = await h.client.get(`/v1/events/${event.id}/deliveries`, { auth: shop.testKey });
@@ -202,7 +203,7 @@ describe('webhook delivery under faults', () => {
             expect(res.body.data[0].status).toBe('succeeded');
             return res.body.data[0];
           },
-          { timeoutMs: 58_000, intervalMs: 250 },
+          { timeoutMs: 40_000, intervalMs: 250 },
         ).catch((err: unknown) => {
           throw new Error(`not delivered ${Date.now() - killedAt} ms after the kill; the second worker said:\n${second.output()}`, { cause: err });
         });

@@ -113,9 +113,10 @@ export async function startWorker(core: Core): Promise<RunningWorker> {
     connection,
     prefix,
     concurrency: config.webhook.concurrency,
-    // Far above the HTTP timeout, so a slow endpoint never makes a second worker take the job.
-    lockDuration: config.webhook.timeoutMs + 15_000,
-    stalledInterval: config.webhook.timeoutMs + 15_000,
+    // The worker renews a job's lock every half of it; by default the lock outlasts the HTTP timeout as well, so even a
+    // worker whose event loop froze through a whole attempt keeps its job. A dead worker's jobs move on after ~2 locks.
+    lockDuration: config.webhook.jobLockMs,
+    stalledInterval: config.webhook.jobLockMs,
   });
   deliveries.on('failed', (job, err) => logger.error({ err, delivery: job?.data.deliveryId }, 'delivery job failed; the sweeper will retry it'));
   deliveries.on('error', (err) => logger.warn({ err: err.message }, 'delivery worker connection error'));
