@@ -112,6 +112,22 @@ describe('Telegram Stars: connecting a bot', () => {
     expect((await h.client.get('/v1/gateway-accounts?connector=stars', { auth: shop.testKey })).body.data).toEqual([]);
   });
 
+  it('an account PostgreSQL refuses to store leaves no webhook behind at Telegram', async () => {
+    // A trigger in this test's database refuses one account name, as a constraint or a lost race would.
+    await h.core.db.raw(`CREATE FUNCTION refuse_account() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.name = 'Refused bot' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await h.core.db.raw('CREATE TRIGGER refuse_account BEFORE INSERT ON gateway_accounts FOR EACH ROW EXECUTE FUNCTION refuse_account()');
+    const bot = emu.addBot();
+    const shop = await createShop(h, 'Stars refused row');
+    const before = emu.requests.length;
+    const res = await h.client.post('/v1/gateway-accounts', { auth: shop.testKey, body: { connector: 'stars', name: 'Refused bot', credentials: { bot_token: bot.token }, config: { base_url: emu.baseUrl } } });
+    expect(res.status).toBe(500);
+    expect(callsOf('setWebhook', before).map((r) => r.botId)).toEqual([bot.id]);
+    expect(callsOf('deleteWebhook', before).map((r) => r.botId)).toEqual([bot.id]);
+    expect(bot.webhook).toBeNull();
+    expect(await h.core.db('gateway_accounts').where({ tenant_id: shop.id, connector: 'stars' })).toEqual([]);
+  });
+
   it('deleting the account removes the bot’s webhook while it still points here, and leaves one the tenant took back', async () => {
     const { account, key, bot } = await connectOwnBot();
     expect(bot.webhook?.url).toBe(account.webhook_url);

@@ -1,7 +1,8 @@
 import { accountCacheTags } from '../security/shared-cache.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
-import { writeWithAnswer, type IdempotencyFinish } from '../db/idempotency-repo.js';
+import { IdempotencyClaimLost, writeWithAnswer, type IdempotencyFinish } from '../db/idempotency-repo.js';
+import { certainlyRolledBack } from '../db/statement-outcome.js';
 import type { TenantScope } from '../db/invoices-repo.js';
 import type { PageRequest } from '../db/pagination.js';
 import { gatewayAccountsRepo, type GatewayAccountRow } from '../db/gateway-accounts-repo.js';
@@ -155,7 +156,15 @@ export function createGatewayAccountService(deps: {
       if (row.name === null && identity.name) row.name = identity.name.slice(0, 100);
       const connected = await connectUpstream(connector, row, null);
       const { created_at: _c, updated_at: _u, deleted_at: _d, ...insertable } = connected;
-      const shown = await writeWithAnswer(db, finish, (trx) => gatewayAccountsRepo.insert(trx, insertable), { status: 201, of: toObject });
+      let shown: Awaited<ReturnType<typeof toObject>>;
+      try {
+        shown = await writeWithAnswer(db, finish, (trx) => gatewayAccountsRepo.insert(trx, insertable), { status: 201, of: toObject });
+      } catch (err) {
+        // Certainly not stored: undo what the upstream was told (a bot's webhook pointing at an account that does not exist).
+        // Not when only the answer to the commit was lost: the account may exist, and the retry is shown it.
+        if (err instanceof IdempotencyClaimLost || certainlyRolledBack(err)) await disconnectUpstream(connector, accountContext(connected));
+        throw err;
+      }
       await changed(scope.tenantId);
       return shown;
     },
