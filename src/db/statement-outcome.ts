@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { IdempotencyClaimLost } from './idempotency-repo.js';
 
 /**
  * Whether a statement that failed certainly wrote nothing. Only when PostgreSQL itself answered
@@ -9,4 +10,12 @@ import pg from 'pg';
  */
 export function certainlyRolledBack(err: unknown): boolean {
   return err instanceof pg.DatabaseError && err.severity === 'ERROR' && !err.code?.startsWith('08');
+}
+
+/**
+ * Whether a failed write certainly stored nothing: PostgreSQL refused it, or it found its
+ * Idempotency-Key taken over and wrote nothing. Only then may what was done upstream for it be undone.
+ */
+export function writeStoredNothing(err: unknown): boolean {
+  return err instanceof IdempotencyClaimLost || certainlyRolledBack(err);
 }

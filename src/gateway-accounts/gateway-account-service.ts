@@ -1,8 +1,8 @@
 import { accountCacheTags } from '../security/shared-cache.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
-import { IdempotencyClaimLost, writeWithAnswer, type IdempotencyFinish } from '../db/idempotency-repo.js';
-import { certainlyRolledBack } from '../db/statement-outcome.js';
+import { writeWithAnswer, type IdempotencyFinish } from '../db/idempotency-repo.js';
+import { writeStoredNothing } from '../db/statement-outcome.js';
 import type { TenantScope } from '../db/invoices-repo.js';
 import type { PageRequest } from '../db/pagination.js';
 import { gatewayAccountsRepo, type GatewayAccountRow } from '../db/gateway-accounts-repo.js';
@@ -162,7 +162,7 @@ export function createGatewayAccountService(deps: {
       } catch (err) {
         // Certainly not stored: undo what the upstream was told (a bot's webhook pointing at an account that does not exist).
         // Not when only the answer to the commit was lost: the account may exist, and the retry is shown it.
-        if (err instanceof IdempotencyClaimLost || certainlyRolledBack(err)) await disconnectUpstream(connector, accountContext(connected));
+        if (writeStoredNothing(err)) await disconnectUpstream(connector, accountContext(connected));
         throw err;
       }
       await changed(scope.tenantId);

@@ -9,7 +9,7 @@ import { eventsRepo } from '../db/events-repo.js';
 import { AuthError } from '../domain/errors.js';
 import { insertCreatedInvoice, type IdempotencyCompletion, type OwnUpstreamRow } from '../db/invoice-creation-repo.js';
 import { IdempotencyClaimLost } from '../db/idempotency-repo.js';
-import { certainlyRolledBack } from '../db/statement-outcome.js';
+import { writeStoredNothing } from '../db/statement-outcome.js';
 import type { InvoiceEventType } from '../domain/invoice-status.js';
 import { toInvoiceObject } from './invoice-view.js';
 import type { OutboxWake } from '../webhooks/outbound/outbox-wake.js';
@@ -66,7 +66,7 @@ export function createInvoiceWrites(publicBaseUrl: string, outboxWake: OutboxWak
 
 export type InvoiceWrites = ReturnType<typeof createInvoiceWrites>;
 
-/** Whether a failed insertWithCreatedEvent certainly stored nothing (it decided so itself, or PostgreSQL refused the statement). */
+/** Whether a failed insertWithCreatedEvent certainly stored nothing (it found the key revoked, or see writeStoredNothing). */
 export function creationStoredNothing(err: unknown): boolean {
-  return err instanceof IdempotencyClaimLost || err instanceof AuthError || certainlyRolledBack(err);
+  return err instanceof AuthError || writeStoredNothing(err);
 }
