@@ -151,7 +151,7 @@ const WARMUP = intSetting('BENCH_WARMUP_EVENTS', 200, 1);
 const TIMEOUT_SECONDS = intSetting('BENCH_TIMEOUT_SECONDS', 300, 1);
 const NODE_FLAGS = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
 
-/** Issue 13's goals for the pipeline. */
+/** The pipeline's performance goals (README, Benchmark). */
 const GOAL_RATIO = 0.5;
 const GOAL_P99_MS = 300;
 const GOAL_PACED_RATE = 500;
@@ -466,7 +466,7 @@ function printReport(rows: Outcome[], lines: string[]): void {
 function printGoals(rows: Outcome[]): void {
   const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
   const find = (label: string, name: Phase['name']) => rows.find((r) => r.label === label && r.phase.name === name);
-  console.log('\ngoals (issue 13):');
+  console.log('\ngoals:');
   const burstSy = find('Switchyard', 'burst');
   const burstBase = find('baseline', 'burst');
   if (burstSy && burstBase) {
