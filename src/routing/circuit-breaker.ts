@@ -62,8 +62,7 @@ export function createCircuitBreaker(redis: Redis, opts: { keyPrefix: string; fa
       onMessage: (message) => {
         try {
           const change = JSON.parse(message) as Change;
-          if (change.failures === 0 && change.openUntil === 0) known.set(change.account, { failures: 0, openUntil: 0 });
-          else known.set(change.account, { failures: change.failures, openUntil: change.openUntil });
+          known.set(change.account, { failures: change.failures, openUntil: change.openUntil });
         } catch {
           // not ours
         }
