@@ -3,6 +3,7 @@ import { eventually, type Harness } from './helpers/harness.js';
 import { connectorConformance, type Connected } from './helpers/connector-conformance.js';
 import { connectGatewayAccount, createShop, type Invoice } from './helpers/factories.js';
 import type { Receiver } from './helpers/receiver.js';
+import { refuseInserts } from './helpers/databases.js';
 import { startStarsEmulator, SECRET_HEADER, type StarsEmulator, type StarsRequest } from './emulators/stars.js';
 import { upstreamForwardsRepo } from '../src/db/upstream-forwards-repo.js';
 
@@ -113,10 +114,7 @@ describe('Telegram Stars: connecting a bot', () => {
   });
 
   it('an account PostgreSQL refuses to store leaves no webhook behind at Telegram', async () => {
-    // A trigger in this test's database refuses one account name, as a constraint or a lost race would.
-    await h.core.db.raw(`CREATE FUNCTION refuse_account() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.name = 'Refused bot' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
-    await h.core.db.raw('CREATE TRIGGER refuse_account BEFORE INSERT ON gateway_accounts FOR EACH ROW EXECUTE FUNCTION refuse_account()');
+    await refuseInserts(h.core.db, 'gateway_accounts', 'name', 'Refused bot');
     const bot = emu.addBot();
     const shop = await createShop(h, 'Stars refused row');
     const before = emu.requests.length;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../src/db/knex.js';
-import { createProxiedDatabase, dropDatabase } from './helpers/databases.js';
+import { createProxiedDatabase, dropDatabase, refuseInserts } from './helpers/databases.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 import { connectGatewayAccount, createShop, type Shop } from './helpers/factories.js';
 import type { TcpProxy } from './helpers/tcp-proxy.js';
@@ -64,10 +64,7 @@ describe('an invoice create whose commit answer is lost', () => {
   });
 
   it('still withdraws the upstream invoice when PostgreSQL refused the write: nothing was stored', async () => {
-    // A trigger in this test's database refuses one external_id, as a lost race or a constraint would.
-    await db.raw(`CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.external_id = 'refused-1' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
-    await db.raw('CREATE TRIGGER refuse_one BEFORE INSERT ON invoices FOR EACH ROW EXECUTE FUNCTION refuse_one()');
+    await refuseInserts(db, 'invoices', 'external_id', 'refused-1');
     const upstreamBefore = [...emu.invoices.keys()];
     const deletesBefore = emu.requests.filter((r) => r.apiMethod === 'deleteInvoice').length;
     const before = (await db('invoices').where({ tenant_id: shop.id }).count('* as n'))[0]!.n;

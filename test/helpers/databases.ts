@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import pg from 'pg';
+import type { Knex } from 'knex';
 import { inject } from 'vitest';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
@@ -45,4 +46,15 @@ export async function createProxiedDatabase(): Promise<{ name: string; directUrl
   const proxied = new URL(databaseUrl(name));
   proxied.port = String(proxy.port);
   return { name, directUrl: databaseUrl(name), proxiedUrl: proxied.toString(), proxy };
+}
+
+/**
+ * Makes PostgreSQL refuse (with an ERROR, as a constraint or a lost race would) every insert into
+ * `table` whose `column` holds `value`, in this test's database only: the write fails and stores nothing.
+ */
+export async function refuseInserts(db: Knex, table: string, column: string, value: string): Promise<void> {
+  const name = `refuse_${table}_${randomBytes(4).toString('hex')}`;
+  await db.raw(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.${column} = ${pg.escapeLiteral(value)} THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+  await db.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`);
 }
